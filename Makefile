@@ -1,0 +1,59 @@
+# Two commands for a fresh clone: `make run` (the demo on SQLite) and `make test`.
+# Python 3.12 comes from pyenv (.python-version) or any python3.12 on PATH.
+
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: help install run test lint format typecheck migrations-check lock clean
+
+help:
+	@echo "make run    - install, migrate, load the demo, serve http://127.0.0.1:8000"
+	@echo "make test   - run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
+	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make lock   - re-resolve requirements/*.txt from pyproject.toml (needs uv)"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 12) else "Python 3.12 is required (see README); found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	@touch $@
+
+# A local .env for the demo: DEBUG on and a random secret key, never committed.
+.env:
+	@echo "DEBUG=on" > .env
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+	@echo "Wrote .env for local development (DEBUG on, random SECRET_KEY)."
+
+run: install .env
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install
+	$(BIN)/mypy .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+lock:
+	uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -o requirements/base.txt
+	uv pip compile pyproject.toml --extra dev --python-version 3.12 --generate-hashes -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

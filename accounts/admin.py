@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "is_active", "is_superuser")
+    list_filter = ("role", "is_active", "is_superuser")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Roll i systemet"), {"fields": ("role", "title")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Roll i systemet"), {"fields": ("role", "title")}),
+    )

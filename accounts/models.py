@@ -1,0 +1,57 @@
+"""Users and their roles (design §1 and §5).
+
+A user has one role. Partner users are linked to their organisation by a membership in the
+partners app (which depends on this one, not the other way round); the signatory flag lives
+there too. Who may sign for the region is a Django permission (`agreements.sign_for_region`),
+given to individual officials.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICIAL = "official", _("Handläggare")
+    SECRETARY = "secretary", _("Nämndsekreterare")
+    PARTNER = "partner", _("Kontaktperson hos partner")
+    NONE = "", _("Ingen roll")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("roll"), max_length=16, choices=Role.choices, blank=True)
+    title = models.CharField(
+        _("titel"), max_length=120, blank=True, help_text=_("Visas vid underskrift.")
+    )
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+        ]
+
+    @property
+    def is_official(self) -> bool:
+        return self.is_active and self.role == Role.OFFICIAL
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.is_active and self.role == Role.SECRETARY
+
+    @property
+    def is_partner_user(self) -> bool:
+        return self.is_active and self.role == Role.PARTNER
+
+    @property
+    def is_region_staff(self) -> bool:
+        """Officials, secretaries and administrators: the region's own people."""
+        return self.is_active and (
+            self.role in (Role.OFFICIAL, Role.SECRETARY) or self.is_superuser
+        )
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

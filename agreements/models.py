@@ -1,0 +1,232 @@
+"""Agreements (överenskommelser), their payment plans, reporting, signatures and signed PDFs.
+
+The lifecycle is data (`TRANSITIONS` below); `agreements.services` refuses any change that is not
+in it and writes each change to the history.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import KronorField
+from funding.models import Allocation
+from partners.models import Partner
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    SENT = "sent", _("Skickad för underskrift")
+    PARTNER_SIGNED = "partner_signed", _("Underskriven av partnern")
+    SIGNED = "signed", _("Underskriven")
+    COMPLETED = "completed", _("Avslutad")
+    TERMINATED = "terminated", _("Hävd")
+
+
+# Design §3: draft → sent for signing → signed by partner → signed → completed; terminated
+# from any active state (with a reason). Withdrawing a sent agreement returns it to draft.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    AgreementStatus.DRAFT: frozenset({AgreementStatus.SENT, AgreementStatus.TERMINATED}),
+    AgreementStatus.SENT: frozenset(
+        {AgreementStatus.PARTNER_SIGNED, AgreementStatus.DRAFT, AgreementStatus.TERMINATED}
+    ),
+    AgreementStatus.PARTNER_SIGNED: frozenset({AgreementStatus.SIGNED, AgreementStatus.TERMINATED}),
+    AgreementStatus.SIGNED: frozenset({AgreementStatus.COMPLETED, AgreementStatus.TERMINATED}),
+    AgreementStatus.COMPLETED: frozenset(),
+    AgreementStatus.TERMINATED: frozenset(),
+}
+
+# Once the partner has signed, the terms are frozen for this version.
+TERMS_EDITABLE = frozenset({AgreementStatus.DRAFT})
+
+reference_validator = RegexValidator(
+    r"^[A-Z0-9]+(-[A-Z0-9]+)*$",
+    _("Referensen består av versaler, siffror och bindestreck, t.ex. GF-2024-COOMPANION."),
+)
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def for_partner(self, partner: Partner) -> "AgreementQuerySet":
+        return self.filter(partner=partner)
+
+
+class Agreement(models.Model):
+    reference = models.CharField(
+        _("referens"), max_length=60, unique=True, validators=[reference_validator]
+    )
+    allocation = models.OneToOneField(
+        Allocation,
+        on_delete=models.PROTECT,
+        related_name="agreement",
+        verbose_name=_("fördelning"),
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("partner")
+    )
+    period_start = models.DateField(_("period från"))
+    period_end = models.DateField(_("period till"))
+    amount = KronorField(_("belopp"))
+    purpose = models.TextField(_("syfte"), max_length=10000)
+    conditions = models.TextField(_("villkor"), blank=True, max_length=20000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Ökar när en underskriven överenskommelse ändras.")
+    )
+    termination_reason = models.TextField(_("skäl till hävning"), blank=True)
+    is_example_data = models.BooleanField(_("exempeldata"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("överenskommelse")
+        verbose_name_plural = _("överenskommelser")
+        ordering = ("-period_start", "partner__display_name")
+        permissions = [("sign_for_region", _("Får skriva under överenskommelser för regionen"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="agreement_amount_nonneg"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="agreement_period_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AgreementStatus.TERMINATED) | ~Q(termination_reason=""),
+                name="agreement_terminated_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(reference__regex=r"^[A-Z0-9]+(-[A-Z0-9]+)*$"),
+                name="agreement_reference_format",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="agreement_version_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS[self.status]
+
+    @property
+    def terms_editable(self) -> bool:
+        return self.status in TERMS_EDITABLE
+
+
+class Instalment(models.Model):
+    """One payment (utbetalning) of the plan. The plan adds up exactly to the agreement amount."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    due_date = models.DateField(_("utbetalas"))
+    amount = KronorField(_("belopp"))
+
+    class Meta:
+        verbose_name = _("utbetalning")
+        verbose_name_plural = _("utbetalningar")
+        ordering = ("agreement", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="instalment_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="instalment_amount_nonneg"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="instalment_number_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} #{self.number}"
+
+
+class ReportingRequirement(models.Model):
+    """What the partner reports back (återrapportering), and when."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="reporting_requirements"
+    )
+    description = models.CharField(_("vad"), max_length=500)
+    due_date = models.DateField(_("senast"))
+
+    class Meta:
+        verbose_name = _("återrapportering")
+        verbose_name_plural = _("återrapporteringar")
+        ordering = ("agreement", "due_date", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description=""), name="reporting_requirement_description"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.due_date})"
+
+
+class Party(models.TextChoices):
+    PARTNER = "partner", _("Partnern")
+    REGION = "region", _("Region Halland")
+
+
+class Signature(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
+    agreement_version = models.PositiveIntegerField(_("version"))
+    party = models.CharField(_("part"), max_length=16, choices=Party.choices)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures"
+    )
+    signer_name = models.CharField(_("namn"), max_length=200)
+    signer_title = models.CharField(_("titel"), max_length=200, blank=True)
+    signed_at = models.DateTimeField(_("tidpunkt"))
+    method = models.CharField(
+        _("sätt"),
+        max_length=64,
+        default="password_reauthentication",
+        help_text=_("Hur undertecknaren styrkte sin identitet vid underskriften."),
+    )
+
+    class Meta:
+        verbose_name = _("underskrift")
+        verbose_name_plural = _("underskrifter")
+        ordering = ("agreement", "agreement_version", "signed_at")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "agreement_version", "party"],
+                name="signature_one_per_party_and_version",
+            ),
+            models.CheckConstraint(condition=Q(party__in=Party.values), name="signature_party"),
+            models.CheckConstraint(condition=~Q(signer_name=""), name="signature_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.agreement_version}: {self.get_party_display()}"
+
+
+class SignedDocument(models.Model):
+    """The sealed PDF as stored. Never re-rendered: what was signed is what is served."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="signed_documents"
+    )
+    agreement_version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("fil"), upload_to="agreements/signed/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("underskrivet dokument")
+        verbose_name_plural = _("underskrivna dokument")
+        ordering = ("agreement", "-agreement_version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "agreement_version"], name="signed_document_one_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="signed_document_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.agreement_version} ({self.sha256[:12]})"

@@ -1,0 +1,36 @@
+"""Writing history. Called by every service that changes money, status or signatures."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from accounts.models import User
+from audit.models import AuditEvent
+
+Changes = dict[str, tuple[Any, Any]]
+
+
+def record_event(
+    *,
+    action: str,
+    target: models.Model,
+    by: User | None,
+    changes: Changes | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event. Call inside the service's transaction, after the change is saved."""
+    return AuditEvent.objects.create(
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        target_repr=str(target)[:255],
+        actor=by if by is not None and by.pk else None,
+        changes={field: [old, new] for field, (old, new) in (changes or {}).items()},
+        reason=reason,
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:
+    """The fields whose value differs, as {field: (old, new)}."""
+    return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}

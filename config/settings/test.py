@@ -1,0 +1,17 @@
+"""Test overrides: fast password hashing, throwaway document storage, DEBUG off as in production."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="halland-test-media-")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,0 +1,195 @@
+"""The demo's data (design §2 and §7).
+
+PUBLIC marks facts from Region Halland's announcement of 2023-10-24. Everything else is
+illustrative and flagged `is_example_data`, which the interface labels *Exempeldata*: the split
+per partner (only Hallands Matgille's 3 000 000 kr was reported in the press), the decision's
+paragraph and registration number, payment plans and reporting dates. No organisation number
+and no real person's name is invented: they are left empty, and the demo users are called
+"Demo".
+"""
+
+from datetime import date
+from decimal import Decimal
+
+PASSWORD = "halland-demo"  # noqa: S105 - the published demo password (design §7)
+
+REGION_ORGANISATION_NUMBER = "232100-0115"  # PUBLIC
+
+YEAR = 2024
+NEXT_YEAR = 2025
+
+# PUBLIC: the 2024 budget's development funds and the state funds the region decides on.
+SOURCES = [
+    {
+        "key": "regional",
+        "kind": "regional_development",
+        "name": "Utvecklingsmedel för regional utveckling",
+        "amount": Decimal("39000000"),
+        "notes": "Regionens egna medel för regional utveckling i 2024 års budget.",
+    },
+    {
+        "key": "state",
+        "kind": "state_growth",
+        "name": "Statliga medel för regional tillväxt (1:1-medel)",
+        "amount": Decimal("14700000"),
+        "notes": (
+            "Regeringens uppdrag till regionen att besluta om medel från anslag 1:1. Får "
+            "användas till medfinansiering av projekt och företagsstöd, inte till "
+            "verksamhetsstöd."
+        ),
+    },
+]
+
+PROGRAMME_NAME = "Grundfinansiering {year}"
+PROGRAMME_SLUG = "grundfinansiering"
+PROGRAMME_CEILING = Decimal("11900000")  # PUBLIC
+
+# PUBLIC: names and what they do. Legal names are not public: the display name stands in.
+PARTNERS = [
+    {
+        "slug": "coompanion",
+        "display_name": "Coompanion",
+        "legal_name": "Coompanion Halland",
+        "legal_form": "ekonomisk_forening",
+        "city": "Halmstad",
+        "description": (
+            "Rådgivning om att starta och driva kooperativa företag (ekonomisk förening)."
+        ),
+    },
+    {
+        "slug": "connect-vast",
+        "display_name": "Connect Väst",
+        "legal_name": "Connect Väst",
+        "legal_form": "",
+        "city": "",
+        "description": "För samman entreprenörer med kapital och kompetens.",
+    },
+    {
+        "slug": "matgille",
+        "display_name": "Hallands Matgille",
+        "legal_name": "Hallands Matgille",
+        "legal_form": "",
+        "city": "",
+        "description": "Samlar livsmedelsbranschen i Halland: mat- och måltidsturism.",
+    },
+    {
+        "slug": "highfive",
+        "display_name": "HighFive",
+        "legal_name": "HighFive",
+        "legal_form": "kommunalt_bolag",
+        "city": "Halmstad",
+        "description": "Företagsinkubatorn i Halmstad, drivs av ett kommunalt bolag.",
+    },
+    {
+        "slug": "leap-for-life",
+        "display_name": "Leap for Life",
+        "legal_name": "Leap for Life",
+        "legal_form": "",
+        "city": "Halmstad",
+        "description": (
+            "Innovationscentrum för hälsa och informationsdriven vård, med Högskolan i "
+            "Halmstad som värd."
+        ),
+    },
+    {
+        "slug": "tek-kompetens",
+        "display_name": "TEK Kompetens",
+        "legal_name": "TEK Kompetens",
+        "legal_form": "",
+        "city": "",
+        "description": "Kompetensutveckling för industrin.",
+    },
+]
+
+# ILLUSTRATIVE split of the public 11 900 000 kr (Matgille's 3 000 000 kr as in the press).
+SPLIT_2024 = {
+    "coompanion": Decimal("1200000"),
+    "connect-vast": Decimal("1500000"),
+    "matgille": Decimal("3000000"),
+    "highfive": Decimal("2000000"),
+    "leap-for-life": Decimal("2200000"),
+    "tek-kompetens": Decimal("2000000"),
+}
+
+# ILLUSTRATIVE drafts for 2025, so the allocation editor has work to do.
+SPLIT_2025 = {
+    "coompanion": Decimal("1250000"),
+    "connect-vast": Decimal("1500000"),
+    "matgille": Decimal("3000000"),
+    "highfive": Decimal("2100000"),
+    "leap-for-life": Decimal("2200000"),
+    "tek-kompetens": Decimal("1850000"),
+}
+
+DECISION = {
+    "body": "Regionstyrelsens tillväxtutskott",  # PUBLIC
+    "meeting_date": date(2023, 10, 24),  # PUBLIC
+    "paragraph": 101,  # ILLUSTRATIVE
+    "registration_number": "RS230001",  # ILLUSTRATIVE (format RS + six digits)
+    "title": "Grundfinansiering 2024 till strategiska partner",
+    "text": (
+        "Regionstyrelsens tillväxtutskott beslutar att bevilja grundfinansiering för 2024 om "
+        "sammanlagt 11 900 000 kronor till Coompanion, Connect Väst, Hallands Matgille, "
+        "HighFive, Leap for Life och TEK Kompetens enligt fördelningen i bilagan. Medlen tas "
+        "från utvecklingsmedel för regional utveckling. För varje grundfinansiering tecknas en "
+        "överenskommelse, varigenom organisationen blir strategisk partner i genomförandet av "
+        "Hallands strategi för hållbar tillväxt."
+    ),
+    "legal_basis": (
+        "Bidrag enligt kommunallagen (2017:725) 2 kap. 1 § och lagen (2010:630) om regionalt "
+        "utvecklingsansvar; ingen motprestation, därför inte upphandling. Statsstöd: bedömt "
+        "som stöd av mindre betydelse eller utanför statsstödsreglerna (exempeltext)."
+    ),
+    "approved_on": date(2023, 10, 31),  # ILLUSTRATIVE
+}
+
+# Which state each 2024 agreement is left in (design §7: at least one of each of these).
+AGREEMENT_STATES = {
+    "coompanion": "signed",
+    "connect-vast": "partner_signed",
+    "matgille": "signed",
+    "highfive": "sent",
+    "leap-for-life": "draft",
+    "tek-kompetens": "completed",
+}
+
+PURPOSE = (
+    "Grundfinansieringen ska ge {partner} förutsättningar att som strategisk partner bidra "
+    "till genomförandet av Hallands strategi för hållbar tillväxt under {year}."
+)
+CONDITIONS = (
+    "Medlen får användas till verksamhetens löpande kostnader inom överenskommelsens syfte. "
+    "Partnern redovisar hur medlen använts och vilka resultat verksamheten nått. Medel som "
+    "inte använts enligt överenskommelsen kan återkrävas."
+)
+REPORTS = [
+    ("Lägesrapport om verksamheten första halvåret", date(2024, 8, 31)),
+    ("Slutrapport med ekonomisk redovisning", date(2025, 3, 31)),
+]
+INSTALMENT_DATES = [date(2024, 1, 31), date(2024, 7, 31)]
+
+USERS = [
+    {
+        "username": "admin",
+        "first_name": "Demo",
+        "last_name": "Administratör",
+        "role": "",
+        "title": "Systemförvaltare",
+        "superuser": True,
+    },
+    {
+        "username": "handlaggare",
+        "first_name": "Demo",
+        "last_name": "Handläggare",
+        "role": "official",
+        "title": "Handläggare, Regional utveckling",
+        "sign_for_region": True,
+    },
+    {
+        "username": "sekreterare",
+        "first_name": "Demo",
+        "last_name": "Sekreterare",
+        "role": "secretary",
+        "title": "Nämndsekreterare",
+    },
+]

@@ -1,0 +1,111 @@
+"""Partner organisations and the users who act for them (design §3, partners)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partners.validators import validate_organisation_number
+
+
+class LegalForm(models.TextChoices):
+    ECONOMIC_ASSOCIATION = "ekonomisk_forening", _("Ekonomisk förening")
+    NON_PROFIT_ASSOCIATION = "ideell_forening", _("Ideell förening")
+    LIMITED_COMPANY = "aktiebolag", _("Aktiebolag")
+    MUNICIPAL_COMPANY = "kommunalt_bolag", _("Kommunalt bolag")
+    FOUNDATION = "stiftelse", _("Stiftelse")
+    PUBLIC_BODY = "offentlig", _("Offentlig verksamhet")
+    OTHER = "annan", _("Annan")
+    UNKNOWN = "", _("Okänd")
+
+
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def active(self) -> "PartnerQuerySet":
+        return self.filter(is_active=True)
+
+
+class Partner(models.Model):
+    display_name = models.CharField(_("namn"), max_length=120, unique=True)
+    legal_name = models.CharField(
+        _("juridiskt namn"),
+        max_length=200,
+        help_text=_("Motparten i överenskommelsen; kan skilja sig från varumärket."),
+    )
+    slug = models.SlugField(_("kortnamn"), max_length=60, unique=True)
+    organisation_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_organisation_number],
+        help_text=_("NNNNNN-NNNN. Lämnas tomt om det inte är känt."),
+    )
+    legal_form = models.CharField(
+        _("associationsform"), max_length=32, choices=LegalForm.choices, blank=True
+    )
+    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
+    website = models.URLField(_("webbplats"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True, max_length=2000)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    is_example_data = models.BooleanField(
+        _("exempeldata"),
+        default=False,
+        help_text=_("Uppgifterna är påhittade för demonstration och ska märkas så i gränssnittet."),
+    )
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partner")
+        ordering = ("display_name",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_number"],
+                condition=~models.Q(organisation_number=""),
+                name="partner_organisation_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organisation_number="")
+                | models.Q(organisation_number__regex=r"^[0-9]{6}-[0-9]{4}$"),
+                name="partner_organisation_number_format",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(display_name="")
+                & ~models.Q(legal_name="")
+                & ~models.Q(slug=""),
+                name="partner_names_present",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(legal_form__in=LegalForm.values), name="partner_legal_form_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class PartnerMembership(models.Model):
+    """A user acting for a partner. A user belongs to at most one partner."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+        verbose_name=_("användare"),
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("partner")
+    )
+    is_signatory = models.BooleanField(
+        _("firmatecknare"),
+        default=False,
+        help_text=_("Får skriva under överenskommelser för partnern."),
+    )
+
+    class Meta:
+        verbose_name = _("partneranvändare")
+        verbose_name_plural = _("partneranvändare")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.partner}"

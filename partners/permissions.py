@@ -1,0 +1,32 @@
+"""May this user see or act for this partner? (design §5)"""
+
+from accounts.permissions import AnyUser, is_region_staff
+from partners.models import Partner, PartnerMembership
+
+
+def membership_of(user: AnyUser) -> PartnerMembership | None:
+    """The user's partner membership, if they are an active partner user."""
+    if not getattr(user, "is_partner_user", False):
+        return None
+    try:
+        return user.partner_membership  # type: ignore[union-attr]
+    except PartnerMembership.DoesNotExist:
+        return None
+
+
+def can_view_partner(user: AnyUser, partner: Partner) -> bool:
+    if is_region_staff(user):
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.partner_id == partner.pk
+
+
+def can_sign_for_partner(user: AnyUser, partner: Partner) -> bool:
+    membership = membership_of(user)
+    return (
+        membership is not None and membership.partner_id == partner.pk and membership.is_signatory
+    )
+
+
+def can_manage_partners(user: AnyUser) -> bool:
+    return bool(user.is_active and getattr(user, "is_superuser", False))

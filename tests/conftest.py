@@ -1,0 +1,149 @@
+"""Shared fixtures. Service tests hit the real database; nothing stands in for it."""
+
+import os
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+
+from accounts.models import Role, User
+from funding import services as funding
+from funding.models import BudgetYear, FundingSource, Programme, ProgrammeKind, SourceKind
+from partners import services as partners
+from partners.models import Partner
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL-only tests: skipped loudly on SQLite, an error in CI (REQUIRE_POSTGRES=1)."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+    if on_postgres:
+        return
+    if os.environ.get("REQUIRE_POSTGRES"):
+        raise pytest.UsageError("REQUIRE_POSTGRES is set but DATABASE_URL is not PostgreSQL")
+    skip = pytest.mark.skip(
+        reason="SKIPPED: needs PostgreSQL (set DATABASE_URL=postgres://...); CI runs it"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "needs PostgreSQL" in str(r.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(skipped)} PostgreSQL-only tests were SKIPPED: this run used "
+            f"{connection.vendor}. Run with DATABASE_URL=postgres://... (as .ci/run does).",
+            red=True,
+        )
+
+
+def make_user(username: str, role: str = "", **extra: object) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="correct-horse-battery",
+        role=role,
+        first_name="Test",
+        last_name=username.title(),
+        **extra,
+    )
+    return user
+
+
+@pytest.fixture
+def official(db: None) -> User:
+    user = make_user("official", Role.OFFICIAL, title="Handläggare")
+    user.user_permissions.add(Permission.objects.get(codename="sign_for_region"))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+@pytest.fixture
+def official_without_signing(db: None) -> User:
+    return make_user("official2", Role.OFFICIAL)
+
+
+@pytest.fixture
+def secretary(db: None) -> User:
+    return make_user("secretary", Role.SECRETARY)
+
+
+@pytest.fixture
+def budget_year(db: None, official: User) -> BudgetYear:
+    return funding.create_budget_year(year=2024, status="active", by=official)
+
+
+@pytest.fixture
+def regional_source(budget_year: BudgetYear, official: User) -> FundingSource:
+    return funding.create_funding_source(
+        budget_year=budget_year,
+        kind=SourceKind.REGIONAL_DEVELOPMENT,
+        name="Utvecklingsmedel",
+        amount=Decimal("39000000"),
+        by=official,
+    )
+
+
+@pytest.fixture
+def state_source(budget_year: BudgetYear, official: User) -> FundingSource:
+    return funding.create_funding_source(
+        budget_year=budget_year,
+        kind=SourceKind.STATE_GROWTH,
+        name="1:1-medel",
+        amount=Decimal("14700000"),
+        by=official,
+    )
+
+
+@pytest.fixture
+def programme(budget_year: BudgetYear, regional_source: FundingSource, official: User) -> Programme:
+    return funding.create_programme(
+        budget_year=budget_year,
+        source=regional_source,
+        kind=ProgrammeKind.BASIC_FUNDING,
+        name="Grundfinansiering 2024",
+        slug="grundfinansiering",
+        ceiling=Decimal("11900000"),
+        by=official,
+    )
+
+
+def make_partner(slug: str, **extra: object) -> Partner:
+    values = {"display_name": slug.title(), "legal_name": f"{slug.title()} AB", "slug": slug}
+    values.update(extra)
+    return partners.create_partner(by=None, **values)
+
+
+@pytest.fixture
+def partner_a(db: None) -> Partner:
+    return make_partner("alfa")
+
+
+@pytest.fixture
+def partner_b(db: None) -> Partner:
+    return make_partner("beta")
+
+
+@pytest.fixture
+def signatory_a(partner_a: Partner) -> User:
+    user = make_user("alfa-signer", Role.PARTNER, title="VD")
+    partners.set_partner_membership(user=user, partner=partner_a, is_signatory=True, by=None)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def signatory_b(partner_b: Partner) -> User:
+    user = make_user("beta-signer", Role.PARTNER)
+    partners.set_partner_membership(user=user, partner=partner_b, is_signatory=True, by=None)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def meeting_date() -> date:
+    return date(2023, 10, 24)
