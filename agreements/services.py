@@ -58,7 +58,11 @@ def default_reference(allocation: Allocation) -> str:
 
 
 def _lock(agreement: Agreement) -> Agreement:
-    return Agreement.objects.select_for_update().select_related("partner").get(pk=agreement.pk)
+    return (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("partner")
+        .get(pk=agreement.pk)
+    )
 
 
 def _transition(agreement: Agreement, to: str, *, by: User | None, reason: str = "") -> Agreement:
@@ -105,7 +109,7 @@ def create_agreement(
 ) -> Agreement:
     """Draft the agreement of a decided allocation; its amount is the allocation's."""
     allocation = (
-        Allocation.objects.select_for_update()
+        Allocation.objects.select_for_update(of=("self",))
         .select_related("partner", "programme__budget_year")
         .get(pk=allocation.pk)
     )

@@ -400,7 +400,7 @@ def set_allocations(
         _check_amount(amount, field=f"amount_{partner_id}")
     existing = {
         a.partner_id: a
-        for a in Allocation.objects.select_for_update()
+        for a in Allocation.objects.select_for_update(of=("self",))
         .filter(programme=programme)
         .select_related("partner", "updated_by")
         .order_by("pk")
@@ -587,6 +587,7 @@ def add_to_decision(
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != DecisionStatus.DRAFT:
         raise ValidationError(_("Ett fattat beslut kan inte ändras."))
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if allocation.is_decided:
         if amount is None:
             raise ValidationError(
@@ -630,7 +631,7 @@ def decide(*, decision: Decision, by: User | None, decided_at: object = None) ->
     programmes = _lock_programmes(item.allocation.programme_id for item in items)
     allocations = {
         a.pk: a
-        for a in Allocation.objects.select_for_update()
+        for a in Allocation.objects.select_for_update(of=("self",))
         .filter(pk__in=[item.allocation_id for item in items])
         .select_related("partner", "programme__source")
         .order_by("pk")
@@ -694,10 +695,8 @@ def decide(*, decision: Decision, by: User | None, decided_at: object = None) ->
             action="allocation.decided",
             target=allocation,
             by=by,
-            changes=diff(
-                {"status": old_status, "amount": old_amount},
-                {"status": allocation.status, "amount": new_amount},
-            ),
+            # Always both fields: the decided amount is the point of the event.
+            changes={"status": (old_status, allocation.status), "amount": (old_amount, new_amount)},
             reason=str(decision),
         )
 

@@ -1,0 +1,53 @@
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from accounts.models import User
+from audit.models import AuditEvent
+from funding import services as funding
+from funding.models import Programme
+from partners.models import Partner
+
+
+@pytest.fixture
+def event(programme: Programme, partner_a: Partner, official: User) -> AuditEvent:
+    funding.set_allocations(programme=programme, amounts={partner_a.pk: Decimal("5")}, by=official)
+    return AuditEvent.objects.filter(action="allocation.created").get()
+
+
+def test_event_cannot_be_changed_or_deleted_through_the_orm(event: AuditEvent) -> None:
+    event.reason = "efterhand"
+    with pytest.raises(TypeError, match="append-only"):
+        event.save()
+    with pytest.raises(TypeError, match="append-only"):
+        event.delete()
+    with pytest.raises(TypeError, match="append-only"):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="x")
+    with pytest.raises(TypeError, match="append-only"):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET reason = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ],
+)
+def test_postgres_refuses_update_and_delete(event: AuditEvent, sql: str) -> None:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk, reason="").exists()
+
+
+def test_history_records_who_when_old_new(event: AuditEvent, official: User) -> None:
+    assert event.actor == official
+    assert event.at is not None
+    assert event.changes == {"amount": [None, "5"]}
+    assert event.target_repr == "Grundfinansiering 2024 – Alfa"
