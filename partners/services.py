@@ -11,7 +11,7 @@ from audit.services import diff, record_event
 from partners.models import Partner, PartnerMembership
 from partners.validators import normalise_organisation_number
 
-_PARTNER_FIELDS = (
+PARTNER_FIELDS = (
     "display_name",
     "legal_name",
     "slug",
@@ -28,7 +28,7 @@ _PARTNER_FIELDS = (
 
 
 def _apply(partner: Partner, values: dict[str, Any]) -> None:
-    unknown = set(values) - set(_PARTNER_FIELDS)
+    unknown = set(values) - set(PARTNER_FIELDS)
     if unknown:
         raise TypeError(f"not partner fields: {sorted(unknown)}")
     if "organisation_number" in values:

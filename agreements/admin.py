@@ -1,0 +1,129 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from agreements import services
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Instalment,
+    ReportingRequirement,
+    Signature,
+    SignedDocument,
+)
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceModelAdmin
+
+TERMS = ("period_start", "period_end", "purpose", "conditions")
+
+
+class InstalmentInline(ReadOnlyInline):
+    model = Instalment
+    fields = ("number", "due_date", "amount")
+    readonly_fields = fields
+
+
+class ReportingInline(ReadOnlyInline):
+    model = ReportingRequirement
+    fields = ("description", "due_date")
+    readonly_fields = fields
+
+
+class SignatureInline(ReadOnlyInline):
+    model = Signature
+    fields = ("agreement_version", "party", "signer_name", "signer_title", "signed_at", "method")
+    readonly_fields = fields
+
+
+class SignedDocumentInline(ReadOnlyInline):
+    model = SignedDocument
+    fields = ("agreement_version", "sha256", "size", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ServiceModelAdmin[Agreement]):
+    list_display = ("reference", "partner", "amount", "status", "period_start", "period_end")
+    list_filter = ("status", "allocation__programme__budget_year")
+    list_select_related = ("partner",)
+    search_fields = ("reference", "partner__display_name")
+    inlines = (InstalmentInline, ReportingInline, SignatureInline, SignedDocumentInline)
+    actions = ("send", "complete")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is None:
+            return ("allocation", "reference", *TERMS, "is_example_data")
+        return ("reference", "partner", "amount", "status", "version", *TERMS,
+                "termination_reason")  # fmt: skip
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is None:
+            return ()
+        fixed = ("reference", "partner", "amount", "status", "version", "termination_reason")
+        return fixed if obj.terms_editable else (*fixed, *TERMS)
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Agreement | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[Agreement]]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.base_fields["reference"].required = False
+            form.base_fields["reference"].help_text = _("Lämna tomt för t.ex. GF-2024-COOMPANION.")
+        return form
+
+    def save_via_service(
+        self, request: HttpRequest, form: forms.ModelForm[Agreement], obj: Agreement | None
+    ) -> Agreement:
+        data = form.cleaned_data
+        if obj is None:
+            return services.create_agreement(by=request.user, **data)  # type: ignore[arg-type]
+        return services.update_agreement_terms(
+            agreement=obj,
+            by=request.user,  # type: ignore[arg-type]
+            **{k: data[k] for k in form.changed_data if k in TERMS},
+        )
+
+    @admin.action(description=_("Skicka för underskrift"))
+    def send(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
+        self.run_service_action(
+            request, queryset, lambda a, by: services.send_for_signing(agreement=a, by=by)
+        )
+
+    @admin.action(description=_("Markera som avslutad"))
+    def complete(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
+        self.run_service_action(
+            request,
+            queryset.filter(status=AgreementStatus.SIGNED),
+            lambda a, by: services.complete_agreement(agreement=a, by=by),
+        )
+
+
+@admin.register(Instalment)
+class InstalmentAdmin(ReadOnlyAdmin[Instalment]):
+    list_display = ("agreement", "number", "due_date", "amount")
+    list_select_related = ("agreement",)
+
+
+@admin.register(ReportingRequirement)
+class ReportingRequirementAdmin(ReadOnlyAdmin[ReportingRequirement]):
+    list_display = ("agreement", "description", "due_date")
+    list_select_related = ("agreement",)
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin[Signature]):
+    list_display = ("agreement", "agreement_version", "party", "signer_name", "signed_at")
+    list_select_related = ("agreement",)
+
+
+@admin.register(SignedDocument)
+class SignedDocumentAdmin(ReadOnlyAdmin[SignedDocument]):
+    list_display = ("agreement", "agreement_version", "sha256", "size", "created_at")
+    list_select_related = ("agreement",)

@@ -1,0 +1,102 @@
+"""Admin classes whose writes go through the apps' services, like every other interface.
+
+The service is called while the admin form is cleaned, inside a savepoint: a rule the service
+refuses comes back as a message next to the field (or at the top of the form) with everything the
+user typed kept, instead of a server error. On success the saved object becomes the form's
+instance, and `save_model` has nothing left to do. The admin's change view is itself atomic, so
+the service's writes commit with the admin's log entry or not at all.
+
+Keep inlines on these admins read-only: an invalid inline would re-render the page after the
+service already saved the main object.
+"""
+
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.http import HttpRequest
+
+M = TypeVar("M", bound=models.Model)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+class ServiceModelAdmin(admin.ModelAdmin[M]):
+    def save_via_service(self, request: HttpRequest, form: forms.ModelForm[M], obj: M | None) -> M:
+        """Create (obj is None) or change obj through the app's service; return the saved object."""
+        raise NotImplementedError
+
+    def get_form(
+        self, request: HttpRequest, obj: M | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[M]]:
+        base = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ServiceForm(base):  # type: ignore[valid-type, misc]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    with transaction.atomic():
+                        self.instance = model_admin.save_via_service(request, self, obj)
+                except ValidationError as error:
+                    add_service_errors(self, error)
+
+        return ServiceForm
+
+    def save_model(self, request: HttpRequest, obj: M, form: Any, change: bool) -> None:
+        """Already saved by `save_via_service` while the form was cleaned."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        # Money, status and signatures are never deleted; they change through services.
+        return False
+
+    def run_service_action(
+        self, request: HttpRequest, queryset: models.QuerySet[M], service: Any, **kwargs: Any
+    ) -> None:
+        """Admin action helper: call `service` for each object, one transaction each."""
+        done = 0
+        for obj in queryset:
+            try:
+                service(obj, by=request.user, **kwargs)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} st. klara.", messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[M]):
+    """Records written only by services (signatures, signed documents, plans): view only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
