@@ -6,14 +6,14 @@ from accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "role", "is_active", "is_superuser")
     list_filter = ("role", "is_active", "is_superuser")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Roll i systemet"), {"fields": ("role", "title")}),
     )
     add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
+        *(DjangoUserAdmin.add_fieldsets or ()),
         (_("Roll i systemet"), {"fields": ("role", "title")}),
     )

@@ -6,11 +6,12 @@ from typing import Any
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Combinable
 
 from core.money import is_whole_kronor
 
 
-class KronorField(models.DecimalField):  # type: ignore[type-arg]
+class KronorField(models.DecimalField[Decimal | int | str | Combinable, Decimal]):
     """Whole kronor as `Decimal` (numeric(15, 0) in the database).
 
     Django's DecimalField would silently round 1,50 kr to 2 kr on save; this field refuses to
@@ -28,7 +29,7 @@ class KronorField(models.DecimalField):  # type: ignore[type-arg]
         if value is not None:
             if isinstance(value, float):
                 raise TypeError(f"{self.name}: money is never float ({value!r})")
-            if not isinstance(value, models.expressions.Combinable):
+            if not isinstance(value, Combinable):
                 decimal = self.to_python(value)
                 if decimal is not None and not is_whole_kronor(decimal):
                     raise ValueError(f"{self.name}: {decimal} is not whole kronor")

@@ -8,8 +8,42 @@ and no real person's name is invented: they are left empty, and the demo users a
 "Demo".
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class SourceFact:
+    key: str
+    kind: str
+    name: str
+    amount: Decimal
+    notes: str
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    body: str
+    meeting_date: date
+    paragraph: int
+    registration_number: str
+    title: str
+    text: str
+    legal_basis: str
+    approved_on: date
+
+
+@dataclass(frozen=True)
+class UserFact:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    title: str
+    superuser: bool = False
+    sign_for_region: bool = False
+
 
 PASSWORD = "halland-demo"  # noqa: S105 - the published demo password (design §7)
 
@@ -20,24 +54,24 @@ NEXT_YEAR = 2025
 
 # PUBLIC: the 2024 budget's development funds and the state funds the region decides on.
 SOURCES = [
-    {
-        "key": "regional",
-        "kind": "regional_development",
-        "name": "Utvecklingsmedel för regional utveckling",
-        "amount": Decimal("39000000"),
-        "notes": "Regionens egna medel för regional utveckling i 2024 års budget.",
-    },
-    {
-        "key": "state",
-        "kind": "state_growth",
-        "name": "Statliga medel för regional tillväxt (1:1-medel)",
-        "amount": Decimal("14700000"),
-        "notes": (
+    SourceFact(
+        key="regional",
+        kind="regional_development",
+        name="Utvecklingsmedel för regional utveckling",
+        amount=Decimal("39000000"),
+        notes="Regionens egna medel för regional utveckling i 2024 års budget.",
+    ),
+    SourceFact(
+        key="state",
+        kind="state_growth",
+        name="Statliga medel för regional tillväxt (1:1-medel)",
+        amount=Decimal("14700000"),
+        notes=(
             "Regeringens uppdrag till regionen att besluta om medel från anslag 1:1. Får "
             "användas till medfinansiering av projekt och företagsstöd, inte till "
             "verksamhetsstöd."
         ),
-    },
+    ),
 ]
 
 PROGRAMME_NAME = "Grundfinansiering {year}"
@@ -121,13 +155,13 @@ SPLIT_2025 = {
     "tek-kompetens": Decimal("1850000"),
 }
 
-DECISION = {
-    "body": "Regionstyrelsens tillväxtutskott",  # PUBLIC
-    "meeting_date": date(2023, 10, 24),  # PUBLIC
-    "paragraph": 101,  # ILLUSTRATIVE
-    "registration_number": "RS230001",  # ILLUSTRATIVE (format RS + six digits)
-    "title": "Grundfinansiering 2024 till strategiska partner",
-    "text": (
+DECISION = DecisionFact(
+    body="Regionstyrelsens tillväxtutskott",  # PUBLIC
+    meeting_date=date(2023, 10, 24),  # PUBLIC
+    paragraph=101,  # ILLUSTRATIVE
+    registration_number="RS230001",  # ILLUSTRATIVE (format RS + six digits)
+    title="Grundfinansiering 2024 till strategiska partner",
+    text=(
         "Regionstyrelsens tillväxtutskott beslutar att bevilja grundfinansiering för 2024 om "
         "sammanlagt 11 900 000 kronor till Coompanion, Connect Väst, Hallands Matgille, "
         "HighFive, Leap for Life och TEK Kompetens enligt fördelningen i bilagan. Medlen tas "
@@ -135,13 +169,13 @@ DECISION = {
         "överenskommelse, varigenom organisationen blir strategisk partner i genomförandet av "
         "Hallands strategi för hållbar tillväxt."
     ),
-    "legal_basis": (
+    legal_basis=(
         "Bidrag enligt kommunallagen (2017:725) 2 kap. 1 § och lagen (2010:630) om regionalt "
         "utvecklingsansvar; ingen motprestation, därför inte upphandling. Statsstöd: bedömt "
         "som stöd av mindre betydelse eller utanför statsstödsreglerna (exempeltext)."
     ),
-    "approved_on": date(2023, 10, 31),  # ILLUSTRATIVE
-}
+    approved_on=date(2023, 10, 31),  # ILLUSTRATIVE
+)
 
 # Which state each 2024 agreement is left in (design §7: at least one of each of these).
 AGREEMENT_STATES = {
@@ -169,27 +203,14 @@ REPORTS = [
 INSTALMENT_DATES = [date(2024, 1, 31), date(2024, 7, 31)]
 
 USERS = [
-    {
-        "username": "admin",
-        "first_name": "Demo",
-        "last_name": "Administratör",
-        "role": "",
-        "title": "Systemförvaltare",
-        "superuser": True,
-    },
-    {
-        "username": "handlaggare",
-        "first_name": "Demo",
-        "last_name": "Handläggare",
-        "role": "official",
-        "title": "Handläggare, Regional utveckling",
-        "sign_for_region": True,
-    },
-    {
-        "username": "sekreterare",
-        "first_name": "Demo",
-        "last_name": "Sekreterare",
-        "role": "secretary",
-        "title": "Nämndsekreterare",
-    },
+    UserFact("admin", "Demo", "Administratör", "", "Systemförvaltare", superuser=True),
+    UserFact(
+        "handlaggare",
+        "Demo",
+        "Handläggare",
+        "official",
+        "Handläggare, Regional utveckling",
+        sign_for_region=True,
+    ),
+    UserFact("sekreterare", "Demo", "Sekreterare", "secretary", "Nämndsekreterare"),
 ]

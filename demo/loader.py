@@ -28,21 +28,21 @@ from partners import services as partners
 from partners.models import Partner, PartnerMembership
 
 
-def _user(spec: dict[str, object]) -> User:
-    user = User.objects.filter(username=spec["username"]).first()
+def _user(spec: facts.UserFact) -> User:
+    user = User.objects.filter(username=spec.username).first()
     if user is None:
         user = User(
-            username=str(spec["username"]),
-            first_name=str(spec["first_name"]),
-            last_name=str(spec["last_name"]),
-            role=str(spec["role"]),
-            title=str(spec["title"]),
-            is_superuser=bool(spec.get("superuser")),
-            is_staff=bool(spec.get("superuser")),
+            username=spec.username,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            role=spec.role,
+            title=spec.title,
+            is_superuser=spec.superuser,
+            is_staff=spec.superuser,
         )
         user.set_password(facts.PASSWORD)
         user.save()
-        if spec.get("sign_for_region"):
+        if spec.sign_for_region:
             user.user_permissions.add(
                 Permission.objects.get(
                     codename="sign_for_region", content_type__app_label="agreements"
@@ -60,13 +60,13 @@ def _partner(spec: dict[str, str]) -> Partner:
 
 def _partner_user(partner: Partner) -> User:
     user = _user(
-        {
-            "username": partner.slug,
-            "first_name": "Demo",
-            "last_name": f"Firmatecknare {partner.display_name}",
-            "role": Role.PARTNER,
-            "title": "Firmatecknare",
-        }
+        facts.UserFact(
+            username=partner.slug,
+            first_name="Demo",
+            last_name=f"Firmatecknare {partner.display_name}",
+            role=Role.PARTNER,
+            title="Firmatecknare",
+        )
     )
     if not PartnerMembership.objects.filter(user=user).exists():
         partners.set_partner_membership(user=user, partner=partner, is_signatory=True, by=None)
@@ -79,17 +79,17 @@ def _year(year: int, status: str, by: User) -> tuple[BudgetYear, dict[str, Fundi
         budget_year = funding.create_budget_year(year=year, status=status, by=by)
     sources = {}
     for spec in facts.SOURCES:
-        source = FundingSource.objects.filter(budget_year=budget_year, name=spec["name"]).first()
+        source = FundingSource.objects.filter(budget_year=budget_year, name=spec.name).first()
         if source is None:
             source = funding.create_funding_source(
                 budget_year=budget_year,
-                kind=str(spec["kind"]),
-                name=str(spec["name"]),
-                amount=Decimal(spec["amount"]),
-                notes=str(spec["notes"]),
+                kind=spec.kind,
+                name=spec.name,
+                amount=spec.amount,
+                notes=spec.notes,
                 by=by,
             )
-        sources[str(spec["key"])] = source
+        sources[spec.key] = source
     return budget_year, sources
 
 
@@ -123,17 +123,17 @@ def _allocate(
 def _decision(programme: Programme, secretary: User) -> Decision:
     spec = facts.DECISION
     decision = Decision.objects.filter(
-        body=spec["body"], meeting_date=spec["meeting_date"], paragraph=spec["paragraph"]
+        body=spec.body, meeting_date=spec.meeting_date, paragraph=spec.paragraph
     ).first()
     if decision is None:
         decision = funding.create_decision(
-            body=str(spec["body"]),
-            meeting_date=spec["meeting_date"],  # type: ignore[arg-type]
-            paragraph=int(spec["paragraph"]),  # type: ignore[call-overload]
-            registration_number=str(spec["registration_number"]),
-            title=str(spec["title"]),
-            text=str(spec["text"]),
-            legal_basis=str(spec["legal_basis"]),
+            body=spec.body,
+            meeting_date=spec.meeting_date,
+            paragraph=spec.paragraph,
+            registration_number=spec.registration_number,
+            title=spec.title,
+            text=spec.text,
+            legal_basis=spec.legal_basis,
             is_example_data=True,
             by=secretary,
         )
@@ -144,11 +144,7 @@ def _decision(programme: Programme, secretary: User) -> Decision:
             by=secretary,
             decided_at=datetime(2023, 10, 24, 12, 0, tzinfo=UTC),
         )
-        funding.approve_decision(
-            decision=decision,
-            approved_on=spec["approved_on"],  # type: ignore[arg-type]
-            by=secretary,
-        )
+        funding.approve_decision(decision=decision, approved_on=spec.approved_on, by=secretary)
     return decision
 
 
@@ -203,7 +199,7 @@ def _agreement(allocation: Allocation, target: str, official: User, signatory: U
 
 @transaction.atomic
 def load_demo() -> None:
-    users = {spec["username"]: _user(spec) for spec in facts.USERS}
+    users = {spec.username: _user(spec) for spec in facts.USERS}
     official, secretary = users["handlaggare"], users["sekreterare"]
 
     partners_by_slug = {spec["slug"]: _partner(spec) for spec in facts.PARTNERS}

@@ -175,7 +175,7 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(_("beslutat"), null=True, blank=True)
     approved_on = models.DateField(_("justerat den"), null=True, blank=True)
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
-    allocations = models.ManyToManyField(
+    allocations: "models.ManyToManyField[Allocation, DecisionItem]" = models.ManyToManyField(
         "Allocation",
         through="DecisionItem",
         related_name="decisions",
@@ -313,7 +313,8 @@ class DecisionItem(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="items")
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="items")
     amount = KronorField(_("belopp"))
-    previous_amount = KronorField(
+    # The stubs cannot express a nullable subclass of a generic field; the value is Decimal | None.
+    previous_amount = KronorField(  # type: ignore[misc]
         _("tidigare beslutat belopp"),
         null=True,
         blank=True,

@@ -15,7 +15,7 @@ allocations, each by primary key) so that concurrent writers queue instead of de
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -609,7 +609,7 @@ def add_to_decision(
 
 
 @transaction.atomic
-def decide(*, decision: Decision, by: User | None, decided_at: object = None) -> Decision:
+def decide(*, decision: Decision, by: User | None, decided_at: datetime | None = None) -> Decision:
     """Record that the committee took the decision; its allocations become decided money.
 
     Locks every programme involved, then recomputes its decided total from the database: the
@@ -680,7 +680,7 @@ def decide(*, decision: Decision, by: User | None, decided_at: object = None) ->
         allocation = allocations[item.allocation_id]
         old_status, old_amount = allocation.status, allocation.amount
         new_amount = new_amounts[allocation.pk]
-        item.previous_amount = old_amount if allocation.is_decided else None
+        item.previous_amount = old_amount if allocation.is_decided else None  # type: ignore[assignment]
         item.amount = new_amount
         item.save(update_fields=["amount", "previous_amount"])
         allocation.amount = new_amount
