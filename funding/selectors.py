@@ -1,10 +1,29 @@
 """Reads the budget pages need, scoped to the user asking."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts.permissions import AnyUser
-from funding.models import Allocation, BudgetYear, Decision, Programme
+from audit.models import AuditEvent
+from core.money import ZERO
+from funding.models import (
+    Allocation,
+    AllocationStatus,
+    BudgetYear,
+    Decision,
+    FundingSource,
+    Programme,
+    ProgrammeKind,
+    SourceKind,
+)
 from funding.permissions import can_view_budget, can_view_decisions
+from partners.models import Partner
+
+ZERO_VALUE = Value(ZERO)
 
 
 def budget_years_for(user: AnyUser) -> QuerySet[BudgetYear]:
@@ -29,3 +48,208 @@ def decisions_for(user: AnyUser) -> QuerySet[Decision]:
     if not can_view_decisions(user):
         return Decision.objects.none()
     return Decision.objects.all()
+
+
+# --------------------------------------------------------------------------- budget overview
+
+
+@dataclass
+class ProgrammeLine:
+    programme: Programme
+    decided: Decimal
+    draft: Decimal
+
+    @property
+    def allocated(self) -> Decimal:
+        return self.decided + self.draft
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.programme.ceiling - self.allocated
+
+    @property
+    def is_over(self) -> bool:
+        return self.remaining < 0
+
+
+@dataclass
+class SourceLine:
+    source: FundingSource
+    programmes: list[ProgrammeLine]
+
+    @property
+    def committed(self) -> Decimal:
+        """Σ programme ceilings drawn on this source."""
+        return sum((p.programme.ceiling for p in self.programmes), ZERO)
+
+    @property
+    def uncommitted(self) -> Decimal:
+        return self.source.amount - self.committed
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((p.allocated for p in self.programmes), ZERO)
+
+
+@dataclass
+class PartnerShare:
+    name: str
+    amount: Decimal
+    decided: bool
+    bar: int  # bar length in the chart's units (0–CHART_WIDTH)
+    y: int  # the row's top in the chart's units
+
+
+CHART_WIDTH = 400
+CHART_ROW = 28
+
+
+@dataclass
+class BudgetOverview:
+    budget_year: BudgetYear
+    sources: list[SourceLine]
+    basic_funding_total: Decimal
+    regional_development_total: Decimal
+    split: list[PartnerShare]
+    split_is_example_data: bool
+
+    @property
+    def basic_funding_share(self) -> Decimal | None:
+        """Basic funding's share of the regional development funds (≈ 0,305 in 2024)."""
+        if not self.regional_development_total:
+            return None
+        return self.basic_funding_total / self.regional_development_total
+
+    @property
+    def chart_height(self) -> int:
+        return len(self.split) * CHART_ROW
+
+    @property
+    def split_total(self) -> Decimal:
+        return sum((s.amount for s in self.split), ZERO)
+
+
+def _with_totals(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    decided = Q(allocations__status=AllocationStatus.DECIDED)
+    draft = Q(allocations__status=AllocationStatus.DRAFT)
+    return programmes.annotate(
+        decided_total=Coalesce(Sum("allocations__amount", filter=decided), ZERO_VALUE),
+        draft_total=Coalesce(Sum("allocations__amount", filter=draft), ZERO_VALUE),
+    )
+
+
+def budget_overview(*, budget_year: BudgetYear) -> BudgetOverview:
+    """Everything the overview page shows, in three queries whatever the number of rows."""
+    programmes = _with_totals(Programme.objects.order_by("name"))
+    sources = list(
+        FundingSource.objects.filter(budget_year=budget_year)
+        .order_by("kind", "name")
+        .prefetch_related(Prefetch("programmes", queryset=programmes))
+    )
+    lines = [
+        SourceLine(
+            source=s,
+            programmes=[
+                ProgrammeLine(
+                    programme=p,
+                    decided=p.decided_total,  # type: ignore[attr-defined]  # annotated
+                    draft=p.draft_total,  # type: ignore[attr-defined]
+                )
+                for p in s.programmes.all()
+            ],
+        )
+        for s in sources
+    ]
+    regional = [line for line in lines if line.source.kind == SourceKind.REGIONAL_DEVELOPMENT]
+    basic_from_regional = [
+        p for line in regional for p in line.programmes if p.programme.is_basic_funding
+    ]
+    basic = [p for line in lines for p in line.programmes if p.programme.is_basic_funding]
+
+    rows = list(
+        Allocation.objects.filter(
+            programme__budget_year=budget_year, programme__kind=ProgrammeKind.BASIC_FUNDING
+        )
+        .values("partner__display_name")
+        .annotate(
+            total=Sum("amount"),
+            undecided=Count("pk", filter=Q(status=AllocationStatus.DRAFT)),
+        )
+        .order_by("-total", "partner__display_name")
+    )
+    largest = max((r["total"] for r in rows), default=ZERO) or Decimal(1)
+    split = [
+        PartnerShare(
+            name=r["partner__display_name"],
+            amount=r["total"],
+            decided=r["undecided"] == 0,
+            bar=int(r["total"] * CHART_WIDTH / largest),
+            y=i * CHART_ROW,
+        )
+        for i, r in enumerate(rows)
+    ]
+    return BudgetOverview(
+        budget_year=budget_year,
+        sources=lines,
+        basic_funding_total=sum((p.allocated for p in basic_from_regional), ZERO),
+        regional_development_total=sum((line.source.amount for line in regional), ZERO),
+        split=split,
+        split_is_example_data=any(p.programme.is_example_data for p in basic),
+    )
+
+
+# --------------------------------------------------------------------------- allocation editor
+
+
+@dataclass
+class EditorRow:
+    partner: Partner
+    allocation: Allocation | None
+
+    @property
+    def editable(self) -> bool:
+        return self.allocation is None or not self.allocation.is_decided
+
+    @property
+    def version(self) -> int:
+        return self.allocation.version if self.allocation else 0
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.allocation.amount if self.allocation else None
+
+
+def allocation_editor_rows(*, programme: Programme) -> list[EditorRow]:
+    """One row per active partner, plus any inactive partner that already has an allocation.
+
+    Two queries, whatever the number of partners.
+    """
+    allocations = {
+        a.partner_id: a
+        for a in Allocation.objects.filter(programme=programme).select_related(
+            "decision", "updated_by"
+        )
+    }
+    partners = Partner.objects.filter(Q(is_active=True) | Q(pk__in=list(allocations))).order_by(
+        "display_name"
+    )
+    return [EditorRow(partner=p, allocation=allocations.get(p.pk)) for p in partners]
+
+
+def programme_history(*, programme: Programme) -> QuerySet[AuditEvent]:
+    """Every recorded change of the programme and of its allocations, newest first."""
+    allocation_ids = Allocation.objects.filter(programme=programme).values_list("pk", flat=True)
+    return (
+        AuditEvent.objects.filter(
+            Q(
+                target_type=ContentType.objects.get_for_model(Allocation),
+                target_id__in=[str(pk) for pk in allocation_ids],
+            )
+            | Q(
+                target_type=ContentType.objects.get_for_model(Programme),
+                target_id=str(programme.pk),
+            )
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )

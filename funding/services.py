@@ -733,3 +733,57 @@ def approve_decision(*, decision: Decision, approved_on: date, by: User | None) 
         },
     )
     return decision
+
+
+# --------------------------------------------------------------------------- multi-year
+
+
+@transaction.atomic
+def start_next_budget_year(
+    *, previous: BudgetYear, copy_amounts: bool, by: User | None
+) -> BudgetYear:
+    """Start year N+1 from year N: same sources and programmes (and partners), in preparation.
+
+    With `copy_amounts`, each programme's allocations to partners that are still active are
+    copied as drafts, so officials start from last year's split. Programme names have the year
+    replaced ("Grundfinansiering 2024" → "Grundfinansiering 2025").
+    """
+    year = previous.year + 1
+    budget_year = create_budget_year(year=year, by=by)
+    old, new = str(previous.year), str(year)
+    sources = {}
+    for source in previous.sources.order_by("pk"):
+        sources[source.pk] = create_funding_source(
+            budget_year=budget_year,
+            kind=source.kind,
+            name=source.name.replace(old, new),
+            amount=source.amount,
+            allows_operating_support=source.allows_operating_support,
+            notes=source.notes,
+            by=by,
+        )
+    for programme in previous.programmes.order_by("pk"):
+        copy = create_programme(
+            budget_year=budget_year,
+            source=sources[programme.source_id],
+            kind=programme.kind,
+            name=programme.name.replace(old, new),
+            slug=programme.slug,
+            ceiling=programme.ceiling,
+            source_rule_override_reason=programme.source_rule_override_reason,
+            is_example_data=programme.is_example_data,
+            by=by,
+        )
+        if copy_amounts:
+            amounts = {
+                a.partner_id: a.amount
+                for a in programme.allocations.filter(partner__is_active=True)
+            }
+            if amounts:
+                set_allocations(
+                    programme=copy,
+                    amounts=amounts,
+                    reason=_("Kopierat från %(year)s") % {"year": previous.year},
+                    by=by,
+                )
+    return budget_year

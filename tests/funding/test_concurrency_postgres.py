@@ -136,3 +136,61 @@ def test_free_race_exactly_one_wins(
         t.join(timeout=20)
     assert sorted(results) == ["refused", "won"]
     assert decided_total(programme) == Decimal("7000000")
+
+
+def test_two_officials_saving_the_same_draft_second_gets_a_conflict(
+    programme: Programme, partner_a: Partner, official: User
+) -> None:
+    """Design §3 invariant 4 under real concurrency: both loaded version 1; the first saves
+    while holding the programme lock; the second waits, then sees version 2 and is refused
+    instead of silently overwriting."""
+    first_result = funding.set_allocations(
+        programme=programme, amounts={partner_a.pk: Decimal("100")}, by=official
+    )
+    seen = {partner_a.pk: first_result.allocations[0].version}
+    first_holds_lock = threading.Event()
+    release_first = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def save(name: str, amount: str, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                funding.set_allocations(
+                    programme=programme,
+                    amounts={partner_a.pk: Decimal(amount)},
+                    expected_versions=seen,
+                    by=official,
+                )
+                if hold:
+                    first_holds_lock.set()
+                    release_first.wait(timeout=10)
+            outcome[name] = "saved"
+        except funding.StaleAllocationsError as exc:
+            outcome[name] = exc
+        finally:
+            connection.close()
+
+    def second() -> None:
+        first_holds_lock.wait(timeout=10)
+        save("second", "300", hold=False)
+
+    threads = [
+        threading.Thread(target=save, args=("first", "200", True)),
+        threading.Thread(target=second),
+    ]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 10
+    blocked = False
+    while time.monotonic() < deadline and not blocked:
+        blocked = first_holds_lock.is_set() and _waiting_on_a_lock()
+        time.sleep(0.02)
+    release_first.set()
+    for t in threads:
+        t.join(timeout=20)
+
+    assert blocked, "the second save never waited for the first one's lock"
+    assert outcome["first"] == "saved"
+    assert isinstance(outcome["second"], funding.StaleAllocationsError)
+    assert outcome["second"].conflicts[0].current_amount == Decimal("200")
+    assert Allocation.objects.get().amount == Decimal("200")

@@ -1,0 +1,207 @@
+"""Budget pages: the year's overview, the allocation editor, its history, starting a new year.
+
+Each view: authorise (objects are looked up in the user's selectors, so partners get 404) →
+call a selector or service → render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.admin import add_service_errors
+from core.money import ZERO, format_amount
+from funding import services
+from funding.forms import AllocationsForm, StartYearForm, version_field_name
+from funding.models import BudgetYear, Programme
+from funding.permissions import can_edit_allocations, can_manage_budget, can_view_budget
+from funding.selectors import (
+    EditorRow,
+    allocation_editor_rows,
+    budget_overview,
+    budget_years_for,
+    programme_history,
+    programmes_for,
+)
+
+
+def _budget_year(request: HttpRequest, year: int) -> BudgetYear:
+    return get_object_or_404(budget_years_for(request.user), year=year)
+
+
+def _programme(request: HttpRequest, year: int, slug: str) -> Programme:
+    return get_object_or_404(programmes_for(request.user), budget_year__year=year, slug=slug)
+
+
+@login_required
+@require_GET
+def budget_index(request: HttpRequest) -> HttpResponse:
+    years = budget_years_for(request.user)
+    if not can_view_budget(request.user):
+        raise Http404
+    return render(request, "funding/budget_index.html", {"years": years})
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest, year: int) -> HttpResponse:
+    budget_year = _budget_year(request, year)
+    context = {
+        "overview": budget_overview(budget_year=budget_year),
+        "can_start_next": can_manage_budget(request.user)
+        and not BudgetYear.objects.filter(year=year + 1).exists(),
+        "start_form": StartYearForm(),
+    }
+    return render(request, "funding/overview.html", context)
+
+
+def _totals(rows: list[EditorRow], form: AllocationsForm | None, programme: Programme) -> dict:  # type: ignore[type-arg]
+    """What the totals box shows: from the typed values when there is a bound form."""
+    typed = form.typed_amounts() if form is not None and form.is_bound else {}
+    total, unreadable = ZERO, 0
+    for row in rows:
+        if row.editable and row.partner.pk in typed:
+            value = typed[row.partner.pk]
+            if value is None:
+                unreadable += 1
+            else:
+                total += value
+        elif row.amount is not None:
+            total += row.amount
+    return {
+        "total": total,
+        "ceiling": programme.ceiling,
+        "remaining": programme.ceiling - total,
+        "over_by": max(ZERO, total - programme.ceiling),
+        "unreadable": unreadable,
+    }
+
+
+def _editor(
+    request: HttpRequest,
+    programme: Programme,
+    rows: list[EditorRow],
+    form: AllocationsForm,
+    *,
+    conflicts: list[services.Conflict] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_edit = can_edit_allocations(request.user, programme)
+    context = {
+        "programme": programme,
+        "budget_year": programme.budget_year,
+        "lines": [
+            (row, form.amount_field(row) if can_edit and row.editable else None) for row in rows
+        ],
+        "form": form,
+        "can_edit": can_edit,
+        "totals": _totals(rows, form, programme),
+        "conflicts": conflicts or [],
+    }
+    return render(request, "funding/allocation_editor.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocation_editor(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    programme = _programme(request, year, slug)
+    rows = allocation_editor_rows(programme=programme)
+    if request.method == "GET":
+        return _editor(request, programme, rows, AllocationsForm(rows=rows))
+
+    if not can_edit_allocations(request.user, programme):
+        raise PermissionDenied
+    form = AllocationsForm(request.POST, rows=rows)
+    if "preview" in request.POST or not form.is_valid():
+        return _editor(request, programme, rows, form, status=200 if form.is_valid() else 400)
+    try:
+        result = services.set_allocations(
+            programme=programme,
+            amounts=form.amounts(),
+            expected_versions=form.versions(),
+            reason=form.cleaned_data["reason"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except services.StaleAllocationsError as stale:
+        # Keep what they typed; move the hidden versions to what is saved now, so saving again
+        # after reading the message is a deliberate overwrite.
+        data = request.POST.copy()
+        for conflict in stale.conflicts:
+            data[version_field_name(conflict.partner.pk)] = str(conflict.current_version)
+        fresh_rows = allocation_editor_rows(programme=programme)
+        form = AllocationsForm(data, rows=fresh_rows)
+        form.is_valid()
+        form.add_error(None, stale)
+        return _editor(request, programme, fresh_rows, form, conflicts=stale.conflicts, status=409)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _editor(request, programme, rows, form, status=400)
+
+    if result.changed:
+        messages.success(
+            request,
+            _("Fördelningen är sparad (%(n)s ändrade).") % {"n": len(result.changed)},
+        )
+    else:
+        messages.info(request, _("Inga belopp ändrades."))
+    if result.over_ceiling_by:
+        messages.warning(
+            request,
+            _(
+                "Summan överstiger ramen med %(over)s. Utkastet är sparat, men det kan inte "
+                "beslutas förrän det ryms inom ramen."
+            )
+            % {"over": format_amount(result.over_ceiling_by)},
+        )
+    return redirect(reverse("funding:allocations", args=[year, slug]))
+
+
+@login_required
+@require_POST
+def allocation_totals(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    """htmx: the totals box recomputed by the server from what is typed (nothing is saved)."""
+    programme = _programme(request, year, slug)
+    rows = allocation_editor_rows(programme=programme)
+    form = AllocationsForm(request.POST, rows=rows)
+    form.is_valid()
+    context = {"programme": programme, "totals": _totals(rows, form, programme)}
+    return render(request, "funding/allocation_editor.html#totals", context)
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    programme = _programme(request, year, slug)
+    page = Paginator(programme_history(programme=programme), 50).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "funding/history.html",
+        {"programme": programme, "budget_year": programme.budget_year, "page": page},
+    )
+
+
+@login_required
+@require_POST
+def start_next_year(request: HttpRequest, year: int) -> HttpResponse:
+    budget_year = _budget_year(request, year)
+    if not can_manage_budget(request.user):
+        raise PermissionDenied
+    form = StartYearForm(request.POST)
+    if not form.is_valid():  # pragma: no cover - a checkbox cannot be invalid
+        return redirect("funding:overview", year)
+    try:
+        new = services.start_next_budget_year(
+            previous=budget_year,
+            copy_amounts=form.cleaned_data["copy_amounts"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("funding:overview", year)
+    messages.success(request, _("Budgetår %(year)s är startat.") % {"year": new.year})
+    return redirect("funding:overview", new.year)
