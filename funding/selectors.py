@@ -14,6 +14,7 @@ from funding.models import (
     Allocation,
     AllocationStatus,
     BudgetYear,
+    BudgetYearStatus,
     Decision,
     FundingSource,
     Programme,
@@ -253,3 +254,10 @@ def programme_history(*, programme: Programme) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-at", "-id")
     )
+
+
+def current_budget_year(user: AnyUser) -> BudgetYear | None:
+    """The year an official lands on: the latest active year, else the latest year."""
+    years = budget_years_for(user)
+    active = years.filter(status=BudgetYearStatus.ACTIVE).order_by("-year").first()
+    return active or years.order_by("-year").first()

@@ -25,7 +25,7 @@ def test_login_with_demo_password_and_logout(demo: None, client: Client) -> None
     )
     assert response.status_code == 302
     assert response["Location"] == "/"
-    home = client.get("/")
+    home = client.get("/", follow=True)
     assert "Demo Handläggare" in home.content.decode()
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/").status_code == 302  # back to login
@@ -51,47 +51,59 @@ def test_partner_start_page_shows_only_own_agreement(demo: None, client: Client)
     assert "3\u00a0000\u00a0000\u00a0kr" in body
 
 
-def test_official_start_page_lists_all_agreements(demo: None, client: Client) -> None:
-    client.force_login(User.objects.get(username="handlaggare"))
-    body = client.get("/").content.decode()
-    assert body.count("GF-2024-") == 6
+@pytest.mark.parametrize("username", ["handlaggare", "sekreterare", "admin"])
+def test_region_staff_start_page_is_the_current_budget_year(
+    demo: None, client: Client, username: str
+) -> None:
+    client.force_login(User.objects.get(username=username))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/budget/2024/"
 
 
-def _more_agreements(count: int) -> None:
-    """`count` more partners with decided allocations and draft agreements in 2025."""
+def _more_agreements_for(slug: str, count: int) -> None:
+    """`count` more decided project allocations for one partner, each with its agreement."""
     from datetime import date
     from decimal import Decimal
 
     from agreements import services as agreements
     from funding import services as funding
-    from funding.models import Programme
-    from partners import services as partners
+    from funding.models import BudgetYear, ProgrammeKind
+    from partners.models import Partner
 
     official = User.objects.get(username="handlaggare")
-    programme = Programme.objects.get(budget_year__year=2025)
-    new = [
-        partners.create_partner(
-            by=None, display_name=f"Extra {i}", legal_name=f"Extra {i}", slug=f"extra-{i}"
-        )
-        for i in range(count)
-    ]
-    funding.set_allocations(
-        programme=programme, amounts={p.pk: Decimal(1000) for p in new}, by=official
-    )
+    partner = Partner.objects.get(slug=slug)
+    year = BudgetYear.objects.get(year=2025)
+    source = year.sources.get(kind="regional_development")
     decision = funding.create_decision(
         meeting_date=date(2024, 10, 22),
         paragraph=9,
         registration_number="RS240009",
-        title="T",
-        text="T",
+        title="Projekt",
+        text="Projekt",
         by=official,
     )
-    for allocation in programme.allocations.filter(partner__in=new):
-        funding.add_to_decision(decision=decision, allocation=allocation, by=official)
+    for i in range(count):
+        programme = funding.create_programme(
+            budget_year=year,
+            source=source,
+            kind=ProgrammeKind.PROJECTS,
+            name=f"Projekt {i}",
+            slug=f"projekt-{i}",
+            ceiling=Decimal(10000),
+            by=official,
+        )
+        funding.set_allocations(
+            programme=programme, amounts={partner.pk: Decimal(1000)}, by=official
+        )
+        funding.add_to_decision(
+            decision=decision, allocation=programme.allocations.get(), by=official
+        )
     funding.decide(decision=decision, by=official)
-    for allocation in programme.allocations.filter(partner__in=new):
+    for allocation in decision.allocations.all():
         agreements.create_agreement(
             allocation=allocation,
+            reference=f"PR-2025-{allocation.programme.slug.upper()}",
             period_start=date(2025, 1, 1),
             period_end=date(2025, 12, 31),
             purpose="x",
@@ -99,15 +111,15 @@ def _more_agreements(count: int) -> None:
         )
 
 
-def test_start_page_query_count_does_not_grow(demo: None, client: Client) -> None:
-    client.force_login(User.objects.get(username="handlaggare"))
-    with CaptureQueriesContext(connection) as six:
+def test_partner_start_page_query_count_does_not_grow(demo: None, client: Client) -> None:
+    client.force_login(User.objects.get(username="matgille"))
+    with CaptureQueriesContext(connection) as one:
         assert client.get("/").status_code == 200
-    _more_agreements(25)
+    _more_agreements_for("matgille", 25)
     with CaptureQueriesContext(connection) as many:
         body = client.get("/").content.decode()
-    assert body.count("GF-2025-EXTRA") == 25
-    assert len(many) == len(six)
+    assert body.count("PR-2025-PROJEKT-") == 25
+    assert len(many) == len(one)
 
 
 def test_healthz(client: Client) -> None:
