@@ -29,6 +29,7 @@ $(VENV)/.installed: requirements/dev.txt
 	@echo "Wrote .env for local development (DEBUG on, random SECRET_KEY)."
 
 run: install .env
+	$(MANAGE) create_dev_seal_certificate --if-missing --env-file .env
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo

@@ -6,12 +6,15 @@ signing only when its allocation is decided; the region signs only after the par
 agreement's terms never change.
 """
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,10 +28,13 @@ from agreements.models import (
     Party,
     ReportingRequirement,
     Signature,
+    SignedDocument,
 )
+from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_sign_for_region
 from audit.services import diff, record_event
 from core.money import ZERO, format_amount, is_whole_kronor, split_evenly
+from core.sealing import SealingUnavailable, seal_pdf
 from funding.models import Allocation
 from partners.permissions import can_sign_for_partner
 
@@ -328,7 +334,48 @@ def sign_agreement(
         changes={f"signature:{party}": (None, signature.signer_name)},
     )
     _transition(agreement, to, by=by)
+    if to == AgreementStatus.SIGNED:
+        _issue_signed_document(agreement, by=by)
     return signature
+
+
+def _issue_signed_document(agreement: Agreement, *, by: User | None) -> SignedDocument:
+    """Render the final overview once, seal it, store it with its hash. Never rendered again."""
+    try:
+        sealed = seal_pdf(
+            render_agreement_pdf(agreement, draft=False),
+            reason=(
+                f"Överenskommelse {agreement.reference} version {agreement.version}, "
+                "underskriven av båda parter"
+            ),
+        )
+    except SealingUnavailable as exc:
+        raise ValidationError(
+            _(
+                "Dokumentet kunde inte förseglas: sigillcertifikatet saknas. "
+                "Kontakta systemförvaltaren."
+            )
+        ) from exc
+    digest = hashlib.sha256(sealed).hexdigest()
+    name = default_storage.save(
+        f"agreements/signed/{agreement.period_start.year}/"
+        f"{agreement.reference}-v{agreement.version}-{digest[:12]}.pdf",
+        ContentFile(sealed),
+    )
+    document = SignedDocument.objects.create(
+        agreement=agreement,
+        agreement_version=agreement.version,
+        file=name,
+        sha256=digest,
+        size=len(sealed),
+    )
+    record_event(
+        action="agreement.sealed",
+        target=agreement,
+        by=by,
+        changes={"signed_document": (None, digest)},
+    )
+    return document
 
 
 @transaction.atomic

@@ -141,3 +141,12 @@ def format_input(value: Decimal | None) -> str:
     if value is None:
         return ""
     return _group(f"{Decimal(value).quantize(KRONA):f}", " ")
+
+
+def amount_in_words(value: Decimal) -> str:
+    """`11 900 000` → `elva miljoner niohundratusen kronor` (whole kronor, Swedish)."""
+    from num2words import num2words
+
+    kronor = int(round_half_up(Decimal(value)))
+    words = num2words(kronor, lang="sv")
+    return f"{words} {'krona' if kronor == 1 else 'kronor'}"

@@ -1,8 +1,10 @@
 """Shared fixtures. Service tests hit the real database; nothing stands in for it."""
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -43,6 +45,61 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"{connection.vendor}. Run with DATABASE_URL=postgres://... (as .ci/run does).",
             red=True,
         )
+
+
+@dataclass(frozen=True)
+class SealingAuthority:
+    """A throwaway CA and the region's sealing certificate it issued (no keys committed)."""
+
+    directory: Path
+    ca_pem: Path
+    seal_p12: Path
+    passphrase: str
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sealing_authority(tmp_path_factory: pytest.TempPathFactory) -> SealingAuthority:
+    from django.conf import settings as django_settings
+
+    from core.certificates import make_certificate, pem, pkcs12_bytes
+
+    directory = tmp_path_factory.mktemp("seal")
+    ca = make_certificate(common_name="Testcertifikatutfärdare", is_ca=True, key_size=2048)
+    seal = make_certificate(common_name="Region Halland sigill (test)", issuer=ca, key_size=2048)
+    authority = SealingAuthority(
+        directory=directory,
+        ca_pem=directory / "ca.pem",
+        seal_p12=directory / "seal.p12",
+        passphrase="test-passphrase",
+    )
+    authority.ca_pem.write_bytes(pem(ca[0]))
+    authority.seal_p12.write_bytes(pkcs12_bytes(*seal, authority.passphrase, chain=[ca[0]]))
+    django_settings.SEAL_PKCS12_PATH = str(authority.seal_p12)
+    django_settings.SEAL_PKCS12_PASSPHRASE = authority.passphrase
+    django_settings.SEAL_TRUST_ROOTS = [str(authority.ca_pem)]
+    return authority
+
+
+_DEMO_APPS = ("accounts", "audit", "partners", "funding", "agreements")
+
+
+@pytest.fixture
+def demo(db: None, settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The demo data of design §7, loaded through `load_demo` once per session.
+
+    `load_demo` renders and seals three PDFs (about a second); later tests get the same rows
+    back from a dump of that first load (loaddata also resets the database sequences). The
+    sealed files stay in the session's media folder. tests/demo/ runs `load_demo` itself.
+    """
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    cache = tmp_path_factory.getbasetemp() / "demo-dump.json"
+    if cache.exists():
+        call_command("loaddata", str(cache), verbosity=0)
+    else:
+        call_command("load_demo", verbosity=0)
+        call_command("dumpdata", *_DEMO_APPS, output=str(cache), verbosity=0)
 
 
 def make_user(username: str, role: str = "", **extra: object) -> User:

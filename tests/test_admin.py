@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -14,12 +13,6 @@ from funding.models import Allocation, Decision, Programme
 from partners.models import Partner
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture

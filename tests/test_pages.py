@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -7,12 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("load_demo", verbosity=0)
 
 
 def test_login_with_demo_password_and_logout(demo: None, client: Client) -> None:

@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 
 from accounts.models import User
 from agreements.selectors import agreements_for
@@ -13,9 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def demo(settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("load_demo", verbosity=0)
+def _demo(demo: None) -> None:
+    """Every test here runs on the demo data."""
 
 
 def test_partner_sees_only_its_own() -> None:

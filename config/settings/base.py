@@ -130,9 +130,32 @@ DECISION_REGISTRATION_NUMBER_PATTERN = env.str(
     "DECISION_REGISTRATION_NUMBER_PATTERN", default=r"^RS\d{6}$"
 )
 
+# The region as a party to agreements and as the issuer of sealed documents.
+REGION_NAME = env.str("REGION_NAME", default="Region Halland")
+REGION_ORGANISATION_NUMBER = env.str("REGION_ORGANISATION_NUMBER", default="232100-0115")
+# Public address of this service, printed in documents so readers can verify them.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Sealing signed agreements (PAdES): the region's certificate and key as PKCS#12, from the
+# environment only. `manage.py create_dev_seal_certificate` makes a self-signed one locally.
+SEAL_PKCS12_PATH = env.str("SEAL_PKCS12_PATH", default="")
+SEAL_PKCS12_PASSPHRASE = env.str("SEAL_PKCS12_PASSPHRASE", default="")
+# Certificates (PEM or DER files) a seal must chain to; default: those in the PKCS#12 file.
+SEAL_TRUST_ROOTS = env.list("SEAL_TRUST_ROOTS", default=[])
+# A timestamp authority (RFC 3161) to add PAdES B-T timestamps; empty means none.
+SEAL_TSA_URL = env.str("SEAL_TSA_URL", default="")
+# Largest PDF accepted by the public verification page.
+VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -25,12 +25,6 @@ def snapshot() -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def demo(settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("load_demo", verbosity=0)
-
-
 def test_refuses_when_debug_is_off(settings: object) -> None:
     settings.DEBUG = False  # type: ignore[attr-defined]
     with pytest.raises(CommandError, match="DEBUG"):

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,9 +24,8 @@ PAGES = [
 
 
 @pytest.fixture(autouse=True)
-def demo(settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("load_demo", verbosity=0)
+def _demo(demo: None) -> None:
+    """Every test here runs on the demo data."""
 
 
 def grow_to(total_partners: int) -> None:

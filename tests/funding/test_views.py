@@ -4,7 +4,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
@@ -21,9 +20,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(autouse=True)
-def demo(settings: object) -> None:
-    settings.DEBUG = True  # type: ignore[attr-defined]
-    call_command("load_demo", verbosity=0)
+def _demo(demo: None) -> None:
+    """Every test here runs on the demo data."""
 
 
 def login(client: Client, username: str) -> Client:

@@ -1,0 +1,112 @@
+"""The agreement overview PDF (design §8): what the partner and the archive keep.
+
+Rendered from `templates/pdf/agreement.html`. A preview is marked UTKAST. The final version is
+rendered once, when both parties have signed, then sealed and stored by
+`agreements.services`; it is never rendered again.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone, translation
+
+from agreements.models import Agreement
+from core.money import amount_in_words
+from core.pdf import PdfAttachment, render_pdf
+
+
+def _load(agreement: Agreement) -> Agreement:
+    return (
+        Agreement.objects.select_related(
+            "partner",
+            "allocation__programme__source",
+            "allocation__programme__budget_year",
+            "allocation__decision",
+        )
+        .prefetch_related("instalments", "reporting_requirements", "signatures")
+        .get(pk=agreement.pk)
+    )
+
+
+def agreement_record(agreement: Agreement) -> dict[str, Any]:
+    """The machine-readable record that travels inside the PDF (and nowhere else changes)."""
+    programme = agreement.allocation.programme
+    decision = agreement.allocation.decision
+    return {
+        "schema": "halland-grundfinansiering/agreement/1",
+        "reference": agreement.reference,
+        "version": agreement.version,
+        "status": agreement.status,
+        "region": {
+            "name": settings.REGION_NAME,
+            "organisation_number": settings.REGION_ORGANISATION_NUMBER,
+        },
+        "partner": {
+            "name": agreement.partner.legal_name,
+            "display_name": agreement.partner.display_name,
+            "organisation_number": agreement.partner.organisation_number or None,
+        },
+        "period": {"start": agreement.period_start, "end": agreement.period_end},
+        "amount_sek": str(agreement.amount),
+        "programme": programme.name,
+        "funding_source": programme.source.name,
+        "decision": {
+            "body": decision.body,
+            "meeting_date": decision.meeting_date,
+            "paragraph": decision.paragraph,
+            "registration_number": decision.registration_number,
+        }
+        if decision
+        else None,
+        "purpose": agreement.purpose,
+        "conditions": agreement.conditions,
+        "reporting": [
+            {"description": r.description, "due_date": r.due_date}
+            for r in agreement.reporting_requirements.all()
+        ],
+        "instalments": [
+            {"number": i.number, "due_date": i.due_date, "amount_sek": str(i.amount)}
+            for i in agreement.instalments.all()
+        ],
+        "signatures": [
+            {
+                "party": s.party,
+                "name": s.signer_name,
+                "title": s.signer_title,
+                "signed_at": s.signed_at,
+                "method": s.method,
+            }
+            for s in agreement.signatures.all()
+            if s.agreement_version == agreement.version
+        ],
+        "is_example_data": agreement.is_example_data,
+    }
+
+
+def render_agreement_pdf(agreement: Agreement, *, draft: bool) -> bytes:
+    """The overview as PDF/A-3a. `draft=True` marks every page UTKAST (a preview)."""
+    agreement = _load(agreement)
+    record = agreement_record(agreement)
+    context = {
+        "agreement": agreement,
+        "programme": agreement.allocation.programme,
+        "decision": agreement.allocation.decision,
+        "signatures": [
+            s for s in agreement.signatures.all() if s.agreement_version == agreement.version
+        ],
+        "amount_in_words": amount_in_words(agreement.amount),
+        "draft": draft,
+        "region_name": settings.REGION_NAME,
+        "region_organisation_number": settings.REGION_ORGANISATION_NUMBER,
+        "verify_url": settings.SITE_URL.rstrip("/") + "/verify/",
+        "rendered_at": timezone.now(),
+    }
+    attachment = PdfAttachment(
+        name=f"{agreement.reference}-v{agreement.version}.json",
+        content=json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        description="Överenskommelsen som maskinläsbar post (JSON)",
+    )
+    with translation.override("sv"):
+        return render_pdf("pdf/agreement.html", context, attachments=[attachment])

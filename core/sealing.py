@@ -1,0 +1,151 @@
+"""Sealing PDFs with the region's certificate (PAdES, pyHanko) and checking such seals.
+
+Facts from `../shared/pdf-notes.md`: PAdES B-B with SHA-256 in one incremental update; an RSA
+key (ECDSA would raise the file to PDF 2.0, contradicting PDF/A-3); an invisible signature
+outside the page (visible widgets are untagged and pyHanko's stamp font is not embedded); the
+seal covers the whole file, so any later change is detected. With SEAL_TSA_URL set, a timestamp
+from that authority is added (PAdES B-T).
+
+The key comes from a PKCS#12 file named by SEAL_PKCS12_PATH with the passphrase in
+SEAL_PKCS12_PASSPHRASE; `manage.py create_dev_seal_certificate` makes a self-signed one for
+development. Trust anchors for checking are SEAL_TRUST_ROOTS (PEM or DER files), or else the
+certificates in that PKCS#12 file.
+"""
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+SEAL_FIELD = "Regionens_sigill"
+
+
+class SealingUnavailable(ImproperlyConfigured):
+    """No usable sealing certificate is configured."""
+
+
+@functools.cache
+def _signer(path: str, passphrase: str, mtime: float) -> Any:
+    from pyhanko.sign import signers
+
+    del mtime  # part of the cache key: a replaced certificate file is read again
+    try:
+        return signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+            pfx_file=path, passphrase=passphrase.encode()
+        )
+    except Exception as exc:  # pyHanko raises several kinds for a bad file or passphrase
+        raise SealingUnavailable(f"Cannot load the sealing certificate {path}: {exc}") from exc
+
+
+def get_signer() -> Any:
+    path = settings.SEAL_PKCS12_PATH
+    if not path or not Path(path).is_file():
+        raise SealingUnavailable(
+            "SEAL_PKCS12_PATH does not name a PKCS#12 file. For development run "
+            "`python manage.py create_dev_seal_certificate` (make run does)."
+        )
+    signer = _signer(str(path), settings.SEAL_PKCS12_PASSPHRASE, Path(path).stat().st_mtime)
+    return signer
+
+
+def seal_pdf(pdf: bytes, *, reason: str, location: str = "Halmstad") -> bytes:
+    """Return `pdf` with the region's PAdES seal appended as one incremental update."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers, timestamps
+
+    signer = get_signer()
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(
+        field_name=SEAL_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        name=settings.REGION_NAME,
+    )
+    spec = fields.SigFieldSpec(
+        sig_field_name=SEAL_FIELD,
+        invis_sig_settings=fields.InvisSigSettings(box_out_of_bounds=True),
+    )
+    timestamper = (
+        timestamps.HTTPTimeStamper(settings.SEAL_TSA_URL) if settings.SEAL_TSA_URL else None
+    )
+    out = signers.sign_pdf(
+        writer, meta, signer=signer, new_field_spec=spec, timestamper=timestamper
+    )
+    sealed: bytes = out.getvalue()
+    return sealed
+
+
+def _load_certificate(path: Path) -> Any:
+    from asn1crypto import pem, x509
+
+    data = path.read_bytes()
+    if pem.detect(data):
+        _type, _headers, data = pem.unarmor(data)
+    return x509.Certificate.load(data)
+
+
+def trust_roots() -> list[Any]:
+    if settings.SEAL_TRUST_ROOTS:
+        return [_load_certificate(Path(p)) for p in settings.SEAL_TRUST_ROOTS]
+    signer = get_signer()
+    return [signer.signing_cert, *signer.cert_registry]
+
+
+@dataclass
+class SealCheck:
+    """What a seal check found. `authentic_seal` is the one answer that matters."""
+
+    readable: bool
+    signed: bool = False
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    covers_whole_file: bool = False
+    signer: str = ""
+    signed_at: datetime | None = None
+    problem: str = ""
+
+    @property
+    def authentic_seal(self) -> bool:
+        return (
+            self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+        )
+
+
+def check_seal(pdf: bytes) -> SealCheck:
+    """Validate the last signature of `pdf` against our trust anchors (no network access)."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as exc:
+        return SealCheck(readable=False, problem=str(exc))
+    if not signatures:
+        return SealCheck(readable=True, problem="no signature")
+    context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+    try:
+        status = validate_pdf_signature(signatures[-1], context)
+    except Exception as exc:  # a damaged signature can fail in many ways; report, never crash
+        return SealCheck(readable=True, signed=True, problem=f"{type(exc).__name__}: {exc}")
+    return SealCheck(
+        readable=True,
+        signed=True,
+        intact=status.intact,
+        valid=status.valid,
+        trusted=status.trusted,
+        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer=status.signing_cert.subject.human_friendly,
+        signed_at=status.signer_reported_dt,
+    )
