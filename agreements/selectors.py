@@ -1,9 +1,15 @@
 """Reads about agreements, scoped to the user: the one place object-level access lives."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Min, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.permissions import AnyUser, is_region_staff
-from agreements.models import Agreement
+from agreements.models import Agreement, Signature, SignedDocument
+from audit.models import AuditEvent
+from funding.models import Allocation, AllocationStatus
 from partners.permissions import membership_of
 
 
@@ -20,3 +26,93 @@ def agreements_for(user: AnyUser) -> QuerySet[Agreement]:
     if membership is None:
         return Agreement.objects.none()
     return qs.filter(partner_id=membership.partner_id)
+
+
+def agreement_list(
+    *, user: AnyUser, year: int | None = None, status: str = ""
+) -> QuerySet[Agreement]:
+    """The list page: with each agreement's next reporting date, in one query."""
+    today = timezone.localdate()
+    qs = agreements_for(user).annotate(
+        next_report=Min(
+            "reporting_requirements__due_date",
+            filter=Q(reporting_requirements__due_date__gte=today),
+        )
+    )
+    if year:
+        qs = qs.filter(allocation__programme__budget_year__year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-allocation__programme__budget_year__year", "reference")
+
+
+def allocations_awaiting_agreement(user: AnyUser) -> QuerySet[Allocation]:
+    """Decided allocations that have no agreement yet (officials draft from these)."""
+    if not is_region_staff(user):
+        return Allocation.objects.none()
+    return (
+        Allocation.objects.filter(status=AllocationStatus.DECIDED, agreement__isnull=True)
+        .select_related("partner", "programme__budget_year", "decision")
+        .order_by("-programme__budget_year__year", "partner__display_name")
+    )
+
+
+def agreement_detail(*, user: AnyUser, reference: str) -> Agreement | None:
+    return (
+        agreements_for(user)
+        .select_related("allocation__programme__source", "allocation__decision")
+        .prefetch_related(
+            "instalments",
+            "reporting_requirements",
+            Prefetch("signatures", queryset=Signature.objects.order_by("signed_at")),
+            Prefetch(
+                "signed_documents", queryset=SignedDocument.objects.order_by("-agreement_version")
+            ),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: object
+    status: str
+    actor: str
+    reason: str
+
+
+def agreement_timeline(agreement: Agreement) -> list[TimelineEntry]:
+    """The agreement's status changes, oldest first, from the history."""
+    from agreements.models import AgreementStatus
+
+    labels = dict(AgreementStatus.choices)
+    events = (
+        AuditEvent.objects.for_object(agreement)
+        .filter(changes__has_key="status")
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    return [
+        TimelineEntry(
+            at=e.at,
+            status=str(labels.get(e.changes["status"][1], e.changes["status"][1])),
+            actor=e.actor.display_name if e.actor else "",
+            reason=e.reason,
+        )
+        for e in events
+    ]
+
+
+def next_reporting_date(agreement: Agreement) -> date | None:
+    today = timezone.localdate()
+    upcoming = [r.due_date for r in agreement.reporting_requirements.all() if r.due_date >= today]
+    return min(upcoming, default=None)
+
+
+def signed_document(agreement: Agreement) -> SignedDocument | None:
+    """The sealed PDF of the agreement's current version, if there is one."""
+    return next(
+        (d for d in agreement.signed_documents.all() if d.agreement_version == agreement.version),
+        None,
+    )

@@ -6,6 +6,7 @@ signing only when its allocation is decided; the region signs only after the par
 agreement's terms never change.
 """
 
+import calendar
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,6 +56,16 @@ def even_payment_plan(amount: Decimal, due_dates: Sequence[date]) -> list[Planne
     """The default plan: whole kronor, as even as possible, adding up exactly."""
     parts = split_evenly(amount, len(due_dates))
     return [PlannedInstalment(due_date=d, amount=a) for d, a in zip(due_dates, parts, strict=True)]
+
+
+def default_instalment_dates(period_start: date) -> list[date]:
+    """Two payments: at the end of the period's first month and of its seventh month."""
+    dates = []
+    for offset in (0, 6):
+        month_index = period_start.month - 1 + offset
+        year, month = period_start.year + month_index // 12, month_index % 12 + 1
+        dates.append(date(year, month, calendar.monthrange(year, month)[1]))
+    return dates
 
 
 def default_reference(allocation: Allocation) -> str:
@@ -145,6 +156,59 @@ def create_agreement(
         changes={"status": (None, agreement.status), "amount": (None, agreement.amount)},
     )
     return agreement
+
+
+@transaction.atomic
+def draft_agreement(
+    *,
+    allocation: Allocation,
+    period_start: date,
+    period_end: date,
+    purpose: str,
+    conditions: str = "",
+    by: User | None,
+) -> Agreement:
+    """Draft from a decided allocation, with the default plan: two even instalments."""
+    agreement = create_agreement(
+        allocation=allocation,
+        period_start=period_start,
+        period_end=period_end,
+        purpose=purpose,
+        conditions=conditions,
+        by=by,
+    )
+    set_payment_plan(
+        agreement=agreement,
+        instalments=even_payment_plan(agreement.amount, default_instalment_dates(period_start)),
+        by=by,
+    )
+    return agreement
+
+
+@transaction.atomic
+def revise_draft(
+    *,
+    agreement: Agreement,
+    period_start: date,
+    period_end: date,
+    purpose: str,
+    conditions: str,
+    instalments: Sequence[PlannedInstalment],
+    reports: Sequence[PlannedReport],
+    by: User | None,
+) -> Agreement:
+    """Save a draft's terms, payment plan and reporting together: all of it or none."""
+    update_agreement_terms(
+        agreement=agreement,
+        period_start=period_start,
+        period_end=period_end,
+        purpose=purpose,
+        conditions=conditions,
+        by=by,
+    )
+    set_payment_plan(agreement=agreement, instalments=instalments, by=by)
+    set_reporting_requirements(agreement=agreement, requirements=reports, by=by)
+    return Agreement.objects.get(pk=agreement.pk)
 
 
 @transaction.atomic

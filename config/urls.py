@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from agreements import views as agreement_views
 from config.views import home
 from core.views import accessibility, healthz
 
@@ -20,6 +21,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("budget/", include("funding.urls")),
+    path("agreements/", include("agreements.urls")),
+    path("verify/", agreement_views.verify, name="verify"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("accessibility/", accessibility, name="accessibility"),

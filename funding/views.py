@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from core.admin import add_service_errors
 from core.money import ZERO, format_amount
 from funding import services
@@ -40,7 +41,7 @@ def _programme(request: HttpRequest, year: int, slug: str) -> Programme:
 
 @login_required
 @require_GET
-def budget_index(request: HttpRequest) -> HttpResponse:
+def budget_index(request: AuthenticatedRequest) -> HttpResponse:
     years = budget_years_for(request.user)
     if not can_view_budget(request.user):
         raise Http404
@@ -49,7 +50,7 @@ def budget_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def overview(request: HttpRequest, year: int) -> HttpResponse:
+def overview(request: AuthenticatedRequest, year: int) -> HttpResponse:
     budget_year = _budget_year(request, year)
     context = {
         "overview": budget_overview(budget_year=budget_year),
@@ -108,7 +109,7 @@ def _editor(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def allocation_editor(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:
     programme = _programme(request, year, slug)
     rows = allocation_editor_rows(programme=programme)
     if request.method == "GET":
@@ -125,7 +126,7 @@ def allocation_editor(request: HttpRequest, year: int, slug: str) -> HttpRespons
             amounts=form.amounts(),
             expected_versions=form.versions(),
             reason=form.cleaned_data["reason"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     except services.StaleAllocationsError as stale:
         # Keep what they typed; move the hidden versions to what is saved now, so saving again
@@ -163,7 +164,7 @@ def allocation_editor(request: HttpRequest, year: int, slug: str) -> HttpRespons
 
 @login_required
 @require_POST
-def allocation_totals(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+def allocation_totals(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:
     """htmx: the totals box recomputed by the server from what is typed (nothing is saved)."""
     programme = _programme(request, year, slug)
     rows = allocation_editor_rows(programme=programme)
@@ -175,7 +176,7 @@ def allocation_totals(request: HttpRequest, year: int, slug: str) -> HttpRespons
 
 @login_required
 @require_GET
-def history(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+def history(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:
     programme = _programme(request, year, slug)
     page = Paginator(programme_history(programme=programme), 50).get_page(request.GET.get("sida"))
     return render(
@@ -187,7 +188,7 @@ def history(request: HttpRequest, year: int, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def start_next_year(request: HttpRequest, year: int) -> HttpResponse:
+def start_next_year(request: AuthenticatedRequest, year: int) -> HttpResponse:
     budget_year = _budget_year(request, year)
     if not can_manage_budget(request.user):
         raise PermissionDenied
@@ -198,7 +199,7 @@ def start_next_year(request: HttpRequest, year: int) -> HttpResponse:
         new = services.start_next_budget_year(
             previous=budget_year,
             copy_amounts=form.cleaned_data["copy_amounts"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -93,12 +93,13 @@ def demo(db: None, settings: object, tmp_path_factory: pytest.TempPathFactory) -
     """
     from django.core.management import call_command
 
-    settings.DEBUG = True  # type: ignore[attr-defined]
     cache = tmp_path_factory.getbasetemp() / "demo-dump.json"
     if cache.exists():
         call_command("loaddata", str(cache), verbosity=0)
     else:
+        settings.DEBUG = True  # type: ignore[attr-defined]  # load_demo refuses otherwise
         call_command("load_demo", verbosity=0)
+        settings.DEBUG = False  # type: ignore[attr-defined]  # tests see production behaviour
         call_command("dumpdata", *_DEMO_APPS, output=str(cache), verbosity=0)
 
 

@@ -32,7 +32,8 @@ def test_refuses_when_debug_is_off(settings: object) -> None:
     assert not User.objects.exists()
 
 
-def test_twice_gives_the_same_data(demo: None) -> None:
+def test_twice_gives_the_same_data(demo: None, settings: object) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
     first = snapshot()
     call_command("load_demo", verbosity=0)
     assert snapshot() == first

@@ -1,0 +1,174 @@
+"""Forms for drafting and signing agreements. They parse and show errors; services decide."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from agreements.models import Agreement
+from agreements.services import PlannedInstalment, PlannedReport
+from core.money import format_input
+from funding.forms import AmountField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TermsForm(forms.Form):
+    period_start = forms.DateField(label=_("Period från"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period till"), widget=DateInput())
+    purpose = forms.CharField(
+        label=_("Syfte"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    conditions = forms.CharField(
+        label=_("Villkor"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("Perioden kan inte sluta före den börjar."))
+        return cleaned
+
+    @classmethod
+    def for_agreement(cls, agreement: Agreement, data: Any = None) -> "TermsForm":
+        return cls(
+            data,
+            initial={
+                "period_start": agreement.period_start,
+                "period_end": agreement.period_end,
+                "purpose": agreement.purpose,
+                "conditions": agreement.conditions,
+            },
+        )
+
+
+class InstalmentForm(forms.Form):
+    due_date = forms.DateField(label=_("Utbetalas"), widget=DateInput(), required=False)
+    amount = AmountField(label=_("Belopp (kr)"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("amount") and not cleaned.get("due_date"):
+            self.add_error("due_date", _("Ange när beloppet betalas ut."))
+        return cleaned
+
+
+class ReportForm(forms.Form):
+    description = forms.CharField(label=_("Vad ska rapporteras"), max_length=500, required=False)
+    due_date = forms.DateField(label=_("Senast"), widget=DateInput(), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("description") and not cleaned.get("due_date"):
+            self.add_error("due_date", _("Ange när rapporten ska lämnas."))
+        if cleaned.get("due_date") and not cleaned.get("description"):
+            self.add_error("description", _("Beskriv vad som ska rapporteras."))
+        return cleaned
+
+
+BLANK_ROWS = 2
+InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=0, max_num=24, validate_max=True)
+ReportFormSet = forms.formset_factory(ReportForm, extra=0, max_num=24, validate_max=True)
+
+
+def instalment_formset(agreement: Agreement, data: Any = None) -> Any:
+    initial = [
+        {"due_date": i.due_date, "amount": format_input(i.amount)}
+        for i in agreement.instalments.all()
+    ]
+    formset = InstalmentFormSet(data, initial=initial + [{}] * BLANK_ROWS, prefix="plan")
+    return formset
+
+
+def report_formset(agreement: Agreement, data: Any = None) -> Any:
+    initial = [
+        {"description": r.description, "due_date": r.due_date}
+        for r in agreement.reporting_requirements.all()
+    ]
+    return ReportFormSet(data, initial=initial + [{}] * BLANK_ROWS, prefix="reports")
+
+
+def planned_instalments(formset: Any) -> list[PlannedInstalment]:
+    return [
+        PlannedInstalment(due_date=f.cleaned_data["due_date"], amount=f.cleaned_data["amount"])
+        for f in formset.forms
+        if f.cleaned_data.get("due_date")
+    ]
+
+
+def planned_reports(formset: Any) -> list[PlannedReport]:
+    return [
+        PlannedReport(
+            description=f.cleaned_data["description"], due_date=f.cleaned_data["due_date"]
+        )
+        for f in formset.forms
+        if f.cleaned_data.get("description")
+    ]
+
+
+class SignForm(forms.Form):
+    """Signing re-authenticates: the signatory types their password again."""
+
+    signer_name = forms.CharField(label=_("Namn som visas"), max_length=200)
+    signer_title = forms.CharField(label=_("Titel som visas"), max_length=200, required=False)
+    password = forms.CharField(
+        label=_("Ditt lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Skriv ditt lösenord igen för att bekräfta att det är du som skriver under."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Jag har läst överenskommelsen och skriver under den."), required=True
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"signer_name": user.display_name, "signer_title": user.title})
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Lösenordet stämmer inte."), code="wrong_password")
+        return password
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl till hävningen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(
+        label=_("PDF-fil att kontrollera"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise ValidationError(
+                _("Filen är för stor (högst %(mb)s MB).") % {"mb": self.max_bytes // (1024 * 1024)},
+                code="too_large",
+            )
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise ValidationError(_("Filen är inte en PDF."), code="not_pdf")
+        return upload

@@ -1,0 +1,319 @@
+"""Agreement pages: list, draft, edit, send, sign, documents, and the public verification.
+
+Each view: find the agreement in the user's scope (another partner's is a 404) → check the
+action is allowed → call a service → redirect or render.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.http import AuthenticatedRequest
+from agreements import services
+from agreements.forms import (
+    SignForm,
+    TerminateForm,
+    TermsForm,
+    VerifyForm,
+    instalment_formset,
+    planned_instalments,
+    planned_reports,
+    report_formset,
+)
+from agreements.models import Agreement, AgreementStatus, Party
+from agreements.pdf import render_agreement_pdf
+from agreements.permissions import (
+    can_draft_agreements,
+    can_sign_as_partner,
+    can_sign_for_region,
+)
+from agreements.selectors import (
+    agreement_detail,
+    agreement_list,
+    agreement_timeline,
+    allocations_awaiting_agreement,
+    next_reporting_date,
+    signed_document,
+)
+from agreements.verification import verify_pdf
+from core.admin import add_service_errors
+
+
+def _agreement(request: HttpRequest, reference: str) -> Agreement:
+    agreement = agreement_detail(user=request.user, reference=reference)
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def _signing_party(user: Any, agreement: Agreement) -> str | None:
+    """Which party this user may sign for right now, if any."""
+    if agreement.status == AgreementStatus.SENT and can_sign_as_partner(user, agreement):
+        return Party.PARTNER
+    if agreement.status == AgreementStatus.PARTNER_SIGNED and can_sign_for_region(user):
+        return Party.REGION
+    return None
+
+
+@login_required
+@require_http_methods(["GET"])
+def agreement_index(request: AuthenticatedRequest) -> HttpResponse:
+    year = request.GET.get("ar", "")
+    status = request.GET.get("status", "")
+    if status not in AgreementStatus.values:
+        status = ""
+    context = {
+        "agreements": agreement_list(
+            user=request.user, year=int(year) if year.isdigit() else None, status=status
+        ),
+        "awaiting": allocations_awaiting_agreement(request.user)
+        if can_draft_agreements(request.user)
+        else [],
+        "statuses": AgreementStatus.choices,
+        "selected_status": status,
+        "selected_year": year if year.isdigit() else "",
+    }
+    return render(request, "agreements/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_new(request: AuthenticatedRequest, allocation_id: int) -> HttpResponse:
+    if not can_draft_agreements(request.user):
+        raise Http404
+    allocation = get_object_or_404(allocations_awaiting_agreement(request.user), pk=allocation_id)
+    year = allocation.programme.budget_year.year
+    form = TermsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"period_start": date(year, 1, 1), "period_end": date(year, 12, 31)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.draft_agreement(
+                allocation=allocation,
+                by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Utkastet är upprättat. Fyll i betalningsplan och återrapportering.")
+            )
+            return redirect("agreements:edit", agreement.reference)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "agreements/new.html", {"form": form, "allocation": allocation}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    context = {
+        "agreement": agreement,
+        "timeline": agreement_timeline(agreement),
+        "next_report": next_reporting_date(agreement),
+        "document": signed_document(agreement),
+        "can_draft": can_draft_agreements(request.user),
+        "signing_party": _signing_party(request.user, agreement),
+        "terminate_form": TerminateForm(),
+    }
+    return render(request, "agreements/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    if not can_draft_agreements(request.user):
+        raise PermissionDenied
+    if not agreement.terms_editable:
+        messages.error(request, _("Bara ett utkast kan ändras."))
+        return redirect("agreements:detail", reference)
+    data = request.POST if request.method == "POST" else None
+    terms = TermsForm.for_agreement(agreement, data)
+    plan = instalment_formset(agreement, data)
+    reports = report_formset(agreement, data)
+    if data is not None and terms.is_valid() and plan.is_valid() and reports.is_valid():
+        try:
+            services.revise_draft(
+                agreement=agreement,
+                instalments=planned_instalments(plan),
+                reports=planned_reports(reports),
+                by=request.user,
+                **terms.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(terms, error)
+        else:
+            messages.success(request, _("Utkastet är sparat."))
+            return redirect("agreements:detail", reference)
+    context = {"agreement": agreement, "terms": terms, "plan": plan, "reports": reports}
+    return render(request, "agreements/edit.html", context, status=400 if data else 200)
+
+
+def _run(request: HttpRequest, reference: str, action: Any, done: str) -> HttpResponse:
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("agreements:detail", reference)
+
+
+@login_required
+@require_POST
+def agreement_send(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    if not can_draft_agreements(request.user):
+        raise PermissionDenied
+    return _run(
+        request,
+        reference,
+        lambda: services.send_for_signing(agreement=agreement, by=request.user),
+        _("Överenskommelsen är skickad för underskrift."),
+    )
+
+
+@login_required
+@require_POST
+def agreement_withdraw(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    if not can_draft_agreements(request.user):
+        raise PermissionDenied
+    return _run(
+        request,
+        reference,
+        lambda: services.withdraw_from_signing(
+            agreement=agreement, by=request.user, reason=_("Återkallad för ändring")
+        ),
+        _("Överenskommelsen är återkallad och är ett utkast igen."),
+    )
+
+
+@login_required
+@require_POST
+def agreement_complete(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    if not can_draft_agreements(request.user):
+        raise PermissionDenied
+    return _run(
+        request,
+        reference,
+        lambda: services.complete_agreement(agreement=agreement, by=request.user),
+        _("Överenskommelsen är avslutad."),
+    )
+
+
+@login_required
+@require_POST
+def agreement_terminate(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    if not can_draft_agreements(request.user):
+        raise PermissionDenied
+    form = TerminateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ange skälet till att överenskommelsen hävs."))
+        return redirect("agreements:detail", reference)
+    return _run(
+        request,
+        reference,
+        lambda: services.terminate_agreement(
+            agreement=agreement, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Överenskommelsen är hävd."),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    party = _signing_party(request.user, agreement)
+    if party is None:
+        messages.error(request, _("Du kan inte skriva under den här överenskommelsen nu."))
+        return redirect("agreements:detail", reference)
+    data = request.POST if request.method == "POST" else None
+    form = SignForm(data, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_agreement(
+                agreement=agreement,
+                party=party,
+                by=request.user,
+                signer_name=form.cleaned_data["signer_name"],
+                signer_title=form.cleaned_data["signer_title"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Du har skrivit under överenskommelsen."))
+            return redirect("agreements:detail", reference)
+    context = {"agreement": agreement, "form": form, "party": party}
+    return render(
+        request, "agreements/sign.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponseBase:
+    """The sealed PDF, byte for byte as stored. Never re-rendered."""
+    agreement = _agreement(request, reference)
+    document = signed_document(agreement)
+    if document is None:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{agreement.reference}-v{document.agreement_version}.pdf",
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def agreement_preview(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    """A preview marked UTKAST, for officials, before the agreement is signed."""
+    agreement = _agreement(request, reference)
+    if not can_draft_agreements(request.user):
+        raise Http404
+    pdf = render_agreement_pdf(agreement, draft=True)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{agreement.reference}-UTKAST.pdf"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: is this PDF an authentic, unaltered signed document from this system?"""
+    max_bytes = settings.VERIFY_MAX_UPLOAD_BYTES
+    posted = request.method == "POST"
+    form = VerifyForm(
+        request.POST if posted else None, request.FILES if posted else None, max_bytes=max_bytes
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = verify_pdf(upload.read())
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    return render(
+        request, "agreements/verify.html", {"form": form, "result": result}, status=status
+    )
