@@ -92,6 +92,7 @@ def demo(db: None, settings: object, tmp_path_factory: pytest.TempPathFactory) -
     sealed files stay in the session's media folder. tests/demo/ runs `load_demo` itself.
     """
     from django.core.management import call_command
+    from django.db import reset_queries
 
     cache = tmp_path_factory.getbasetemp() / "demo-dump.json"
     if cache.exists():
@@ -100,6 +101,7 @@ def demo(db: None, settings: object, tmp_path_factory: pytest.TempPathFactory) -
         settings.DEBUG = True  # type: ignore[attr-defined]  # load_demo refuses otherwise
         call_command("load_demo", verbosity=0)
         settings.DEBUG = False  # type: ignore[attr-defined]  # tests see production behaviour
+        reset_queries()  # load_demo ran with DEBUG on and filled the query log
         call_command("dumpdata", *_DEMO_APPS, output=str(cache), verbosity=0)
 
 
