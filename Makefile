@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test lint format typecheck migrations-check lock clean
+.PHONY: help install run test lint format typecheck migrations-check lock bench clean
 
 help:
 	@echo "make run    - install, migrate, load the demo, serve http://127.0.0.1:8000"
 	@echo "make test   - run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make bench  - benchmarks: figures as ratios to a floor measured in the same run"
 	@echo "make lock   - re-resolve requirements/*.txt from pyproject.toml (needs uv)"
 
 install: $(VENV)/.installed
@@ -51,6 +52,9 @@ typecheck: install
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/signed_pdf.py
 
 lock:
 	uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -o requirements/base.txt

@@ -17,7 +17,7 @@ from core.money import amount_in_words
 from core.pdf import PdfAttachment, render_pdf
 
 
-def _load(agreement: Agreement) -> Agreement:
+def load_for_pdf(agreement: Agreement) -> Agreement:
     return (
         Agreement.objects.select_related(
             "partner",
@@ -85,11 +85,9 @@ def agreement_record(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def render_agreement_pdf(agreement: Agreement, *, draft: bool) -> bytes:
-    """The overview as PDF/A-3a. `draft=True` marks every page UTKAST (a preview)."""
-    agreement = _load(agreement)
-    record = agreement_record(agreement)
-    context = {
+def agreement_context(agreement: Agreement, *, draft: bool) -> dict[str, Any]:
+    """What the print template shows. `agreement` comes from `load_for_pdf`."""
+    return {
         "agreement": agreement,
         "programme": agreement.allocation.programme,
         "decision": agreement.allocation.decision,
@@ -103,6 +101,13 @@ def render_agreement_pdf(agreement: Agreement, *, draft: bool) -> bytes:
         "verify_url": settings.SITE_URL.rstrip("/") + "/verify/",
         "rendered_at": timezone.now(),
     }
+
+
+def render_agreement_pdf(agreement: Agreement, *, draft: bool) -> bytes:
+    """The overview as PDF/A-3a. `draft=True` marks every page UTKAST (a preview)."""
+    agreement = load_for_pdf(agreement)
+    record = agreement_record(agreement)
+    context = agreement_context(agreement, draft=draft)
     attachment = PdfAttachment(
         name=f"{agreement.reference}-v{agreement.version}.json",
         content=json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),

@@ -219,3 +219,13 @@ def test_sealing_needs_a_certificate(
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.PARTNER_SIGNED  # nothing half-done
     assert not SignedDocument.objects.exists()
+
+
+def test_the_sealing_key_is_parsed_once_per_process(signed: Agreement) -> None:
+    from core.sealing import get_signer, seal_pdf
+
+    signer = get_signer()
+    key = signer._pyca_key
+    assert key is not None  # the seal made by the fixture parsed it
+    seal_pdf(render_agreement_pdf(signed, draft=True), reason="again")
+    assert get_signer()._pyca_key is key
