@@ -30,8 +30,8 @@ $(VENV)/.installed: requirements/dev.txt
 	@echo "Wrote .env for local development (DEBUG on, random SECRET_KEY)."
 
 run: install .env
-	$(MANAGE) create_dev_seal_certificate --if-missing --env-file .env
 	@mkdir -p var
+	$(MANAGE) create_dev_seal_certificate --if-missing --env-file .env
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000

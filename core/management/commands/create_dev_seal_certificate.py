@@ -15,6 +15,8 @@ class Command(BaseCommand):
         "certificate."
     )
 
+    requires_system_checks: list[str] = []  # needs no database
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "var" / "seal"))
         parser.add_argument(
