@@ -7,15 +7,12 @@ agreement's terms never change.
 """
 
 import calendar
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,8 +31,8 @@ from agreements.models import (
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_sign_for_region
 from audit.services import diff, record_event
+from core.documents import seal_and_store
 from core.money import ZERO, format_amount, is_whole_kronor, split_evenly
-from core.sealing import SealingUnavailable, seal_pdf
 from funding.models import Allocation
 from partners.permissions import can_sign_for_partner
 
@@ -405,39 +402,27 @@ def sign_agreement(
 
 def _issue_signed_document(agreement: Agreement, *, by: User | None) -> SignedDocument:
     """Render the final overview once, seal it, store it with its hash. Never rendered again."""
-    try:
-        sealed = seal_pdf(
-            render_agreement_pdf(agreement, draft=False),
-            reason=(
-                f"Överenskommelse {agreement.reference} version {agreement.version}, "
-                "underskriven av båda parter"
-            ),
-        )
-    except SealingUnavailable as exc:
-        raise ValidationError(
-            _(
-                "Dokumentet kunde inte förseglas: sigillcertifikatet saknas. "
-                "Kontakta systemförvaltaren."
-            )
-        ) from exc
-    digest = hashlib.sha256(sealed).hexdigest()
-    name = default_storage.save(
-        f"agreements/signed/{agreement.period_start.year}/"
-        f"{agreement.reference}-v{agreement.version}-{digest[:12]}.pdf",
-        ContentFile(sealed),
+    stored = seal_and_store(
+        render_agreement_pdf(agreement, draft=False),
+        stem=f"agreements/signed/{agreement.period_start.year}/"
+        f"{agreement.reference}-v{agreement.version}",
+        reason=(
+            f"Överenskommelse {agreement.reference} version {agreement.version}, "
+            "underskriven av båda parter"
+        ),
     )
     document = SignedDocument.objects.create(
         agreement=agreement,
         agreement_version=agreement.version,
-        file=name,
-        sha256=digest,
-        size=len(sealed),
+        file=stored.name,
+        sha256=stored.sha256,
+        size=stored.size,
     )
     record_event(
         action="agreement.sealed",
         target=agreement,
         by=by,
-        changes={"signed_document": (None, digest)},
+        changes={"signed_document": (None, stored.sha256)},
     )
     return document
 

@@ -15,6 +15,7 @@ from funding.models import (
     AllocationStatus,
     BudgetYear,
     Decision,
+    DecisionDocument,
     DecisionItem,
     DecisionStatus,
     FundingSource,
@@ -235,3 +236,9 @@ class DecisionItemAdmin(ReadOnlyAdmin[DecisionItem]):
 
     list_display = ("decision", "allocation", "amount", "previous_amount")
     list_select_related = ("decision", "allocation__programme", "allocation__partner")
+
+
+@admin.register(DecisionDocument)
+class DecisionDocumentAdmin(ReadOnlyAdmin[DecisionDocument]):
+    list_display = ("decision", "sha256", "size", "created_at")
+    list_select_related = ("decision",)

@@ -331,3 +331,27 @@ class DecisionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation}: {self.amount}"
+
+
+class DecisionDocument(models.Model):
+    """The certified extract (protokollsutdrag) of an approved decision, sealed and stored once."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="document", verbose_name=_("beslut")
+    )
+    file = models.FileField(_("fil"), upload_to="decisions/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("protokollsutdrag")
+        verbose_name_plural = _("protokollsutdrag")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="decision_document_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} ({self.sha256[:12]})"

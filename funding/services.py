@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import diff, record_event
+from core.documents import seal_and_store
 from core.money import ZERO, format_amount, is_whole_kronor
 from funding.models import (
     Allocation,
@@ -34,6 +35,7 @@ from funding.models import (
     BudgetYear,
     BudgetYearStatus,
     Decision,
+    DecisionDocument,
     DecisionItem,
     DecisionStatus,
     FundingSource,
@@ -41,6 +43,7 @@ from funding.models import (
     ProgrammeKind,
     SourceKind,
 )
+from funding.pdf import render_decision_pdf
 from partners.models import Partner
 
 # --------------------------------------------------------------------------- helpers
@@ -731,6 +734,23 @@ def approve_decision(*, decision: Decision, approved_on: date, by: User | None) 
             "status": (DecisionStatus.DECIDED, DecisionStatus.APPROVED),
             "approved_on": (None, approved_on),
         },
+    )
+    # The certified extract: rendered once, sealed, stored; served byte for byte from now on.
+    stored = seal_and_store(
+        render_decision_pdf(decision),
+        stem=f"decisions/{decision.meeting_date.year}/"
+        f"{decision.registration_number}-{decision.paragraph}",
+        reason=f"Justerat protokollsutdrag, {decision.body} {decision.meeting_date} "
+        f"§ {decision.paragraph}",
+    )
+    DecisionDocument.objects.create(
+        decision=decision, file=stored.name, sha256=stored.sha256, size=stored.size
+    )
+    record_event(
+        action="decision.sealed",
+        target=decision,
+        by=by,
+        changes={"document": (None, stored.sha256)},
     )
     return decision
 

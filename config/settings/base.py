@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks_db",
     # Ours, in dependency order: each app may use the ones above it, never below.
     "core",
     "accounts",
@@ -129,6 +130,15 @@ X_FRAME_OPTIONS = "DENY"
 DECISION_REGISTRATION_NUMBER_PATTERN = env.str(
     "DECISION_REGISTRATION_NUMBER_PATTERN", default=r"^RS\d{6}$"
 )
+
+# Background work (archive bundles) on Django's tasks framework, queued in the database and
+# run by `python manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # The region as a party to agreements and as the issuer of sealed documents.
 REGION_NAME = env.str("REGION_NAME", default="Region Halland")

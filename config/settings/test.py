@@ -15,3 +15,6 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Tasks run at once, in the request that enqueues them.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,77 @@
+"""The decision extract (protokollsutdrag) as PDF/A-3a (design §8).
+
+An approved decision gets a certified extract: rendered once when the minutes are approved,
+sealed and stored (`funding.services.approve_decision`). Before that, a preview is marked UTKAST.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone, translation
+
+from core.money import ZERO
+from core.pdf import PdfAttachment, render_pdf
+from funding.models import Decision, DecisionStatus
+
+
+def _items(decision: Decision) -> list[Any]:
+    return list(
+        decision.items.select_related("allocation__partner", "allocation__programme").order_by(
+            "allocation__programme__name", "allocation__partner__display_name"
+        )
+    )
+
+
+def decision_record(decision: Decision, items: list[Any]) -> dict[str, Any]:
+    return {
+        "schema": "halland-grundfinansiering/decision/1",
+        "body": decision.body,
+        "meeting_date": decision.meeting_date,
+        "paragraph": decision.paragraph,
+        "registration_number": decision.registration_number,
+        "title": decision.title,
+        "text": decision.text,
+        "legal_basis": decision.legal_basis,
+        "status": decision.status,
+        "approved_on": decision.approved_on,
+        "allocations": [
+            {
+                "partner": i.allocation.partner.legal_name,
+                "programme": i.allocation.programme.name,
+                "amount_sek": str(i.amount),
+                "previous_amount_sek": str(i.previous_amount)
+                if i.previous_amount is not None
+                else None,
+            }
+            for i in items
+        ],
+        "total_sek": str(sum((i.amount for i in items), ZERO)),
+        "is_example_data": decision.is_example_data,
+    }
+
+
+def render_decision_pdf(decision: Decision) -> bytes:
+    """A certified extract for an approved decision; otherwise a preview marked UTKAST."""
+    items = _items(decision)
+    draft = decision.status != DecisionStatus.APPROVED
+    context = {
+        "decision": decision,
+        "items": items,
+        "total": sum((i.amount for i in items), ZERO),
+        "draft": draft,
+        "region_name": settings.REGION_NAME,
+        "verify_url": settings.SITE_URL.rstrip("/") + "/verify/",
+        "rendered_at": timezone.now(),
+    }
+    name = decision.registration_number or f"beslut-{decision.pk}"
+    attachment = PdfAttachment(
+        name=f"{name}-{decision.paragraph or 0}.json",
+        content=json.dumps(
+            decision_record(decision, items), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+        ),
+        description="Beslutet som maskinläsbar post (JSON)",
+    )
+    with translation.override("sv"):
+        return render_pdf("pdf/decision.html", context, attachments=[attachment])
