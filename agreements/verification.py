@@ -1,8 +1,8 @@
 """Is this PDF an authentic, unaltered document issued by this system? (design §6 /verify/)
 
 Two independent answers, both required: the seal (the region's certificate, intact, covering
-the whole file) and the register (the file's SHA-256 is one we stored when we sealed it, which
-also says which agreement and version it is).
+the whole file) and the register (the file's SHA-256 is one we stored when we sealed it: a
+signed agreement or a decision extract, which also says which one and which version).
 """
 
 import hashlib
@@ -10,17 +10,23 @@ from dataclasses import dataclass
 
 from agreements.models import SignedDocument
 from core.sealing import SealCheck, check_seal
+from funding.models import DecisionDocument
 
 
 @dataclass
 class Verification:
     sha256: str
     seal: SealCheck
-    document: SignedDocument | None
+    agreement_document: SignedDocument | None
+    decision_document: DecisionDocument | None
+
+    @property
+    def issued(self) -> bool:
+        return self.agreement_document is not None or self.decision_document is not None
 
     @property
     def authentic(self) -> bool:
-        return self.seal.authentic_seal and self.document is not None
+        return self.seal.authentic_seal and self.issued
 
     @property
     def is_pdf(self) -> bool:
@@ -29,7 +35,13 @@ class Verification:
 
 def verify_pdf(pdf: bytes) -> Verification:
     digest = hashlib.sha256(pdf).hexdigest()
-    document = (
-        SignedDocument.objects.select_related("agreement__partner").filter(sha256=digest).first()
+    return Verification(
+        sha256=digest,
+        seal=check_seal(pdf),
+        agreement_document=SignedDocument.objects.select_related("agreement__partner")
+        .filter(sha256=digest)
+        .first(),
+        decision_document=DecisionDocument.objects.select_related("decision")
+        .filter(sha256=digest)
+        .first(),
     )
-    return Verification(sha256=digest, seal=check_seal(pdf), document=document)

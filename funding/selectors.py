@@ -16,6 +16,7 @@ from funding.models import (
     BudgetYear,
     BudgetYearStatus,
     Decision,
+    DecisionItem,
     FundingSource,
     Programme,
     ProgrammeKind,
@@ -261,3 +262,43 @@ def current_budget_year(user: AnyUser) -> BudgetYear | None:
     years = budget_years_for(user)
     active = years.filter(status=BudgetYearStatus.ACTIVE).order_by("-year").first()
     return active or years.order_by("-year").first()
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def decision_list(*, user: AnyUser) -> QuerySet[Decision]:
+    return (
+        decisions_for(user)
+        .select_related("document")
+        .annotate(item_count=Count("items"), item_total=Sum("items__amount"))
+        .order_by("-meeting_date", "-paragraph", "-pk")
+    )
+
+
+def decision_detail(*, user: AnyUser, pk: int) -> Decision | None:
+    return (
+        decisions_for(user)
+        .select_related("document")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=DecisionItem.objects.select_related(
+                    "allocation__partner", "allocation__programme__budget_year"
+                ).order_by("allocation__programme__name", "allocation__partner__display_name"),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def allocations_open_for(decision: Decision) -> QuerySet[Allocation]:
+    """Draft allocations in open years that this decision does not list yet."""
+    return (
+        Allocation.objects.filter(status=AllocationStatus.DRAFT)
+        .exclude(programme__budget_year__status=BudgetYearStatus.CLOSED)
+        .exclude(items__decision=decision)
+        .select_related("partner", "programme")
+        .order_by("programme__name", "partner__display_name")
+    )

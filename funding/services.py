@@ -807,3 +807,18 @@ def start_next_budget_year(
                     by=by,
                 )
     return budget_year
+
+
+@transaction.atomic
+def remove_from_decision(*, decision: Decision, allocation: Allocation, by: User | None) -> None:
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(_("Ett fattat beslut kan inte ändras."))
+    deleted, _rows = DecisionItem.objects.filter(decision=decision, allocation=allocation).delete()
+    if deleted:
+        record_event(
+            action="decision.allocation_removed",
+            target=decision,
+            by=by,
+            changes={f"allocation:{allocation.pk}": (str(allocation), None)},
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding import views
+from funding.views import budget as views
 
 app_name = "funding"
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "partners",
     "funding",
     "agreements",
+    "archive",
     "demo",
 ]
 

@@ -32,10 +32,16 @@ class Command(BaseCommand):
             f"sealed by:  {seal.signer or '-'}",
             f"sealed at:  {seal.signed_at.isoformat() if seal.signed_at else '-'}",
         ]
-        if result.document is not None:
+        if result.agreement_document is not None:
             lines.append(
-                f"document:   {result.document.agreement.reference} "
-                f"version {result.document.agreement_version}"
+                f"document:   {result.agreement_document.agreement.reference} "
+                f"version {result.agreement_document.agreement_version}"
+            )
+        elif result.decision_document is not None:
+            decision = result.decision_document.decision
+            lines.append(
+                f"document:   decision extract {decision.registration_number} "
+                f"§ {decision.paragraph} ({decision.meeting_date})"
             )
         else:
             lines.append("document:   not issued by this system")

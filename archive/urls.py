@@ -1,0 +1,11 @@
+from django.urls import path
+
+from archive import views
+
+app_name = "archive"
+
+urlpatterns = [
+    path("", views.bundle_index, name="index"),
+    path("<int:pk>/", views.bundle_detail, name="detail"),
+    path("<int:pk>/download/", views.bundle_download, name="download"),
+]

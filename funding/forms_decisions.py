@@ -1,0 +1,68 @@
+"""Forms for recording decisions. The services check the rules (format, ceilings)."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.money import format_amount
+from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DecisionForm(forms.Form):
+    body = forms.CharField(label=_("Beslutsorgan"), max_length=200, initial=DEFAULT_DECISION_BODY)
+    meeting_date = forms.DateField(label=_("Sammanträdesdatum"), widget=DateInput())
+    paragraph = forms.IntegerField(
+        label=_("Paragraf (§)"), min_value=1, max_value=99999, required=False
+    )
+    registration_number = forms.CharField(
+        label=_("Diarienummer"),
+        max_length=32,
+        required=False,
+        help_text=_("RS följt av sex siffror, t.ex. RS230456."),
+    )
+    title = forms.CharField(label=_("Rubrik"), max_length=300)
+    text = forms.CharField(
+        label=_("Beslutstext"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    legal_basis = forms.CharField(
+        label=_("Rättslig grund och statsstödsbedömning"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("T.ex. bidrag, inte upphandling; bedömning av statsstöd."),
+    )
+
+    def clean_registration_number(self) -> str:
+        return str(self.cleaned_data["registration_number"]).strip().upper()
+
+    @classmethod
+    def for_decision(cls, decision: Decision, data: Any = None) -> "DecisionForm":
+        return cls(data, initial={name: getattr(decision, name) for name in cls.base_fields})
+
+
+class AddAllocationsForm(forms.Form):
+    allocations = forms.ModelMultipleChoiceField(
+        label=_("Fördelningar som beslutet fastställer"),
+        queryset=Allocation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["allocations"]
+        field.queryset = choices  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda a: f"{a.partner.display_name}, {a.programme.name}: {format_amount(a.amount)}"
+        )
+
+
+class ApproveForm(forms.Form):
+    approved_on = forms.DateField(label=_("Justerat den"), widget=DateInput())

@@ -1,0 +1,1 @@
+"""Budget pages (`budget`) and the committee secretary's decision pages (`decisions`)."""

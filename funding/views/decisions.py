@@ -1,0 +1,200 @@
+"""The committee secretary's pages: record, decide, approve decisions; their extracts.
+
+Secretaries record and change; officials see the same pages read-only; partners get 404
+(decisions are looked up in `decisions_for(user)`).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.http import AuthenticatedRequest
+from core.admin import add_service_errors
+from funding import services
+from funding.forms_decisions import AddAllocationsForm, ApproveForm, DecisionForm
+from funding.models import Decision, DecisionStatus
+from funding.pdf import render_decision_pdf
+from funding.permissions import can_record_decisions, can_view_decisions
+from funding.selectors import allocations_open_for, decision_detail, decision_list
+
+
+def _decision(request: AuthenticatedRequest, pk: int) -> Decision:
+    decision = decision_detail(user=request.user, pk=pk)
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def _secretary_only(request: AuthenticatedRequest) -> None:
+    if not can_record_decisions(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def decision_index(request: AuthenticatedRequest) -> HttpResponse:
+    if not can_view_decisions(request.user):
+        raise Http404
+    context = {
+        "decisions": decision_list(user=request.user),
+        "can_record": can_record_decisions(request.user),
+    }
+    return render(request, "funding/decisions/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request: AuthenticatedRequest) -> HttpResponse:
+    if not can_view_decisions(request.user):
+        raise Http404
+    _secretary_only(request)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.create_decision(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Beslutet är registrerat som utkast."))
+            return redirect("decisions:detail", decision.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "funding/decisions/form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    can_record = can_record_decisions(request.user)
+    is_draft = decision.status == DecisionStatus.DRAFT
+    items = list(decision.items.all())
+    context = {
+        "decision": decision,
+        "items": items,
+        "total": sum(i.amount for i in items),
+        "can_record": can_record,
+        "add_form": AddAllocationsForm(choices=allocations_open_for(decision))
+        if can_record and is_draft
+        else None,
+        "approve_form": ApproveForm(initial={"approved_on": decision.meeting_date})
+        if can_record and decision.status == DecisionStatus.DECIDED
+        else None,
+    }
+    return render(request, "funding/decisions/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    _secretary_only(request)
+    if decision.status != DecisionStatus.DRAFT:
+        messages.error(request, _("Ett fattat beslut kan inte ändras."))
+        return redirect("decisions:detail", pk)
+    form = DecisionForm.for_decision(decision, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_decision(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Beslutet är sparat."))
+            return redirect("decisions:detail", pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "funding/decisions/form.html", {"form": form, "decision": decision}, status=status
+    )
+
+
+@login_required
+@require_POST
+def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    _secretary_only(request)
+    form = AddAllocationsForm(request.POST, choices=allocations_open_for(decision))
+    if not form.is_valid():
+        messages.error(request, _("Välj minst en fördelning i listan."))
+        return redirect("decisions:detail", pk)
+    try:
+        for allocation in form.cleaned_data["allocations"]:
+            services.add_to_decision(decision=decision, allocation=allocation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("decisions:detail", pk)
+
+
+@login_required
+@require_POST
+def decision_remove(request: AuthenticatedRequest, pk: int, allocation_id: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    _secretary_only(request)
+    item = next((i for i in decision.items.all() if i.allocation_id == allocation_id), None)
+    if item is None:
+        raise Http404
+    try:
+        services.remove_from_decision(
+            decision=decision, allocation=item.allocation, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("decisions:detail", pk)
+
+
+@login_required
+@require_POST
+def decision_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    _secretary_only(request)
+    try:
+        services.decide(decision=decision, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Beslutet är fattat; fördelningarna är beslutade."))
+    return redirect("decisions:detail", pk)
+
+
+@login_required
+@require_POST
+def decision_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    _secretary_only(request)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ange justeringsdatum som ÅÅÅÅ-MM-DD."))
+        return redirect("decisions:detail", pk)
+    try:
+        services.approve_decision(
+            decision=decision, approved_on=form.cleaned_data["approved_on"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Protokollet är justerat; utdraget är förseglat."))
+    return redirect("decisions:detail", pk)
+
+
+@login_required
+@require_GET
+def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    """The certified extract as stored, byte for byte; before approval a preview (UTKAST)."""
+    decision = _decision(request, pk)
+    document = getattr(decision, "document", None)
+    name = f"protokollsutdrag-{decision.registration_number or decision.pk}"
+    if document is not None:
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"{name}.pdf",
+        )
+        response["X-Content-SHA256"] = document.sha256
+        return response
+    preview = HttpResponse(render_decision_pdf(decision), content_type="application/pdf")
+    preview["Content-Disposition"] = f'inline; filename="{name}-UTKAST.pdf"'
+    return preview

@@ -1,0 +1,195 @@
+"""The secretary's decision pages through real requests (issue 5)."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from pypdf import PdfReader
+
+from accounts.models import User
+from funding import services
+from funding.models import Allocation, Decision, DecisionDocument, Programme
+from tests import pdfa
+
+pytestmark = pytest.mark.django_db
+NBSP = "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def _demo(demo: None) -> None:
+    """Every test here runs on the demo data."""
+
+
+def login(client: Client, username: str) -> Client:
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def text(response: object) -> str:
+    body = response.content.decode()  # type: ignore[attr-defined]
+    return body.replace(NBSP, " ").replace("&nbsp;", " ")
+
+
+def pdf_text(pdf: bytes) -> str:
+    raw = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(re.sub(r"[\u00a0\u202f]", " ", raw).split())
+
+
+GOOD = {
+    "body": "Regionstyrelsens tillväxtutskott",
+    "meeting_date": "2024-10-22",
+    "paragraph": "88",
+    "registration_number": "RS240088",
+    "title": "Grundfinansiering 2025 till strategiska partner",
+    "text": "Tillväxtutskottet beslutar att bevilja grundfinansiering för 2025.",
+    "legal_basis": "Bidrag, inte upphandling.",
+}
+
+
+def record(client: Client, **changes: str) -> Decision:
+    response = client.post("/decisions/new/", {**GOOD, **changes})
+    assert response.status_code == 302, text(response)
+    return Decision.objects.get(pk=int(response["Location"].strip("/").split("/")[-1]))
+
+
+def add_2025(client: Client, decision: Decision) -> None:
+    ids = Programme.objects.get(budget_year__year=2025).allocations.values_list("pk", flat=True)
+    response = client.post(f"/decisions/{decision.pk}/add/", {"allocations": list(ids)})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("registration_number", "RS12", "RS följt av sex siffror"),
+        ("registration_number", "<b>RS240088</b>", "RS följt av sex siffror"),
+        ("meeting_date", "24/10/2024", "Fyll i ett giltigt datum"),
+        ("paragraph", "-3", "större än eller lika med 1"),
+        ("title", "", "Detta fält måste fyllas i"),
+        ("text", "x" * 20001, "som mest 20000 tecken"),
+    ],
+)
+def test_bad_decision_input_gets_a_message_and_saves_nothing(
+    client: Client, field: str, value: str, message: str
+) -> None:
+    login(client, "sekreterare")
+    before = Decision.objects.count()
+    response = client.post("/decisions/new/", {**GOOD, field: value})
+    assert response.status_code == 400
+    body = text(response)
+    assert message in body
+    assert 'value="Grundfinansiering 2025 till strategiska partner"' in body or field == "title"
+    assert Decision.objects.count() == before
+
+
+def test_record_add_decide_approve_and_extract(client: Client) -> None:
+    login(client, "sekreterare")
+    decision = record(client)
+    add_2025(client, decision)
+    body = text(client.get(f"/decisions/{decision.pk}/"))
+    assert "11 900 000 kr" in body
+    assert "Fatta beslutet" in body
+    client.post(f"/decisions/{decision.pk}/decide/")
+    decision.refresh_from_db()
+    assert decision.status == "decided"
+    assert set(
+        Allocation.objects.filter(programme__budget_year__year=2025).values_list(
+            "status", flat=True
+        )
+    ) == {"decided"}
+    client.post(f"/decisions/{decision.pk}/approve/", {"approved_on": "2024-10-29"})
+    decision.refresh_from_db()
+    assert decision.status == "approved"
+    document = DecisionDocument.objects.get(decision=decision)
+
+    response = client.get(f"/decisions/{decision.pk}/pdf/")
+    pdf = b"".join(response.streaming_content)
+    with document.file.open("rb") as f:
+        assert pdf == f.read()
+    assert pdfa.problems(pdf) == []
+    extract = pdf_text(pdf)
+    for expected in (
+        "Protokollsutdrag",
+        "Regionstyrelsens tillväxtutskott",
+        "22 oktober 2024",
+        "§ 88",
+        "RS240088",
+        "Grundfinansiering 2025 till strategiska partner",
+        "Hallands Matgille",
+        "3 000 000 kr",
+        "11 900 000 kr",
+        "Protokollet justerades 29 oktober 2024",
+    ):
+        assert expected in extract, expected
+    assert "UTKAST" not in extract
+
+    verdict = client.post("/verify/", {"file": SimpleUploadedFile("x.pdf", pdf, "application/pdf")})
+    assert "Äkta" in text(verdict)
+    assert "protokollsutdraget" in text(verdict)
+
+
+def test_draft_extract_is_a_preview_marked_utkast(client: Client) -> None:
+    login(client, "sekreterare")
+    decision = record(client)
+    response = client.get(f"/decisions/{decision.pk}/pdf/")
+    assert response.status_code == 200
+    assert "UTKAST" in pdf_text(response.content)
+    assert not DecisionDocument.objects.filter(decision=decision).exists()
+
+
+def test_deciding_over_the_ceiling_is_refused(client: Client) -> None:
+    programme = Programme.objects.get(budget_year__year=2025)
+    matgille = programme.allocations.get(partner__slug="matgille")
+    services.set_allocations(
+        programme=programme,
+        amounts={matgille.partner_id: Decimal("4000000")},
+        by=User.objects.get(username="handlaggare"),
+    )
+    login(client, "sekreterare")
+    decision = record(client)
+    add_2025(client, decision)
+    body = text(client.post(f"/decisions/{decision.pk}/decide/", follow=True))
+    assert "över ramen" in body
+    decision.refresh_from_db()
+    assert decision.status == "draft"
+    assert not Allocation.objects.filter(programme=programme, status="decided").exists()
+
+
+def test_remove_from_draft(client: Client) -> None:
+    login(client, "sekreterare")
+    decision = record(client)
+    add_2025(client, decision)
+    allocation = decision.items.first().allocation
+    client.post(f"/decisions/{decision.pk}/remove/{allocation.pk}/")
+    assert decision.items.count() == 5
+
+
+def test_decided_decision_cannot_be_edited(client: Client) -> None:
+    login(client, "sekreterare")
+    demo_decision = Decision.objects.get(paragraph=101)
+    response = client.post(f"/decisions/{demo_decision.pk}/edit/", GOOD, follow=True)
+    assert "kan inte ändras" in text(response)
+    demo_decision.refresh_from_db()
+    assert demo_decision.title != GOOD["title"]
+
+
+def test_officials_read_only(client: Client) -> None:
+    login(client, "handlaggare")
+    demo_decision = Decision.objects.get(paragraph=101)
+    assert client.get("/decisions/").status_code == 200
+    body = text(client.get(f"/decisions/{demo_decision.pk}/"))
+    assert "RS230001" in body
+    assert "Fatta beslutet" not in body
+    assert client.get(f"/decisions/{demo_decision.pk}/pdf/").status_code == 200
+    assert client.post("/decisions/new/", GOOD).status_code == 403
+    assert client.post(f"/decisions/{demo_decision.pk}/decide/").status_code == 403
+
+
+@pytest.mark.parametrize("suffix", ["", "new/", "{pk}/", "{pk}/pdf/", "{pk}/edit/"])
+def test_partners_get_404(client: Client, suffix: str) -> None:
+    pk = Decision.objects.get(paragraph=101).pk
+    login(client, "matgille")
+    assert client.get("/decisions/" + suffix.format(pk=pk)).status_code == 404
