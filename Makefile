@@ -26,6 +26,8 @@ $(VENV)/.installed: requirements/dev.txt
 # A local .env for the demo: DEBUG on and a random secret key, never committed.
 .env:
 	@echo "DEBUG=on" > .env
+	@echo "# The demo runs background tasks in the request; production runs manage.py db_worker." >> .env
+	@echo "TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend" >> .env
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
 	@echo "Wrote .env for local development (DEBUG on, random SECRET_KEY)."
 
@@ -55,6 +57,7 @@ migrations-check: install
 
 bench: install
 	$(BIN)/python bench/signed_pdf.py
+	$(BIN)/python bench/archive_bundle.py
 
 lock:
 	uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -o requirements/base.txt
