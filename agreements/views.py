@@ -4,6 +4,7 @@ Each view: find the agreement in the user's scope (another partner's is a 404) �
 action is allowed → call a service → redirect or render.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -164,7 +166,26 @@ def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
     return render(request, "agreements/edit.html", context, status=400 if data else 200)
 
 
-def _run(request: HttpRequest, reference: str, action: Any, done: str) -> HttpResponse:
+def _withdraw(*, agreement: Agreement, by: Any) -> Agreement:
+    return services.withdraw_from_signing(
+        agreement=agreement, by=by, reason=str(gettext_lazy("Återkallad för ändring"))
+    )
+
+
+# The lifecycle steps an official takes with one button: service and what to tell them.
+_TRANSITIONS: dict[str, tuple[Callable[..., object], Any]] = {
+    "send": (
+        services.send_for_signing,
+        gettext_lazy("Överenskommelsen är skickad för underskrift."),
+    ),
+    "withdraw": (_withdraw, gettext_lazy("Överenskommelsen är återkallad och är ett utkast igen.")),
+    "complete": (services.complete_agreement, gettext_lazy("Överenskommelsen är avslutad.")),
+}
+
+
+def _run(
+    request: AuthenticatedRequest, reference: str, action: Callable[[], object], done: str
+) -> HttpResponse:
     try:
         action()
     except ValidationError as error:
@@ -176,46 +197,14 @@ def _run(request: HttpRequest, reference: str, action: Any, done: str) -> HttpRe
 
 @login_required
 @require_POST
-def agreement_send(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+def agreement_transition(
+    request: AuthenticatedRequest, reference: str, action: str
+) -> HttpResponse:
     agreement = _agreement(request, reference)
     if not can_draft_agreements(request.user):
         raise PermissionDenied
-    return _run(
-        request,
-        reference,
-        lambda: services.send_for_signing(agreement=agreement, by=request.user),
-        _("Överenskommelsen är skickad för underskrift."),
-    )
-
-
-@login_required
-@require_POST
-def agreement_withdraw(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
-    if not can_draft_agreements(request.user):
-        raise PermissionDenied
-    return _run(
-        request,
-        reference,
-        lambda: services.withdraw_from_signing(
-            agreement=agreement, by=request.user, reason=_("Återkallad för ändring")
-        ),
-        _("Överenskommelsen är återkallad och är ett utkast igen."),
-    )
-
-
-@login_required
-@require_POST
-def agreement_complete(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
-    if not can_draft_agreements(request.user):
-        raise PermissionDenied
-    return _run(
-        request,
-        reference,
-        lambda: services.complete_agreement(agreement=agreement, by=request.user),
-        _("Överenskommelsen är avslutad."),
-    )
+    service, done = _TRANSITIONS[action]
+    return _run(request, reference, lambda: service(agreement=agreement, by=request.user), done)
 
 
 @login_required

@@ -15,6 +15,7 @@ from agreements.models import SignedDocument
 from archive.models import ArchiveBundle, BundleStatus
 from archive.services import build_bundle
 from funding.models import BudgetYear, DecisionDocument
+from tests.helpers import NBSP, login, text  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _demo(demo: None) -> None:
     """Every test here runs on the demo data."""
-
-
-def login(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def _request(client: Client, capture: object) -> ArchiveBundle:

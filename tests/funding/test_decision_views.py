@@ -13,24 +13,14 @@ from accounts.models import User
 from funding import services
 from funding.models import Allocation, Decision, DecisionDocument, Programme
 from tests import pdfa
+from tests.helpers import NBSP, login, text  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-NBSP = "\u00a0"
 
 
 @pytest.fixture(autouse=True)
 def _demo(demo: None) -> None:
     """Every test here runs on the demo data."""
-
-
-def login(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def text(response: object) -> str:
-    body = response.content.decode()  # type: ignore[attr-defined]
-    return body.replace(NBSP, " ").replace("&nbsp;", " ")
 
 
 def pdf_text(pdf: bytes) -> str:

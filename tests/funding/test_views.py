@@ -11,12 +11,12 @@ from audit.models import AuditEvent
 from funding import services
 from funding.models import Allocation, BudgetYear, Programme
 from partners.models import Partner
+from tests.helpers import NBSP, login, text
 
 pytestmark = pytest.mark.django_db
 
 EDITOR_2025 = "/budget/2025/grundfinansiering/allocations/"
 EDITOR_2024 = "/budget/2024/grundfinansiering/allocations/"
-NBSP = "\u00a0"
 
 
 @pytest.fixture(autouse=True)
@@ -24,19 +24,9 @@ def _demo(demo: None) -> None:
     """Every test here runs on the demo data."""
 
 
-def login(client: Client, username: str) -> Client:
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
 @pytest.fixture
 def official(client: Client) -> Client:
     return login(client, "handlaggare")
-
-
-def text(response: object) -> str:
-    body = response.content.decode()  # type: ignore[attr-defined]
-    return body.replace(NBSP, " ").replace("&nbsp;", " ")
 
 
 def editor_post(client: Client, url: str = EDITOR_2025, **overrides: str) -> dict[str, str]:
