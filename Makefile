@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test lint format typecheck migrations-check lock bench clean
+.PHONY: help install run test lint format typecheck migrations-check deploy-check lock bench clean
 
 help:
 	@echo "make run    - install, migrate, load the demo, serve http://127.0.0.1:8000"
@@ -51,6 +51,12 @@ format: install
 
 typecheck: install
 	$(BIN)/mypy .
+
+# Django's deployment checklist with production settings (throwaway secret, DEBUG off).
+deploy-check: install
+	DEBUG=off SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=grundfinansiering.example.se DATABASE_URL=sqlite:///:memory: \
+	$(MANAGE) check --deploy --fail-level WARNING
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run

@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="halland-test-media-")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SESSION_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 CSRF_COOKIE_SECURE = False
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
