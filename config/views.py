@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from accounts.permissions import is_region_staff
 from agreements.selectors import agreements_for
@@ -9,6 +10,7 @@ from partners.permissions import membership_of
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The start page sends each role to its home (the composition root may use every app).
 

@@ -44,7 +44,7 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         "ALLOWED_HOSTS": "grundfinansiering.example.se",
         "DATABASE_URL": "sqlite:///:memory:",
     }
-    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,

@@ -1,0 +1,190 @@
+"""Every URL, as every role, with every method, against one table of expected answers.
+
+Design §5 and issue 6: the table below is the permission policy as HTTP sees it. It is checked
+against the URL configuration itself, so a new URL without an entry here fails
+`test_every_url_is_in_the_table`. Each request runs in a transaction that is rolled back, so
+the answers do not depend on each other. 404 is also the answer for another partner's objects:
+the same as for objects that do not exist.
+"""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from agreements.models import Agreement
+from archive.models import ArchiveBundle
+from archive.services import build_bundle
+from funding import services as funding
+from funding.models import BudgetYear, Decision, Programme
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "owner", "other_partner", "official", "secretary", "admin")
+USERS = {
+    "owner": "coompanion",  # the partner whose agreement GF-2024-COOMPANION is
+    "other_partner": "matgille",
+    "official": "handlaggare",
+    "secretary": "sekreterare",
+    "admin": "admin",
+}
+
+
+def codes(*values: int) -> dict[str, int]:
+    return dict(zip(ROLES, values, strict=True))
+
+
+def same(value: int) -> dict[str, int]:
+    return codes(*[value] * len(ROLES))
+
+
+NOT_ALLOWED = codes(302, 405, 405, 405, 405, 405)  # login first, then "method not allowed"
+STAFF_PAGE = codes(302, 404, 404, 200, 200, 200)
+SECRETARY_ACTION = codes(302, 404, 404, 403, 302, 403)
+OFFICIAL_ACTION = codes(302, 403, 404, 302, 403, 403)
+
+# route name → {"GET": {role: status}, "POST": {role: status}}
+EXPECTED: dict[str, dict[str, dict[str, int]]] = {
+    "home": {"GET": codes(302, 200, 200, 302, 302, 302), "POST": NOT_ALLOWED},
+    "login": {"GET": same(200), "POST": same(200)},
+    "logout": {"GET": same(405), "POST": same(302)},
+    "password_change": {
+        "GET": codes(302, 200, 200, 200, 200, 200),
+        "POST": codes(302, 200, 200, 200, 200, 200),
+    },
+    "password_change_done": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    "funding:index": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    "funding:overview": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    "funding:start_next": {"GET": NOT_ALLOWED, "POST": codes(302, 404, 404, 302, 403, 302)},
+    "funding:allocations": {"GET": STAFF_PAGE, "POST": codes(302, 404, 404, 400, 403, 403)},
+    "funding:allocation_totals": {"GET": NOT_ALLOWED, "POST": STAFF_PAGE},
+    "funding:history": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    "decisions:index": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    "decisions:new": {
+        "GET": codes(302, 404, 404, 403, 200, 403),
+        "POST": codes(302, 404, 404, 403, 400, 403),
+    },
+    "decisions:detail": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    "decisions:edit": {"GET": SECRETARY_ACTION, "POST": SECRETARY_ACTION},
+    "decisions:add": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
+    "decisions:remove": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
+    "decisions:decide": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
+    "decisions:approve": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
+    "decisions:pdf": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    "agreements:index": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    "agreements:new": {
+        "GET": codes(302, 404, 404, 200, 404, 404),
+        "POST": codes(302, 404, 404, 400, 404, 404),
+    },
+    "agreements:detail": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
+    "agreements:edit": {"GET": OFFICIAL_ACTION, "POST": OFFICIAL_ACTION},
+    "agreements:send": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
+    "agreements:withdraw": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
+    "agreements:complete": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
+    "agreements:terminate": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
+    # Signed already: whoever may see it is sent back with "you cannot sign this now".
+    "agreements:sign": {
+        "GET": codes(302, 302, 404, 302, 302, 302),
+        "POST": codes(302, 302, 404, 302, 302, 302),
+    },
+    "agreements:pdf": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
+    "agreements:preview": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    "archive:index": {
+        "GET": codes(302, 404, 404, 404, 200, 404),
+        "POST": codes(302, 404, 404, 404, 200, 404),
+    },
+    "archive:detail": {"GET": codes(302, 404, 404, 404, 200, 404), "POST": NOT_ALLOWED},
+    "archive:download": {"GET": codes(302, 404, 404, 404, 200, 404), "POST": NOT_ALLOWED},
+    "verify": {"GET": same(200), "POST": same(400)},
+    "healthz": {"GET": same(200), "POST": same(405)},
+    "accessibility": {"GET": same(200), "POST": same(405)},
+}
+
+
+def test_every_url_is_in_the_table() -> None:
+    assert {name for name, _pattern in _patterns()} == set(EXPECTED)
+
+
+@pytest.fixture
+def objects(demo: None) -> dict[str, Any]:
+    """Real ids from the demo data, plus a decided allocation awaiting its agreement and a
+    finished archive bundle, so every URL has an object to point at."""
+    secretary = User.objects.get(username="sekreterare")
+    awaiting = Programme.objects.get(budget_year__year=2025).allocations.get(
+        partner__slug="highfive"
+    )
+    decision = funding.create_decision(
+        meeting_date=date(2024, 10, 22),
+        paragraph=77,
+        registration_number="RS240077",
+        title="Matris",
+        text="Matris",
+        by=secretary,
+    )
+    funding.add_to_decision(decision=decision, allocation=awaiting, by=secretary)
+    funding.decide(decision=decision, by=secretary)
+    bundle = ArchiveBundle.objects.create(
+        budget_year=BudgetYear.objects.get(year=2024), requested_by=secretary
+    )
+    build_bundle(bundle.pk)
+    demo_decision = Decision.objects.get(paragraph=101)
+    agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
+    return {
+        "year": 2025,
+        "slug": "grundfinansiering",
+        "pk": {"decisions": demo_decision.pk, "archive": bundle.pk},
+        "allocation_id": {"decisions": agreement.allocation_id, "agreements": awaiting.pk},
+        "reference": agreement.reference,
+    }
+
+
+def _url(name: str, objects: dict[str, Any]) -> str:
+    namespace = name.split(":")[0] if ":" in name else ""
+    pattern = next(p for p in _patterns() if p[0] == name)[1]
+    kwargs = {}
+    for key in pattern.converters:
+        value = objects[key]
+        kwargs[key] = value[namespace] if isinstance(value, dict) else value
+    return reverse(name, kwargs=kwargs)
+
+
+def _patterns() -> list[tuple[str, Any]]:
+    """(route name, pattern) for every URL outside the Django admin, which has its own
+    staff-only permission system."""
+    found: list[tuple[str, Any]] = []
+
+    def walk(patterns: list[Any], namespace: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name != "admin":
+                    walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+                found.append((name, pattern.pattern))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_permission_matrix(name: str, objects: dict[str, Any]) -> None:
+    url = _url(name, objects)
+    users = {role: User.objects.get(username=username) for role, username in USERS.items()}
+    mismatches = []
+    for method, expected in EXPECTED[name].items():
+        for role in ROLES:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(users[role])
+            with transaction.atomic():
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                transaction.set_rollback(True)
+            if response.status_code != expected[role]:
+                mismatches.append(
+                    f"{method} {url} as {role}: {response.status_code}, expected {expected[role]}"
+                )
+    assert mismatches == []
