@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from agreements import views as agreement_views
 from config.views import home
 from core.views import accessibility, healthz
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", accounts_views.two_factor, name="two_factor"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

@@ -46,6 +46,8 @@ class UserFact:
 
 
 PASSWORD = "halland-demo"  # noqa: S105 - the published demo password (design §7)
+# The published demo TOTP secret (base32) of admin, handlaggare and sekreterare (design §7).
+TOTP_SECRET = "HALLANDDEMOTOTP2"  # noqa: S105 - published on purpose
 
 REGION_ORGANISATION_NUMBER = "232100-0115"  # PUBLIC
 

@@ -4,11 +4,13 @@ Idempotent: every object is looked up by its natural key first and created only 
 so a second run changes nothing and writes no history.
 """
 
+import base64
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from agreements import services as agreements
@@ -49,6 +51,13 @@ def _user(spec: facts.UserFact) -> User:
                 )
             )
     return user
+
+
+def _totp_device(user: User) -> None:
+    """The second factor with the published demo secret, so any authenticator app works."""
+    if not TOTPDevice.objects.filter(user=user).exists():
+        key = base64.b32decode(facts.TOTP_SECRET).hex()
+        TOTPDevice.objects.create(user=user, name="Demo", key=key, confirmed=True)
 
 
 def _partner(spec: dict[str, str]) -> Partner:
@@ -200,6 +209,8 @@ def _agreement(allocation: Allocation, target: str, official: User, signatory: U
 @transaction.atomic
 def load_demo() -> None:
     users = {spec.username: _user(spec) for spec in facts.USERS}
+    for user in users.values():
+        _totp_device(user)
     official, secretary = users["handlaggare"], users["sekreterare"]
 
     partners_by_slug = {spec["slug"]: _partner(spec) for spec in facts.PARTNERS}

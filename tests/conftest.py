@@ -80,7 +80,7 @@ def sealing_authority(tmp_path_factory: pytest.TempPathFactory) -> SealingAuthor
     return authority
 
 
-_DEMO_APPS = ("accounts", "audit", "partners", "funding", "agreements")
+_DEMO_APPS = ("accounts", "audit", "partners", "funding", "agreements", "otp_totp")
 
 
 @pytest.fixture

@@ -11,13 +11,14 @@ from accounts.models import User
 from audit.models import AuditEvent
 from funding.models import Allocation, Decision, Programme
 from partners.models import Partner
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(demo: None, client: Client) -> Client:
-    client.force_login(User.objects.get(username="admin"))
+    login(client, "admin")
     return client
 
 

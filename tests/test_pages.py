@@ -4,6 +4,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_anonymous_start_page_goes_to_login(client: Client) -> None:
 
 
 def test_partner_start_page_shows_only_own_agreement(demo: None, client: Client) -> None:
-    client.force_login(User.objects.get(username="matgille"))
+    login(client, "matgille")
     body = client.get("/").content.decode()
     assert "GF-2024-MATGILLE" in body
     assert "GF-2024-COOMPANION" not in body
@@ -48,7 +49,7 @@ def test_partner_start_page_shows_only_own_agreement(demo: None, client: Client)
 def test_region_staff_start_page_is_the_current_budget_year(
     demo: None, client: Client, username: str
 ) -> None:
-    client.force_login(User.objects.get(username=username))
+    login(client, username)
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/budget/2024/"
@@ -105,7 +106,7 @@ def _more_agreements_for(slug: str, count: int) -> None:
 
 
 def test_partner_start_page_query_count_does_not_grow(demo: None, client: Client) -> None:
-    client.force_login(User.objects.get(username="matgille"))
+    login(client, "matgille")
     with CaptureQueriesContext(connection) as one:
         assert client.get("/").status_code == 200
     with_one = len(one)  # now: the query log is a bounded deque

@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate as django_authenticate
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from accounts.models import Role, User
 from agreements.models import Agreement, AgreementStatus
@@ -14,7 +15,14 @@ from partners.models import Partner
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "audit", "partners", "funding", "agreements")
+
+def authenticate(*, username: str, password: str) -> User | None:
+    """Authenticate as the login page does (django-axes needs the request)."""
+    request = RequestFactory().post("/accounts/login/")
+    return django_authenticate(request, username=username, password=password)  # type: ignore[return-value]
+
+
+OUR_APPS = ("accounts", "audit", "partners", "funding", "agreements", "otp_totp")
 
 
 def snapshot() -> dict[str, str]:

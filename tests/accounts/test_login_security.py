@@ -1,0 +1,139 @@
+"""Login throttling, two-factor login for staff, sessions (issue 6, ASVS V6 and V7)."""
+
+import base64
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from tests.helpers import text
+
+pytestmark = pytest.mark.django_db
+DEMO_KEY = base64.b32decode("HALLANDDEMOTOTP2")
+
+
+@pytest.fixture(autouse=True)
+def _demo(demo: None) -> None:
+    """Every test here runs on the demo data."""
+
+
+def _password(client: Client, username: str, password: str = "halland-demo") -> object:  # noqa: S107
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def _code(offset: int = 0) -> str:
+    return f"{totp(DEMO_KEY, t0=0, step=30, digits=6, drift=offset):06d}"
+
+
+def test_demo_staff_have_the_published_totp_secret() -> None:
+    for username in ("admin", "handlaggare", "sekreterare"):
+        device = TOTPDevice.objects.get(user__username=username)
+        assert bytes.fromhex(device.key) == DEMO_KEY
+        assert device.confirmed
+
+
+def test_official_needs_the_code_after_the_password(client: Client) -> None:
+    response = _password(client, "handlaggare")
+    assert response.status_code == 302
+    # Every page sends them to the second step until they have given the code.
+    page = client.get("/budget/2024/")
+    assert page.status_code == 302
+    assert page["Location"] == "/accounts/2fa/?next=%2Fbudget%2F2024%2F"
+    assert client.get("/agreements/GF-2024-COOMPANION/pdf/").status_code == 302
+    form = client.get("/accounts/2fa/?next=/budget/2024/")
+    assert 'autocomplete="one-time-code"' in text(form)
+
+    wrong = client.post("/accounts/2fa/", {"otp_token": "000000", "next": "/budget/2024/"})
+    assert wrong.status_code == 400
+    assert client.get("/budget/2024/").status_code == 302
+
+    TOTPDevice.objects.filter(user__username="handlaggare").update(throttling_failure_count=0)
+    right = client.post("/accounts/2fa/", {"otp_token": _code(), "next": "/budget/2024/"})
+    assert right.status_code == 302
+    assert right["Location"] == "/budget/2024/"
+    assert client.get("/budget/2024/").status_code == 200
+
+
+def test_next_may_not_leave_the_site(client: Client) -> None:
+    _password(client, "sekreterare")
+    response = client.post(
+        "/accounts/2fa/", {"otp_token": _code(), "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_partner_users_log_in_with_password_only(client: Client) -> None:
+    _password(client, "matgille")
+    assert client.get("/agreements/GF-2024-MATGILLE/").status_code == 200
+
+
+def test_staff_without_a_device_is_told_to_contact_the_administrator(client: Client) -> None:
+    User.objects.create_user("ny", password="ett-langt-losenord-1", role="official")
+    _password(client, "ny", "ett-langt-losenord-1")
+    assert client.get("/budget/").status_code == 302
+    assert "Kontakta systemförvaltaren" in text(client.get("/accounts/2fa/"))
+
+
+def test_admin_site_needs_the_second_step_too(client: Client) -> None:
+    _password(client, "admin")
+    assert client.get("/admin/").status_code == 302
+    client.post("/accounts/2fa/", {"otp_token": _code(), "next": "/admin/"})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_failed_logins_lock_out_with_a_cool_off(client: Client) -> None:
+    for _ in range(4):
+        response = _password(client, "handlaggare", "fel-losenord")
+        assert response.status_code == 200
+        assert 'role="alert"' in text(response)
+    assert _password(client, "handlaggare", "fel-losenord").status_code == 429  # the fifth
+    locked = _password(client, "handlaggare")  # even the right password now
+    assert locked.status_code == 429
+    assert "För många misslyckade inloggningar" in text(locked)
+    # Another user from the same address is not affected (username + address are locked).
+    other = Client()
+    assert _password(other, "sekreterare").status_code == 302
+    # After the cool-off (15 minutes) the right password works again.
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert _password(client, "handlaggare").status_code == 302
+
+
+def test_success_resets_the_failure_count(client: Client) -> None:
+    for _ in range(4):
+        _password(client, "matgille", "fel")
+    assert _password(client, "matgille").status_code == 302
+    client.post("/accounts/logout/")
+    for _ in range(4):
+        _password(client, "matgille", "fel")
+    assert _password(client, "matgille").status_code == 302
+
+
+def test_changing_the_password_ends_other_sessions(client: Client) -> None:
+    other_device = Client()
+    _password(other_device, "matgille")
+    assert other_device.get("/agreements/").status_code == 200
+    _password(client, "matgille")
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "halland-demo",
+            "new_password1": "ett-nytt-langt-losenord-2026",
+            "new_password2": "ett-nytt-langt-losenord-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/agreements/").status_code == 200  # this session continues
+    assert other_device.get("/agreements/").status_code == 302  # the other one is logged out
+
+
+def test_sessions_expire(settings: object) -> None:
+    from django.conf import settings as live
+
+    assert live.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert live.SESSION_EXPIRE_AT_BROWSER_CLOSE
