@@ -102,7 +102,9 @@ def demo(db: None, settings: object, tmp_path_factory: pytest.TempPathFactory) -
         call_command("load_demo", verbosity=0)
         settings.DEBUG = False  # type: ignore[attr-defined]  # tests see production behaviour
         reset_queries()  # load_demo ran with DEBUG on and filled the query log
-        call_command("dumpdata", *_DEMO_APPS, output=str(cache), verbosity=0)
+        # Natural keys: content types and permissions are found by name, so the dump stays
+        # valid after a transactional test flushed and recreated them with other ids.
+        call_command("dumpdata", *_DEMO_APPS, natural_foreign=True, output=str(cache), verbosity=0)
 
 
 def make_user(username: str, role: str = "", **extra: object) -> User:
