@@ -317,3 +317,18 @@ def test_script_in_saved_text_is_shown_as_text_on_pages_and_in_pdfs(client: Clie
     pdf = client.get(response["Location"] + "pdf/")
     extracted = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "<script>alert(1)</script>" in extracted  # printed literally, never interpreted
+
+
+def test_script_in_agreement_texts_is_escaped_on_pages_and_literal_in_pdfs(client: Client) -> None:
+    login(client, "handlaggare")
+    data = plan_data(purpose=SCRIPT, conditions=f"<img src=x onerror=alert(1)>{SCRIPT}")
+    data["reports-0-description"] = SCRIPT
+    assert client.post("/agreements/GF-2024-LEAP-FOR-LIFE/edit/", data).status_code == 302
+    page = client.get("/agreements/GF-2024-LEAP-FOR-LIFE/").content.decode()
+    assert SCRIPT not in page
+    assert "<img src=x" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+    preview = client.get("/agreements/GF-2024-LEAP-FOR-LIFE/preview/")
+    extracted = "".join(p.extract_text() for p in PdfReader(io.BytesIO(preview.content)).pages)
+    assert SCRIPT in extracted
+    assert "<img src=x onerror=alert(1)>" in extracted
