@@ -12,7 +12,10 @@ development. Trust anchors for checking are SEAL_TRUST_ROOTS (PEM or DER files),
 certificates in that PKCS#12 file.
 """
 
+import asyncio
 import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -94,6 +97,17 @@ def get_signer() -> Any:
     return signer
 
 
+def _outside_event_loop[T](work: Callable[[], T]) -> T:
+    """pyHanko's sync API calls asyncio.run(); inside a running event loop (an async server, a
+    browser test driver) that is refused, so run the work in a thread of its own then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def seal_pdf(pdf: bytes, *, reason: str, location: str = "Halmstad") -> bytes:
     """Return `pdf` with the region's PAdES seal appended as one incremental update."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -116,8 +130,10 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "Halmstad") -> bytes:
     timestamper = (
         timestamps.HTTPTimeStamper(settings.SEAL_TSA_URL) if settings.SEAL_TSA_URL else None
     )
-    out = signers.sign_pdf(
-        writer, meta, signer=signer, new_field_spec=spec, timestamper=timestamper
+    out = _outside_event_loop(
+        lambda: signers.sign_pdf(
+            writer, meta, signer=signer, new_field_spec=spec, timestamper=timestamper
+        )
     )
     sealed: bytes = out.getvalue()
     return sealed
@@ -184,7 +200,7 @@ def check_seal(pdf: bytes) -> SealCheck:
         return SealCheck(readable=True, problem="no signature")
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signatures[-1], context))
     except Exception as exc:  # a damaged signature can fail in many ways; report, never crash
         return SealCheck(readable=True, signed=True, problem=f"{type(exc).__name__}: {exc}")
     return SealCheck(

@@ -1,0 +1,75 @@
+"""axe-core (WCAG 2.0/2.1 A and AA) on every page, for every role, in real Chromium."""
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.helpers import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+PAGES = {
+    "anonymous": ["/accounts/login/", "/verify/", "/accessibility/"],
+    "handlaggare": [
+        "/budget/2024/",
+        "/budget/2025/grundfinansiering/allocations/",
+        "/budget/2024/grundfinansiering/allocations/",
+        "/budget/2025/grundfinansiering/history/",
+        "/agreements/",
+        "/agreements/GF-2024-COOMPANION/",
+        "/agreements/GF-2024-LEAP-FOR-LIFE/edit/",
+        "/decisions/",
+    ],
+    "sekreterare": ["/decisions/", "/decisions/new/", "/archive/"],
+    "coompanion": ["/", "/agreements/", "/agreements/GF-2024-COOMPANION/"],
+    "highfive": ["/agreements/GF-2024-HIGHFIVE/sign/"],
+}
+
+
+def _violations(page: Any) -> list[str]:
+    results = Axe().run(page, options=WCAG)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("role", sorted(PAGES))
+def test_pages_have_no_wcag_a_or_aa_violations(page: Any, role: str) -> None:
+    if role != "anonymous":
+        log_in(page, role)
+    found = {}
+    for url in PAGES[role]:
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == 200, url
+        screenshot(page, f"{role}{url.replace('/', '_').rstrip('_')}")
+        problems = _violations(page)
+        if problems:
+            found[url] = problems
+        assert page.locator("h1").count() == 1, url
+        assert page.locator("main#main").count() == 1, url
+    assert found == {}
+
+
+def test_reflow_at_320_px(page: Any) -> None:
+    log_in(page, "handlaggare")
+    page.set_viewport_size({"width": 320, "height": 800})
+    for url in ("/budget/2024/", "/budget/2025/grundfinansiering/allocations/"):
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} scrolls sideways at 320 px ({overflow}px)"
+
+
+def test_skip_link_is_first_and_visible_on_focus(page: Any) -> None:
+    page.goto("/accessibility/")  # the login page focuses its first field by itself
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Hoppa till innehållet" in focused
+    box = page.locator(".skip-link").bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
