@@ -28,6 +28,7 @@ urlpatterns = [
     path("archive/", include("archive.urls")),
     path("verify/", agreement_views.verify, name="verify"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("accessibility/", accessibility, name="accessibility"),
 ]

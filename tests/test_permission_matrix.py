@@ -103,6 +103,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "archive:detail": {"GET": codes(302, 404, 404, 404, 200, 404), "POST": NOT_ALLOWED},
     "archive:download": {"GET": codes(302, 404, 404, 404, 200, 404), "POST": NOT_ALLOWED},
     "verify": {"GET": same(200), "POST": same(400)},
+    # Choosing a language (open to all) sends the browser back, to / without a "next".
+    "set_language": {"GET": same(302), "POST": same(302)},
     "healthz": {"GET": same(200), "POST": same(405)},
     "accessibility": {"GET": same(200), "POST": same(405)},
 }

@@ -14,6 +14,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="halland-test-media-")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SESSION_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+LANGUAGE_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STATICFILES_DIRS = [BASE_DIR / "static"]
 

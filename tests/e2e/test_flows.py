@@ -99,3 +99,19 @@ def test_partner_cannot_reach_another_partners_pages(page: Any) -> None:
         assert response is not None
         assert response.status == 404
     assert "Sidan finns inte" in page.locator("h1").inner_text()
+
+
+def test_keyboard_only_signing(page: Any) -> None:
+    log_in(page, "highfive")
+    page.goto("/agreements/GF-2024-HIGHFIVE/sign/")
+    page.get_by_label("Namn som visas").focus()
+    page.keyboard.press("Tab")  # title
+    page.keyboard.press("Tab")  # password
+    page.keyboard.type("halland-demo")
+    page.keyboard.press("Tab")  # confirmation checkbox
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the sign button
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skriv under"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/agreements/GF-2024-HIGHFIVE/")
+    assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "partner_signed"
