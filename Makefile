@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test lint format typecheck migrations-check deploy-check lock bench clean
+.PHONY: help install run test lint format typecheck migrations-check deploy-check messages lock bench clean
 
 help:
 	@echo "make run    - install, migrate, load the demo, serve http://127.0.0.1:8000"
@@ -60,6 +60,13 @@ deploy-check: install
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+# Re-extract the translatable strings and compile the English catalogue (needs GNU gettext).
+# The compiled .mo is committed, so running the application needs no gettext.
+messages: install
+	$(MANAGE) makemessages -l en --no-obsolete --ignore ".venv/*" --ignore "tests/*" \
+		--ignore "bench/*" --ignore "var/*" --ignore "test-artifacts/*"
+	msgfmt --check --statistics -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 
 bench: install
 	$(BIN)/python bench/signed_pdf.py

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.forms import OTPTokenForm
@@ -31,7 +32,7 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
     form = OTPTokenForm(user, request, data=data)
     if devices:
         form.fields["otp_device"].initial = devices[0].persistent_id
-    form.fields["otp_token"].label = "Engångskod"
+    form.fields["otp_token"].label = _("Engångskod")
     form.fields["otp_token"].widget.attrs.update(
         {"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "6"}
     )
