@@ -115,3 +115,29 @@ def test_keyboard_only_signing(page: Any) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/agreements/GF-2024-HIGHFIVE/")
     assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "partner_signed"
+
+
+def test_deciding_over_the_ceiling_is_refused_in_the_browser(page: Any) -> None:
+    log_in(page, "handlaggare")
+    page.goto("/budget/2025/grundfinansiering/allocations/")
+    page.get_by_label("HighFive").fill("5 000 000")
+    page.get_by_role("button", name="Spara utkast").click()
+    page.locator("header").get_by_role("button", name="Logga ut").click()
+
+    log_in(page, "sekreterare")
+    page.goto("/decisions/new/")
+    page.get_by_label("Sammanträdesdatum").fill("2024-10-22")
+    page.get_by_label("Paragraf (§)").fill("89")
+    page.get_by_label("Diarienummer").fill("RS240089")
+    page.get_by_label("Rubrik").fill("Grundfinansiering 2025")
+    page.get_by_label("Beslutstext").fill("Beslut enligt bilagan.")
+    page.get_by_role("button", name="Spara").click()
+    for name in ("Coompanion", "Connect Väst", "Hallands Matgille", "HighFive", "Leap for Life",
+                 "TEK Kompetens"):  # fmt: skip
+        page.get_by_label(name, exact=False).first.check()
+    page.get_by_role("button", name="Lägg till i beslutet").click()
+    page.get_by_role("button", name="Fatta beslutet").click()
+    message = page.locator(".messages").inner_text().replace("\u00a0", " ")
+    screenshot(page, "flow-decision-over-ceiling-refused")
+    assert "över ramen" in message
+    assert "Utkast" in page.locator("main").inner_text()
