@@ -100,3 +100,25 @@ def test_skip_link_is_first_and_visible_on_focus(page: Any) -> None:
     box = page.locator(".skip-link").bounding_box()
     assert box is not None
     assert box["x"] >= 0
+
+
+def test_focus_is_visible_when_tabbing(page: Any) -> None:
+    page.goto("/verify/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # first link in the header
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth]; })()"
+    )
+    assert style[0] != "none"
+    assert style[1] != "0px"
+
+
+def test_usable_at_200_percent_zoom(page: Any) -> None:
+    """A 1280 px wide window at 200 % zoom lays out like 640 CSS pixels."""
+    log_in(page, "coompanion")
+    page.set_viewport_size({"width": 640, "height": 800})
+    for url in ("/agreements/", "/agreements/GF-2024-COOMPANION/"):
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} scrolls sideways at 200 % zoom ({overflow}px)"
