@@ -1,0 +1,495 @@
+"""A large, realistic dataset on top of the demo, for benchmarks and scale tests (issue 8).
+
+`python manage.py generate_large_dataset` adds, before the demo's 2024 and 2025, `years` closed
+budget years in which every one of `partners` partners received basic funding, decided by the
+committee and laid down in an agreement that both parties signed and that is now completed —
+with its payment plan, reporting requirements, signatures, status history and, unless told not
+to, its sealed PDF rendered and sealed by the same code as in production. The defaults (10 years,
+300 partners: 3 000 agreements) are the scale the performance issue asks for.
+
+The rows are written with `bulk_create`, as a data migration would: going through the services
+one agreement at a time would take most of an hour, almost all of it in the same checks that
+the service tests already prove. What the services would also have written — the history that
+the timeline and the history pages read — is written here too, so every page sees data shaped
+exactly as in production. The sealed PDFs are the expensive part (one render and one seal each);
+they are made in `jobs` processes.
+"""
+
+import hashlib
+import multiprocessing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connections, transaction
+
+from accounts.models import Role, User
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Instalment,
+    Party,
+    ReportingRequirement,
+    Signature,
+    SignedDocument,
+)
+from audit.models import AuditEvent
+from core.documents import seal_and_store
+from core.money import split_evenly
+from demo import facts
+from demo.loader import load_demo
+from funding.models import (
+    Allocation,
+    AllocationStatus,
+    BudgetYear,
+    BudgetYearStatus,
+    Decision,
+    DecisionDocument,
+    DecisionItem,
+    DecisionStatus,
+    FundingSource,
+    Programme,
+    ProgrammeKind,
+    SourceKind,
+)
+from funding.pdf import render_decision_pdf
+from partners.models import LegalForm, Partner, PartnerMembership
+from partners.validators import luhn_ok
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Size:
+    years: int = 10
+    partners: int = 300
+
+    @property
+    def first_year(self) -> int:
+        """The generated years end the year before the demo's 2024."""
+        return facts.YEAR - self.years
+
+
+@dataclass(frozen=True)
+class Generated:
+    years: list[int]
+    partners: int
+    agreements: int
+    documents: int
+
+
+class AlreadyGenerated(Exception):
+    pass
+
+
+def _organisation_number(n: int) -> str:
+    """A valid, made-up organisation number (third digit ≥ 2, Luhn check digit)."""
+    body = f"89{2 + n // 1_000_000}{n % 1_000_000:06d}"
+    check = next(d for d in "0123456789" if luhn_ok(body + d))
+    return f"{body[:6]}-{body[6:]}{check}"
+
+
+def _amount(partner_index: int, year: int) -> Decimal:
+    """Whole kronor between 100 000 and 3 000 000 kr that vary by partner and year."""
+    return Decimal(100_000 + ((partner_index * 7_919 + year * 104_729) % 291) * 10_000)
+
+
+def _partners(count: int, password_hash: str) -> list[Partner]:
+    """The demo's partners plus made-up ones up to `count`, each with a signatory."""
+    existing = list(Partner.objects.order_by("pk"))
+    taken = set(Partner.objects.values_list("organisation_number", flat=True))
+    new_partners, new_users = [], []
+    n = 0
+    for i in range(len(existing), count):
+        number = _organisation_number(n)
+        while number in taken:
+            n += 1
+            number = _organisation_number(n)
+        n += 1
+        new_partners.append(
+            Partner(
+                display_name=f"Exempelpartner {i:04}",
+                legal_name=f"Exempelpartner {i:04} ekonomisk förening",
+                slug=f"exempel-{i:04}",
+                organisation_number=number,
+                legal_form=LegalForm.ECONOMIC_ASSOCIATION,
+                city="Halmstad",
+                is_example_data=True,
+            )
+        )
+        new_users.append(
+            User(
+                username=f"exempel-{i:04}",
+                first_name="Firmatecknare",
+                last_name=f"Exempelpartner {i:04}",
+                role=Role.PARTNER,
+                title="Verksamhetsledare",
+                password=password_hash,
+            )
+        )
+    created = Partner.objects.bulk_create(new_partners, batch_size=BATCH)
+    users = User.objects.bulk_create(new_users, batch_size=BATCH)
+    PartnerMembership.objects.bulk_create(
+        [
+            PartnerMembership(user=u, partner=p, is_signatory=True)
+            for u, p in zip(users, created, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    return existing + created
+
+
+class _History:
+    """Collects the audit events the services would have written, and writes them in bulk."""
+
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+        self._types: dict[type, ContentType] = {}
+
+    def add(
+        self,
+        target: Any,
+        *,
+        action: str,
+        at: datetime,
+        by: User,
+        changes: dict[str, Any],
+        reason: str = "",
+    ) -> None:
+        model = type(target)
+        if model not in self._types:
+            self._types[model] = ContentType.objects.get_for_model(model)
+        self.events.append(
+            AuditEvent(
+                at=at,
+                actor=by,
+                action=action,
+                target_type=self._types[model],
+                target_id=str(target.pk),
+                target_repr=str(target)[:255],
+                changes={k: list(v) for k, v in changes.items()},
+                reason=reason,
+            )
+        )
+
+    def save(self) -> None:
+        AuditEvent.objects.bulk_create(self.events, batch_size=BATCH)
+        self.events = []
+
+
+def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(year, month, day, hour, 0, tzinfo=UTC)
+
+
+def _year(
+    year: int,
+    partners: list[Partner],
+    signatories: dict[int, User],
+    official: User,
+    secretary: User,
+    history: _History,
+) -> list[Agreement]:
+    budget_year = BudgetYear.objects.create(year=year, status=BudgetYearStatus.CLOSED)
+    amounts = [_amount(i, year) for i in range(len(partners))]
+    total = sum(amounts, Decimal(0))
+    regional, _state = FundingSource.objects.bulk_create(
+        [
+            FundingSource(
+                budget_year=budget_year,
+                kind=SourceKind.REGIONAL_DEVELOPMENT,
+                name=facts.SOURCES[0].name,
+                amount=max(facts.SOURCES[0].amount, total * 3),
+                allows_operating_support=True,
+            ),
+            FundingSource(
+                budget_year=budget_year,
+                kind=SourceKind.STATE_GROWTH,
+                name=facts.SOURCES[1].name,
+                amount=facts.SOURCES[1].amount,
+                allows_operating_support=False,
+            ),
+        ]
+    )
+    programme = Programme.objects.create(
+        budget_year=budget_year,
+        source=regional,
+        kind=ProgrammeKind.BASIC_FUNDING,
+        name=facts.PROGRAMME_NAME.format(year=year),
+        slug=facts.PROGRAMME_SLUG,
+        ceiling=total,
+        is_example_data=True,
+    )
+    decision = Decision.objects.create(
+        meeting_date=date(year - 1, 10, 24),
+        paragraph=100 + year % 100,
+        registration_number=f"RS{(year - 1) % 100:02d}{1000 + year % 1000:04d}",
+        title=f"Grundfinansiering {year} till strategiska partner",
+        text=f"Tillväxtutskottet beslutar om grundfinansiering för {year}.",
+        legal_basis=facts.DECISION.legal_basis,
+        status=DecisionStatus.APPROVED,
+        decided_at=_at(year - 1, 10, 24, 12),
+        approved_on=date(year - 1, 10, 31),
+        is_example_data=True,
+    )
+    history.add(
+        decision,
+        action="decision.created",
+        at=_at(year - 1, 10, 1),
+        by=secretary,
+        changes={"title": (None, decision.title)},
+    )
+    history.add(
+        decision,
+        action="decision.decided",
+        at=_at(year - 1, 10, 24, 12),
+        by=secretary,
+        changes={"status": (DecisionStatus.DRAFT, DecisionStatus.DECIDED)},
+    )
+    history.add(
+        decision,
+        action="decision.approved",
+        at=_at(year - 1, 10, 31),
+        by=secretary,
+        changes={
+            "status": (DecisionStatus.DECIDED, DecisionStatus.APPROVED),
+            "approved_on": (None, str(decision.approved_on)),
+        },
+    )
+    allocations = Allocation.objects.bulk_create(
+        [
+            Allocation(
+                programme=programme,
+                partner=partner,
+                amount=amount,
+                status=AllocationStatus.DECIDED,
+                decision=decision,
+                version=2,
+                updated_by=official,
+            )
+            for partner, amount in zip(partners, amounts, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    DecisionItem.objects.bulk_create(
+        [DecisionItem(decision=decision, allocation=a, amount=a.amount) for a in allocations],
+        batch_size=BATCH,
+    )
+    for allocation in allocations:
+        history.add(
+            allocation,
+            action="allocation.created",
+            at=_at(year - 1, 9, 15),
+            by=official,
+            changes={"amount": (None, str(allocation.amount))},
+        )
+        history.add(
+            allocation,
+            action="allocation.decided",
+            at=_at(year - 1, 10, 24, 12),
+            by=secretary,
+            changes={
+                "status": (AllocationStatus.DRAFT, AllocationStatus.DECIDED),
+                "amount": (str(allocation.amount), str(allocation.amount)),
+            },
+            reason=str(decision),
+        )
+    agreements = Agreement.objects.bulk_create(
+        [
+            Agreement(
+                reference=f"GF-{year}-{a.partner.slug.upper()}",
+                allocation=a,
+                partner=a.partner,
+                period_start=date(year, 1, 1),
+                period_end=date(year, 12, 31),
+                amount=a.amount,
+                purpose=facts.PURPOSE.format(partner=a.partner.legal_name, year=year),
+                conditions=facts.CONDITIONS,
+                status=AgreementStatus.COMPLETED,
+                is_example_data=True,
+            )
+            for a in allocations
+        ],
+        batch_size=BATCH,
+    )
+    instalment_dates = [date(year, 2, 28), date(year, 8, 31)]
+    Instalment.objects.bulk_create(
+        [
+            Instalment(agreement=agreement, number=n, due_date=due, amount=amount)
+            for agreement in agreements
+            for n, (due, amount) in enumerate(
+                zip(instalment_dates, split_evenly(agreement.amount, 2), strict=True), start=1
+            )
+        ],
+        batch_size=BATCH,
+    )
+    ReportingRequirement.objects.bulk_create(
+        [
+            ReportingRequirement(agreement=agreement, description=description, due_date=due)
+            for agreement in agreements
+            for description, due in (
+                ("Lägesrapport", date(year, 8, 31)),
+                ("Slutrapport med ekonomisk redovisning", date(year + 1, 3, 31)),
+            )
+        ],
+        batch_size=BATCH,
+    )
+    signatures = []
+    steps = [
+        (AgreementStatus.DRAFT, AgreementStatus.SENT, _at(year - 1, 11, 20), official),
+        (AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED, _at(year - 1, 12, 12), None),
+        (AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED, _at(year - 1, 12, 15), official),
+        (AgreementStatus.SIGNED, AgreementStatus.COMPLETED, _at(year + 1, 4, 15), official),
+    ]
+    for agreement in agreements:
+        signatory = signatories[agreement.partner_id]
+        signatures += [
+            Signature(
+                agreement=agreement,
+                agreement_version=1,
+                party=Party.PARTNER,
+                signed_by=signatory,
+                signer_name=signatory.display_name,
+                signer_title=signatory.title,
+                signed_at=_at(year - 1, 12, 12),
+            ),
+            Signature(
+                agreement=agreement,
+                agreement_version=1,
+                party=Party.REGION,
+                signed_by=official,
+                signer_name=official.display_name,
+                signer_title=official.title,
+                signed_at=_at(year - 1, 12, 15),
+            ),
+        ]
+        history.add(
+            agreement,
+            action="agreement.created",
+            at=_at(year - 1, 11, 1),
+            by=official,
+            changes={"amount": (None, str(agreement.amount))},
+        )
+        for before, after, at, by in steps:
+            history.add(
+                agreement,
+                action="agreement.status_changed",
+                at=at,
+                by=by or signatory,
+                changes={"status": (before, after)},
+            )
+    Signature.objects.bulk_create(signatures, batch_size=BATCH)
+    history.save()
+    return agreements
+
+
+def _seal_one(pk: int) -> tuple[int, str, str, int]:
+    """Render and seal one agreement's overview exactly as signing does; store it."""
+    from agreements.pdf import load_for_pdf, render_agreement_pdf
+    from core.sealing import seal_pdf
+
+    agreement = load_for_pdf(Agreement.objects.get(pk=pk))
+    sealed = seal_pdf(
+        render_agreement_pdf(agreement, draft=False),
+        reason=f"Överenskommelse {agreement.reference} version 1, underskriven av båda parter",
+    )
+    digest = hashlib.sha256(sealed).hexdigest()
+    name = default_storage.save(
+        f"agreements/signed/{agreement.period_start.year}/"
+        f"{agreement.reference}-v1-{digest[:12]}.pdf",
+        ContentFile(sealed),
+    )
+    return pk, name, digest, len(sealed)
+
+
+def _close_connections() -> None:
+    connections.close_all()
+
+
+def _seal_all(
+    pks: list[int], *, jobs: int, progress: Callable[[int, int], None]
+) -> list[SignedDocument]:
+    results: Iterable[tuple[int, str, str, int]]
+    if jobs > 1:
+        # Children are forked with this process's connection closed, and open their own.
+        connections.close_all()
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_close_connections)
+        results = pool.imap_unordered(_seal_one, pks, chunksize=8)
+    else:
+        pool = None
+        results = map(_seal_one, pks)
+    documents = []
+    try:
+        for done, (pk, name, digest, size) in enumerate(results, start=1):
+            documents.append(
+                SignedDocument(
+                    agreement_id=pk, agreement_version=1, file=name, sha256=digest, size=size
+                )
+            )
+            if done % 100 == 0 or done == len(pks):
+                progress(done, len(pks))
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return documents
+
+
+def generate(
+    *,
+    size: Size,
+    seal: bool = True,
+    jobs: int = 1,
+    progress: Callable[[str], None] = lambda message: None,
+) -> Generated:
+    """Add the large dataset to the demo (loaded first if it is not there). Runs once."""
+    years = list(range(size.first_year, facts.YEAR))
+    if BudgetYear.objects.filter(year__in=years).exists():
+        raise AlreadyGenerated(
+            f"Budget years {years[0]}–{years[-1]} exist already; start from an empty database."
+        )
+    load_demo()
+    official = User.objects.get(username="handlaggare")
+    secretary = User.objects.get(username="sekreterare")
+    with transaction.atomic():
+        partners = _partners(size.partners, make_password(facts.PASSWORD))
+        progress(f"{len(partners)} partners")
+        signatories = {
+            m.partner_id: m.user
+            for m in PartnerMembership.objects.filter(is_signatory=True).select_related("user")
+        }
+        history = _History()
+        agreements: list[Agreement] = []
+        for year in years:
+            agreements += _year(year, partners, signatories, official, secretary, history)
+            progress(f"{year}: {len(partners)} agreements")
+    documents = 0
+    if seal:
+        for decision in Decision.objects.filter(
+            allocations__programme__budget_year__year__in=years
+        ).distinct():
+            stored = seal_and_store(
+                render_decision_pdf(decision),
+                stem=f"decisions/{decision.meeting_date.year}/"
+                f"{decision.registration_number}-{decision.paragraph}",
+                reason=f"Justerat protokollsutdrag, {decision.body} {decision.meeting_date} "
+                f"§ {decision.paragraph}",
+            )
+            DecisionDocument.objects.create(
+                decision=decision, file=stored.name, sha256=stored.sha256, size=stored.size
+            )
+            documents += 1
+        pks = [a.pk for a in agreements]
+        made = _seal_all(
+            pks, jobs=jobs, progress=lambda done, total: progress(f"sealed {done}/{total}")
+        )
+        SignedDocument.objects.bulk_create(made, batch_size=BATCH)
+        documents += len(made)
+    return Generated(
+        years=years, partners=len(partners), agreements=len(agreements), documents=documents
+    )
