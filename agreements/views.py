@@ -5,9 +5,9 @@ action is allowed → call a service → redirect or render.
 """
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -81,9 +81,7 @@ def agreement_index(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in AgreementStatus.values:
         status = ""
-    agreements = agreement_list(
-        user=request.user, year=int(year) if year else None, status=status
-    )
+    agreements = agreement_list(user=request.user, year=int(year) if year else None, status=status)
     # Officials see every agreement of every year: thousands after a decade. Fifty a page keeps
     # the page fast and readable; the filters narrow it further.
     page = Paginator(agreements, AGREEMENTS_PER_PAGE).get_page(request.GET.get("sida"))

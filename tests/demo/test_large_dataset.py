@@ -78,9 +78,10 @@ def test_every_benchmarked_page_makes_as_many_queries_with_3000_agreements(demo:
     # The rows really are there: the pages above listed them.
     client = login(Client(), "handlaggare")
     assert "Exempelpartner 0299" in text(client.get("/budget/2023/"))
-    assert text(client.get("/budget/2025/grundfinansiering/allocations/")).count(
-        'inputmode="numeric"'
-    ) >= 300
+    assert (
+        text(client.get("/budget/2025/grundfinansiering/allocations/")).count('inputmode="numeric"')
+        >= 300
+    )
     listing = text(client.get("/agreements/?ar=2023&sida=2"))
     assert "Sida 2 av 6 (300 överenskommelser)" in listing
     assert "ar=2023&amp;sida=3" in listing  # the next page keeps the filter
