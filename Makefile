@@ -6,10 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test lint format typecheck migrations-check deploy-check messages lock bench clean
+.PHONY: help install run serve test lint format typecheck migrations-check deploy-check messages lock bench clean
 
 help:
 	@echo "make run    - install, migrate, load the demo, serve http://127.0.0.1:8000"
+	@echo "make serve  - the production stack locally: gunicorn, WhiteNoise, worker, PostgreSQL"
 	@echo "make test   - run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make bench  - benchmarks: figures as ratios to a floor measured in the same run"
@@ -37,6 +38,10 @@ run: install .env
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production settings on PostgreSQL (DATABASE_URL, default the local server's halland_serve).
+serve: install
+	bin/serve
 
 test: install
 	$(BIN)/pytest

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -5,7 +6,7 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from agreements import views as agreement_views
 from config.views import home
-from core.views import accessibility, healthz
+from core.views import accessibility, bench_floor, healthz
 
 urlpatterns = [
     path("", home, name="home"),
@@ -32,3 +33,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accessibility/", accessibility, name="accessibility"),
 ]
+
+if settings.BENCH_FLOOR_ENDPOINT:
+    urlpatterns.append(path("bench/floor/", bench_floor, name="bench_floor"))

@@ -19,5 +19,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmarks' floor: the whole middleware stack (session, user, second factor, CSP)
+    and nothing else. Mounted only with BENCH_FLOOR_ENDPOINT on."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+@require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the app servers, compressed and with hashed names, so no
+    # separate file server is needed; security headers still apply (it comes after them).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -144,7 +147,9 @@ MEDIA_URL = "media/"
 # Stored documents (sealed PDFs) go through Django's storage API, so shared storage is a setting.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # `collectstatic` writes each file under a content-hashed name with gzip and Brotli
+    # copies; WhiteNoise serves them with a year-long cache (the name changes with the file).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # Security headers (OWASP ASVS 5.0 level 2, V3). A strict Content Security Policy: no inline
@@ -209,13 +214,31 @@ SEAL_PKCS12_PASSPHRASE = env.str("SEAL_PKCS12_PASSPHRASE", default="")
 SEAL_TRUST_ROOTS = env.list("SEAL_TRUST_ROOTS", default=[])
 # A timestamp authority (RFC 3161) to add PAdES B-T timestamps; empty means none.
 SEAL_TSA_URL = env.str("SEAL_TSA_URL", default="")
+# Benchmarks only (`make bench`): adds /bench/floor/, the minimal view pages are compared with.
+BENCH_FLOOR_ENDPOINT = env.bool("BENCH_FLOOR_ENDPOINT", default=False)
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
+# Logs go to standard output, one JSON object a line in production (LOG_FORMAT=json) for the
+# log collector; plain text for a developer's terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # WeasyPrint logs every rendering step at INFO.
