@@ -113,8 +113,9 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "Halmstad") -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers, timestamps
 
+    from pyhanko.sign.general import SigningError
+
     signer = get_signer()
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
         md_algorithm="sha256",
@@ -130,13 +131,44 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "Halmstad") -> bytes:
     timestamper = (
         timestamps.HTTPTimeStamper(settings.SEAL_TSA_URL) if settings.SEAL_TSA_URL else None
     )
-    out = _outside_event_loop(
-        lambda: signers.sign_pdf(
-            writer, meta, signer=signer, new_field_spec=spec, timestamper=timestamper
+    # Without a size to reserve, pyHanko signs a dummy first to estimate it: a third of the
+    # seal's time (bench/signed_pdf.py). The size depends only on the certificate and the
+    # timestamp authority, so estimate on the first seal and reserve the same from then on.
+    key = (id(signer), settings.SEAL_TSA_URL)
+    reserved = _reserved_sizes.get(key)
+
+    def sign(bytes_reserved: int | None) -> bytes:
+        out = _outside_event_loop(
+            lambda: signers.sign_pdf(
+                IncrementalPdfFileWriter(BytesIO(pdf)),
+                meta,
+                signer=signer,
+                new_field_spec=spec,
+                timestamper=timestamper,
+                bytes_reserved=bytes_reserved,
+            )
         )
-    )
-    sealed: bytes = out.getvalue()
+        return bytes(out.getvalue())
+
+    if reserved is not None:
+        try:
+            return sign(reserved)
+        except SigningError:  # a timestamp reply larger than the first: estimate again
+            del _reserved_sizes[key]
+    sealed = sign(None)
+    _reserved_sizes[key] = _reserved_size(sealed)
     return sealed
+
+
+_reserved_sizes: dict[tuple[int, str], int] = {}
+
+
+def _reserved_size(sealed: bytes) -> int:
+    """The space pyHanko reserved for the signature container (hex digits, as it counts)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    signature = PdfFileReader(BytesIO(sealed)).embedded_signatures[0]
+    return 2 * len(signature.sig_object.raw_get("/Contents"))
 
 
 def _load_certificate(path: Path) -> Any:
