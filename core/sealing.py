@@ -112,7 +112,6 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "Halmstad") -> bytes:
     """Return `pdf` with the region's PAdES seal appended as one incremental update."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers, timestamps
-
     from pyhanko.sign.general import SigningError
 
     signer = get_signer()
