@@ -73,9 +73,14 @@ messages: install
 		--ignore "bench/*" --ignore "var/*" --ignore "test-artifacts/*"
 	msgfmt --check --statistics -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 
+# Needs PostgreSQL (BENCH_DATABASE_URL, default the local server) and wrk. The first run
+# generates the large dataset with its sealed PDFs (minutes); later runs reuse it.
 bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 2; }
 	$(BIN)/python bench/signed_pdf.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/archive_bundle.py
+	@echo "Tables written to docs/performance.md."
 
 lock:
 	uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -o requirements/base.txt

@@ -145,8 +145,16 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 
 # Stored documents (sealed PDFs) go through Django's storage API, so shared storage is a setting.
+# Several app servers need one shared store: set DOCUMENT_STORAGE_BACKEND to an S3-compatible
+# backend (django-storages' "storages.backends.s3.S3Storage") and its OPTIONS as JSON in
+# DOCUMENT_STORAGE_OPTIONS (docs/deploy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env.str(
+            "DOCUMENT_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json("DOCUMENT_STORAGE_OPTIONS", default={}),
+    },
     # `collectstatic` writes each file under a content-hashed name with gzip and Brotli
     # copies; WhiteNoise serves them with a year-long cache (the name changes with the file).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

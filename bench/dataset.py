@@ -1,0 +1,118 @@
+"""The benchmarks' database: PostgreSQL with the large dataset, made once and reused.
+
+`prepare(name, size)` points this process at the PostgreSQL database `name` (on the server of
+BENCH_DATABASE_URL, default the local one), with production settings (DEBUG off), and fills it
+with `generate_large_dataset`'s rows and sealed PDFs unless an earlier run did. The first run
+renders and seals one PDF per agreement, which takes minutes; later runs start at once.
+Delete the database (`dropdb <name>`) and `var/bench/` to start over.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/halland_bench")
+
+
+def environment(database: str) -> dict[str, str]:
+    """Production settings for a local run: DEBUG off, plain HTTP on 127.0.0.1."""
+    url = urlsplit(SERVER)._replace(path=f"/{database}").geturl()
+    VAR.mkdir(parents=True, exist_ok=True)
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
+        "DEBUG": "off",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "off",
+        "SECURE_COOKIES": "off",
+        "SECURE_HSTS_SECONDS": "0",
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        "LOG_FORMAT": "text",
+        "MEDIA_ROOT": str(VAR / f"{database}-media"),
+        "STATIC_ROOT": str(VAR / "static"),
+        "SEAL_PKCS12_PATH": str(VAR / "seal" / "dev-seal.p12"),
+        "SEAL_PKCS12_PASSPHRASE": "bench-only",
+        "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "BENCH_FLOOR_ENDPOINT": "on",
+    }
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _seal_certificate(path: Path, passphrase: str) -> None:
+    if path.is_file():
+        return
+    from core.certificates import make_certificate, pkcs12_bytes
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cert, key = make_certificate(common_name="Region Halland – benchmark seal", key_size=3072)
+    path.write_bytes(pkcs12_bytes(cert, key, passphrase))
+
+
+def prepare(database: str, *, years: int, partners: int) -> dict[str, str]:
+    """Set up Django in this process on `database` with the dataset; return its environment."""
+    env = environment(database)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    _create_database(env["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from demo.large import Size, generate
+    from funding.models import BudgetYear
+
+    _seal_certificate(Path(env["SEAL_PKCS12_PATH"]), env["SEAL_PKCS12_PASSPHRASE"])
+    call_command("migrate", verbosity=0)
+    size = Size(years=years, partners=partners)
+    if not BudgetYear.objects.filter(year=size.first_year).exists():
+        print(
+            f"Generating {years} years × {partners} partners into {database} "
+            "(once; later runs reuse it)...",
+            flush=True,
+        )
+        start = time.perf_counter()
+        result = generate(
+            size=size,
+            seal=True,
+            jobs=os.cpu_count() or 1,
+            progress=lambda message: print(f"  {message}", flush=True),
+        )
+        print(
+            f"  {result.agreements} agreements, {result.documents} sealed PDFs in "
+            f"{time.perf_counter() - start:.0f} s",
+            flush=True,
+        )
+    return env
+
+
+def write_section(name: str, markdown: str) -> None:
+    """Replace the block between `<!-- bench:name -->` markers in docs/performance.md."""
+    doc = ROOT / "docs" / "performance.md"
+    text = doc.read_text()
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = f"{start}\n{markdown.strip()}\n{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        text = before + block + after
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    doc.write_text(text)

@@ -1,0 +1,228 @@
+"""Benchmark: pages under load, served by gunicorn on PostgreSQL with the large dataset.
+
+Each page is loaded by wrk (Debian package `wrk`) at 1 and at 16 concurrent clients; the
+figures are requests per second and p50/p95 latency, each as a ratio to the floor — a view
+that does nothing, behind the same middleware stack, with the same user's session — measured
+in the same run (before and after the pages, to show the drift). Machines are shared and
+noisy: compare the ratios. `make bench` runs it; BENCH_SECONDS sets each load's duration.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dataset
+
+ROOT = dataset.ROOT
+SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
+CLIENTS = (1, 16)
+LUA = Path(__file__).with_name("wrk_report.lua")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    user: str
+    floor: bool = False
+
+
+TARGETS = [
+    Target("floor (official's session)", "/bench/floor/", "handlaggare", floor=True),
+    Target("budget overview, 300 partners", "/budget/2023/", "handlaggare"),
+    Target(
+        "allocation editor, 300 inputs",
+        "/budget/2025/grundfinansiering/allocations/",
+        "handlaggare",
+    ),
+    Target("agreement list, 3 006 agreements", "/agreements/", "handlaggare"),
+    Target("agreement detail", "/agreements/GF-2023-COOMPANION/", "handlaggare"),
+    Target("floor (partner's session)", "/bench/floor/", "coompanion", floor=True),
+    Target("partner home, 11 agreements", "/", "coompanion"),
+    Target("signed PDF download (stored)", "/agreements/GF-2023-COOMPANION/pdf/", "coompanion"),
+]
+
+
+@dataclass(frozen=True)
+class Result:
+    rps: float
+    p50_ms: float
+    p95_ms: float
+
+
+def sessions() -> dict[str, str]:
+    """A logged-in session cookie per user, past the second step for staff."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+    from accounts.two_factor import needs_two_factor
+
+    cookies = {}
+    for username in {t.user for t in TARGETS}:
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        if needs_two_factor(user):
+            session = client.session
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        cookies[username] = client.cookies["sessionid"].value
+    return cookies
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def check(url: str, cookie: str) -> None:
+    """Refuse to measure anything but a 200 (a redirect to login would look fast)."""
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status != 200 or response.url != url:
+            raise SystemExit(f"{url} answered {response.status} at {response.url}")
+        response.read()
+
+
+def load(url: str, cookie: str, clients: int) -> Result:
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(clients, 2)}",
+            f"-c{clients}",
+            f"-d{SECONDS}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(LUA),
+            "-H",
+            f"Cookie: sessionid={cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    report = json.loads(out.strip().splitlines()[-1])
+    if report["errors"]:
+        raise SystemExit(f"wrk saw {report['errors']} errors on {url}:\n{out}")
+    return Result(
+        rps=report["requests"] / (report["duration_us"] / 1e6),
+        p50_ms=report["p50_us"] / 1000,
+        p95_ms=report["p95_us"] / 1000,
+    )
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("SKIPPED: the page benchmark needs wrk (Debian: apt-get install wrk).")
+    env = dataset.prepare("halland_bench", years=10, partners=300)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    cookies = sessions()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    workers = os.cpu_count() or 1
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            str(ROOT / "config" / "gunicorn.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "config.wsgi",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env, "GUNICORN_ACCESS_LOG": ""},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        for target in TARGETS:
+            check(base + target.path, cookies[target.user])
+        results: dict[tuple[str, int], Result] = {}
+        floors_after: dict[tuple[str, int], Result] = {}
+        for target in TARGETS:
+            for clients in CLIENTS:
+                results[target.name, clients] = load(
+                    base + target.path, cookies[target.user], clients
+                )
+                print(f"  {target.name}, {clients} clients: {results[target.name, clients]}")
+        for target in TARGETS:
+            if target.floor:
+                for clients in CLIENTS:
+                    floors_after[target.name, clients] = load(
+                        base + target.path, cookies[target.user], clients
+                    )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(results, floors_after, workers)
+
+
+def report(
+    results: dict[tuple[str, int], Result],
+    floors_after: dict[tuple[str, int], Result],
+    workers: int,
+) -> None:
+    gunicorn_workers = int(os.environ.get("WEB_CONCURRENCY", workers * 2 + 1))
+    lines = [
+        f"gunicorn {gunicorn_workers} sync workers and wrk on one {workers}-core machine, "
+        f"PostgreSQL, {SECONDS} s per load, measured {time.strftime('%Y-%m-%d')}. "
+        "Floor = the middleware stack alone with the same session, measured before and after "
+        "the pages (both shown; ratios use their mean).",
+        "",
+        "| page | clients | req/s | × floor | p50 ms | × floor | p95 ms | × floor |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    floor_of: dict[str, str] = {}
+    current = ""
+    for target in TARGETS:
+        if target.floor:
+            current = target.name
+        floor_of[target.name] = current
+    for target in TARGETS:
+        for clients in CLIENTS:
+            r = results[target.name, clients]
+            before = results[floor_of[target.name], clients]
+            after = floors_after[floor_of[target.name], clients]
+            floor = Result(
+                rps=(before.rps + after.rps) / 2,
+                p50_ms=(before.p50_ms + after.p50_ms) / 2,
+                p95_ms=(before.p95_ms + after.p95_ms) / 2,
+            )
+            if target.floor:
+                name = f"{target.name} (before / after: {before.rps:.0f} / {after.rps:.0f} req/s)"
+            else:
+                name = target.name
+            lines.append(
+                f"| {name} | {clients} | {r.rps:.0f} | {r.rps / floor.rps:.2f} "
+                f"| {r.p50_ms:.1f} | {r.p50_ms / floor.p50_ms:.2f} "
+                f"| {r.p95_ms:.1f} | {r.p95_ms / floor.p95_ms:.2f} |"
+            )
+    table = "\n".join(lines)
+    print(table)
+    dataset.write_section("pages", table)
+
+
+if __name__ == "__main__":
+    main()
