@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.permissions import AnyUser, is_region_staff
@@ -108,6 +108,19 @@ def next_reporting_date(agreement: Agreement) -> date | None:
     today = timezone.localdate()
     upcoming = [r.due_date for r in agreement.reporting_requirements.all() if r.due_date >= today]
     return min(upcoming, default=None)
+
+
+def current_signed_document(*, user: AnyUser, reference: str) -> SignedDocument | None:
+    """The sealed PDF of the agreement's current version, looked up within what the user may
+    see, in one query: the download serves the stored file and needs nothing else."""
+    return (
+        SignedDocument.objects.filter(
+            agreement__in=agreements_for(user).filter(reference=reference),
+            agreement_version=F("agreement__version"),
+        )
+        .select_related("agreement")
+        .first()
+    )
 
 
 def signed_document(agreement: Agreement) -> SignedDocument | None:

@@ -46,6 +46,7 @@ from agreements.selectors import (
     agreement_list,
     agreement_timeline,
     allocations_awaiting_agreement,
+    current_signed_document,
     next_reporting_date,
     signed_document,
 )
@@ -274,15 +275,14 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
 @require_http_methods(["GET"])
 def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponseBase:
     """The sealed PDF, byte for byte as stored. Never re-rendered."""
-    agreement = _agreement(request, reference)
-    document = signed_document(agreement)
+    document = current_signed_document(user=request.user, reference=reference)
     if document is None:
         raise Http404
     response = FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",
         as_attachment=True,
-        filename=f"{agreement.reference}-v{document.agreement_version}.pdf",
+        filename=f"{document.agreement.reference}-v{document.agreement_version}.pdf",
     )
     response["X-Content-SHA256"] = document.sha256
     return response
