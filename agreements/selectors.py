@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.permissions import AnyUser, is_region_staff
-from agreements.models import Agreement, Signature, SignedDocument
+from agreements.models import Agreement, ReportingRequirement, Signature, SignedDocument
 from audit.models import AuditEvent
 from funding.models import Allocation, AllocationStatus
 from partners.permissions import membership_of
@@ -33,12 +33,14 @@ def agreement_list(
 ) -> QuerySet[Agreement]:
     """The list page: with each agreement's next reporting date, in one query."""
     today = timezone.localdate()
-    qs = agreements_for(user).annotate(
-        next_report=Min(
-            "reporting_requirements__due_date",
-            filter=Q(reporting_requirements__due_date__gte=today),
-        )
+    # A correlated subquery, not an aggregate: PostgreSQL then works it out only for the page
+    # of rows shown, instead of grouping every agreement (3 000 after a decade) first.
+    next_report = (
+        ReportingRequirement.objects.filter(agreement=OuterRef("pk"), due_date__gte=today)
+        .order_by("due_date")
+        .values("due_date")[:1]
     )
+    qs = agreements_for(user).annotate(next_report=Subquery(next_report))
     if year:
         qs = qs.filter(allocation__programme__budget_year__year=year)
     if status:
@@ -119,6 +121,9 @@ def current_signed_document(*, user: AnyUser, reference: str) -> SignedDocument 
             agreement_version=F("agreement__version"),
         )
         .select_related("agreement")
+        # No ordering: there is at most one row, and the models' default ordering would join
+        # the partner to sort it.
+        .order_by()[:1]
         .first()
     )
 
