@@ -43,14 +43,21 @@ def environment(database: str) -> dict[str, str]:
     }
 
 
-def _create_database(url: str) -> None:
+def _create_database(url: str, *, media: Path) -> None:
+    """Create the database; drop it first if its documents are gone (a fresh clone finds the
+    database of an earlier checkout, but not that checkout's var/bench/ files)."""
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and not media.is_dir():
+            print(f"{name} exists but its documents are not in {media}: making it again.")
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            exists = None
+        if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
@@ -69,7 +76,7 @@ def prepare(database: str, *, years: int, partners: int) -> dict[str, str]:
     env = environment(database)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    _create_database(env["DATABASE_URL"])
+    _create_database(env["DATABASE_URL"], media=Path(env["MEDIA_ROOT"]))
 
     import django
 
