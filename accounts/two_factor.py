@@ -23,6 +23,7 @@ _OPEN_PREFIXES = (
     "/accounts/2fa/",
     "/accessibility/",
     "/verify/",
+    "/open-data/",
     "/healthz",
     "/static/",
 )

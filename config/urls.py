@@ -27,6 +27,7 @@ urlpatterns = [
     path("decisions/", include("funding.urls_decisions")),
     path("agreements/", include("agreements.urls")),
     path("archive/", include("archive.urls")),
+    path("", include("exports.urls")),
     path("verify/", agreement_views.verify, name="verify"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -107,6 +107,11 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "set_language": {"GET": same(302), "POST": same(302)},
     "healthz": {"GET": same(200), "POST": same(405)},
     "accessibility": {"GET": same(200), "POST": same(405)},
+    # Spreadsheets of a year hold drafts and payment plans: staff only. The year's decided
+    # grants as open data (360Giving) are public.
+    "exports:xlsx": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    "exports:csv": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    "exports:open_data": {"GET": same(200), "POST": same(405)},
 }
 
 
@@ -139,7 +144,9 @@ def objects(demo: None) -> dict[str, Any]:
     demo_decision = Decision.objects.get(paragraph=101)
     agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
     return {
-        "year": 2025,
+        # 2025 is the open year (drafts to edit); 2024 has decided grants to publish.
+        "year": {"funding": 2025, "exports": 2024},
+        "table": "allocations",
         "slug": "grundfinansiering",
         "pk": {"decisions": demo_decision.pk, "archive": bundle.pk},
         "allocation_id": {"decisions": agreement.allocation_id, "agreements": awaiting.pk},

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "funding",
     "agreements",
     "archive",
+    "exports",
     "demo",
 ]
 
@@ -211,6 +212,13 @@ TASKS = {
 # The region as a party to agreements and as the issuer of sealed documents.
 REGION_NAME = env.str("REGION_NAME", default="Region Halland")
 REGION_ORGANISATION_NUMBER = env.str("REGION_ORGANISATION_NUMBER", default="232100-0115")
+REGION_WEBSITE = env.str("REGION_WEBSITE", default="https://www.regionhalland.se")
+# Open data in the 360Giving standard: grant identifiers start with the publisher's prefix,
+# which 360Giving assigns on registration; and the licence the data is published under.
+OPEN_DATA_360G_PREFIX = env.str("OPEN_DATA_360G_PREFIX", default="360G-regionhalland")
+OPEN_DATA_LICENSE = env.str(
+    "OPEN_DATA_LICENSE", default="https://creativecommons.org/publicdomain/zero/1.0/"
+)
 # Public address of this service, printed in documents so readers can verify them.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

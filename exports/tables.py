@@ -1,0 +1,145 @@
+"""A budget year as three tables: allocations, agreements and payments (design §9).
+
+The columns are data, so the spreadsheet and the CSV writers share one definition and a column
+is added in one place. Each table is read in one query, whatever the number of rows.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, Instalment, ReportingRequirement
+from funding.models import Allocation, BudgetYear
+
+Cell = str | Decimal | date | int | None
+
+
+class Kind(Enum):
+    TEXT = "text"
+    AMOUNT = "amount"  # whole kronor, a number cell
+    DATE = "date"
+    NUMBER = "number"  # a count or ordinal, a number cell
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str | Promise
+    kind: Kind
+    value: Callable[[Any], Cell]
+    width: int = 14  # in characters, for the spreadsheet
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str  # in the URL
+    file_stem: str  # in the file name, Swedish and ASCII-only
+    title: str | Promise  # the sheet's name (at most 31 characters in Excel)
+    columns: tuple[Column, ...]
+    rows: Iterable[Any]
+
+    def values(self) -> Iterable[list[Cell]]:
+        for row in self.rows:
+            yield [column.value(row) for column in self.columns]
+
+
+def _decision_date(a: Allocation) -> date | None:
+    return a.decision.meeting_date if a.decision else None
+
+
+ALLOCATION_COLUMNS = (
+    Column(_("År"), Kind.NUMBER, lambda a: a.programme.budget_year.year, 8),
+    Column(_("Ram"), Kind.TEXT, lambda a: a.programme.name, 32),
+    Column(_("Finansieringskälla"), Kind.TEXT, lambda a: a.programme.source.name, 40),
+    Column(_("Partner"), Kind.TEXT, lambda a: a.partner.display_name, 28),
+    Column(_("Juridiskt namn"), Kind.TEXT, lambda a: a.partner.legal_name, 36),
+    Column(_("Organisationsnummer"), Kind.TEXT, lambda a: a.partner.organisation_number, 16),
+    Column(_("Belopp (kr)"), Kind.AMOUNT, lambda a: a.amount, 16),
+    Column(_("Status"), Kind.TEXT, lambda a: a.get_status_display(), 12),
+    Column(
+        _("Diarienummer"),
+        Kind.TEXT,
+        lambda a: a.decision.registration_number if a.decision else "",
+        14,
+    ),
+    Column(_("Paragraf"), Kind.NUMBER, lambda a: a.decision.paragraph if a.decision else None, 9),
+    Column(_("Beslutsdatum"), Kind.DATE, _decision_date, 12),
+)
+
+AGREEMENT_COLUMNS = (
+    Column(_("Referens"), Kind.TEXT, lambda g: g.reference, 26),
+    Column(_("Partner"), Kind.TEXT, lambda g: g.partner.display_name, 28),
+    Column(_("Organisationsnummer"), Kind.TEXT, lambda g: g.partner.organisation_number, 16),
+    Column(_("Ram"), Kind.TEXT, lambda g: g.allocation.programme.name, 32),
+    Column(_("Period från"), Kind.DATE, lambda g: g.period_start, 12),
+    Column(_("Period till"), Kind.DATE, lambda g: g.period_end, 12),
+    Column(_("Belopp (kr)"), Kind.AMOUNT, lambda g: g.amount, 16),
+    Column(_("Status"), Kind.TEXT, lambda g: g.get_status_display(), 24),
+    Column(_("Version"), Kind.NUMBER, lambda g: g.version, 8),
+    Column(_("Nästa återrapportering"), Kind.DATE, lambda g: g.next_report, 14),
+)
+
+PAYMENT_COLUMNS = (
+    Column(_("Referens"), Kind.TEXT, lambda i: i.agreement.reference, 26),
+    Column(_("Partner"), Kind.TEXT, lambda i: i.agreement.partner.display_name, 28),
+    Column(_("Utbetalning nr"), Kind.NUMBER, lambda i: i.number, 10),
+    Column(_("Utbetalas"), Kind.DATE, lambda i: i.due_date, 12),
+    Column(_("Belopp (kr)"), Kind.AMOUNT, lambda i: i.amount, 16),
+    Column(
+        _("Överenskommelsens status"), Kind.TEXT, lambda i: i.agreement.get_status_display(), 24
+    ),
+)
+
+
+def allocations_table(*, budget_year: BudgetYear) -> Table:
+    rows = (
+        Allocation.objects.filter(programme__budget_year=budget_year)
+        .select_related("programme__budget_year", "programme__source", "partner", "decision")
+        .order_by("programme__name", "partner__display_name")
+    )
+    return Table("allocations", "fordelningar", _("Fördelningar"), ALLOCATION_COLUMNS, rows)
+
+
+def agreements_table(*, budget_year: BudgetYear) -> Table:
+    # Next reporting date: the earliest requirement not yet passed, in the same query.
+    next_report = (
+        ReportingRequirement.objects.filter(
+            agreement=OuterRef("pk"), due_date__gte=timezone.localdate()
+        )
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    rows = (
+        Agreement.objects.filter(allocation__programme__budget_year=budget_year)
+        .select_related("partner", "allocation__programme")
+        .annotate(next_report=Subquery(next_report))
+        .order_by("reference")
+    )
+    return Table("agreements", "overenskommelser", _("Överenskommelser"), AGREEMENT_COLUMNS, rows)
+
+
+def payments_table(*, budget_year: BudgetYear) -> Table:
+    rows = (
+        Instalment.objects.filter(agreement__allocation__programme__budget_year=budget_year)
+        .select_related("agreement__partner")
+        .order_by("agreement__reference", "number")
+    )
+    return Table("payments", "utbetalningar", _("Utbetalningar"), PAYMENT_COLUMNS, rows)
+
+
+TABLES: dict[str, Callable[..., Table]] = {
+    "allocations": allocations_table,
+    "agreements": agreements_table,
+    "payments": payments_table,
+}
+
+
+def year_tables(*, budget_year: BudgetYear) -> list[Table]:
+    return [make(budget_year=budget_year) for make in TABLES.values()]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from exports import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("budget/<int:year>/export.xlsx", views.budget_year_xlsx, name="xlsx"),
+    path("budget/<int:year>/export/<slug:table>.csv", views.budget_year_csv, name="csv"),
+    path("open-data/<int:year>/360giving.json", views.open_data, name="open_data"),
+]

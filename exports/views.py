@@ -1,0 +1,76 @@
+"""Downloads of a budget year: a workbook, CSV per table, and the open 360Giving file."""
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from accounts.http import AuthenticatedRequest
+from exports.giving360 import grants_package
+from exports.permissions import can_export_budget_year, can_view_open_data
+from exports.tables import TABLES, year_tables
+from exports.writers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_lines, write_xlsx
+from funding.models import BudgetYear
+from funding.selectors import budget_years_for
+
+
+def _exportable_year(request: AuthenticatedRequest, year: int) -> BudgetYear:
+    if not can_export_budget_year(request.user):
+        raise Http404
+    return get_object_or_404(budget_years_for(request.user), year=year)
+
+
+def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+@login_required
+@require_GET
+def budget_year_xlsx(request: AuthenticatedRequest, year: int) -> HttpResponse:
+    budget_year = _exportable_year(request, year)
+    buffer = io.BytesIO()
+    write_xlsx(year_tables(budget_year=budget_year), buffer)
+    return _attachment(
+        buffer.getvalue(), content_type=XLSX_MEDIA_TYPE, filename=f"budget-{year}.xlsx"
+    )
+
+
+@login_required
+@require_GET
+def budget_year_csv(request: AuthenticatedRequest, year: int, table: str) -> HttpResponse:
+    if table not in TABLES:
+        raise Http404
+    budget_year = _exportable_year(request, year)
+    exported = TABLES[table](budget_year=budget_year)
+    # Built whole before sending: a failure half-way is an error page, not a cut-off file.
+    return _attachment(
+        b"".join(csv_lines(exported)),
+        content_type=CSV_MEDIA_TYPE,
+        filename=f"budget-{year}-{exported.file_stem}.csv",
+    )
+
+
+@require_GET
+def open_data(request: HttpRequest, year: int) -> HttpResponse:
+    if not can_view_open_data():
+        raise Http404
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    url = request.build_absolute_uri(reverse("exports:open_data", args=[year]))
+    package = grants_package(budget_year=budget_year, download_url=url, issued=timezone.localdate())
+    if package is None:
+        # The standard requires at least one grant: a year without decided grants has no file.
+        raise Http404
+    response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Cache-Control"] = "public, max-age=300"
+    # Open data: any web page may read it (no cookies are involved; nothing else is shared).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
