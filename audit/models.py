@@ -75,3 +75,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("History is append-only: an event cannot be deleted.")
+
+
+class Revision(models.Model):
+    """One row whose number goes up with every recorded change: a version stamp for caches.
+
+    `record_event` increments it in the change's own transaction. The increment takes the
+    row's lock until commit, so the number is in commit order (an id of the history table is
+    not: ids are handed out at insert, transactions commit in any order). A page cached under
+    number N therefore never hides a change committed after N was read.
+    """
+
+    SINGLETON = 1
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("revision")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="revision_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+def current_revision() -> int:
+    """The number of the latest committed change (0 before any)."""
+    number = Revision.objects.filter(pk=Revision.SINGLETON).values_list("number", flat=True)
+    return next(iter(number), 0)

@@ -4,9 +4,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F
 
 from accounts.models import User
-from audit.models import AuditEvent
+from audit.models import AuditEvent, Revision
 
 Changes = dict[str, tuple[Any, Any]]
 
@@ -20,6 +21,7 @@ def record_event(
     reason: str = "",
 ) -> AuditEvent:
     """Append one event. Call inside the service's transaction, after the change is saved."""
+    bump_revision()
     return AuditEvent.objects.create(
         action=action,
         target_type=ContentType.objects.get_for_model(target),
@@ -29,6 +31,12 @@ def record_event(
         changes={field: [old, new] for field, (old, new) in (changes or {}).items()},
         reason=reason,
     )
+
+
+def bump_revision() -> None:
+    """Move the cache version stamp on; in the caller's transaction, so it commits with it."""
+    if not Revision.objects.filter(pk=Revision.SINGLETON).update(number=F("number") + 1):
+        Revision.objects.get_or_create(pk=Revision.SINGLETON, defaults={"number": 1})
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:

@@ -57,6 +57,18 @@ class SealingAuthority:
     passphrase: str
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache, as a freshly started server does.
+
+    Cached pages are keyed by the history's revision, and SQLite hands out the same numbers
+    again after a test's transaction is rolled back, so a copy from another test could match.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def sealing_authority(tmp_path_factory: pytest.TempPathFactory) -> SealingAuthority:
     from django.conf import settings as django_settings

@@ -6,15 +6,20 @@ call a selector or service → render.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
+from audit.models import current_revision
 from core.admin import add_service_errors
 from core.money import ZERO, format_amount
 from funding import services
@@ -48,12 +53,38 @@ def budget_index(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "funding/budget_index.html", {"years": years})
 
 
+# A cached overview is only ever served for the revision it was rendered at, so the timeout
+# just bounds memory; each app server process may keep its own copies (see docs/performance.md).
+OVERVIEW_CACHE_SECONDS = 15 * 60
+
+
+def _overview_figures(request: HttpRequest, budget_year: BudgetYear) -> str:
+    """The overview's figures, chart and table: rendered once per change, not per request.
+
+    With 300 partners rendering them is most of the page's time. Every change of money,
+    partners or programmes goes through a service that records it and moves the revision on,
+    so a copy cached under the revision read *before* the figures cannot be stale. The same
+    figures are shown to every member of staff who may see the page; only the language differs.
+    """
+    key = f"budget-overview:{budget_year.pk}:{get_language()}:{current_revision()}"
+    figures: str | None = cache.get(key)
+    if figures is None:
+        figures = render_to_string(
+            "funding/overview.html#figures",
+            {"overview": budget_overview(budget_year=budget_year)},
+            request=request,
+        )
+        cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    return mark_safe(figures)  # noqa: S308 - our own template's output, escaped when rendered
+
+
 @login_required
 @require_GET
 def overview(request: AuthenticatedRequest, year: int) -> HttpResponse:
     budget_year = _budget_year(request, year)
     context = {
-        "overview": budget_overview(budget_year=budget_year),
+        "budget_year": budget_year,
+        "figures": _overview_figures(request, budget_year),
         "can_start_next": can_manage_budget(request.user)
         and not BudgetYear.objects.filter(year=year + 1).exists(),
         "start_form": StartYearForm(),

@@ -1,5 +1,6 @@
 """Pages keep a constant number of SQL queries as partners grow (design §9): 6 and 300."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core.money import format_amount
 from funding import services
 from funding.models import Allocation, AllocationStatus, Decision, Programme
 from partners.models import Partner
@@ -74,8 +76,10 @@ def test_budget_pages_query_count_is_the_same_for_6_and_300_partners(
     with_300 = {url: count_queries(client, url) for url in PAGES}
     assert with_300 == with_six, (with_six, with_300)
     # Exact figures, so a regression shows even when it is constant.
-    # Session, user and the user's second-factor device, then the page's own queries.
-    overview = 8 if username == "handlaggare" else 7  # + "does next year exist?"
+    # Session, user and the user's second-factor device, then the page's own queries. The
+    # overview's figures are rendered here (the cache is empty, then the data changed): the
+    # revision, the year, then 3 for the figures (+ "does next year exist?" for officials).
+    overview = 9 if username == "handlaggare" else 8
     assert with_six == {
         "/budget/2024/": overview,
         "/budget/2025/": overview,
@@ -85,3 +89,47 @@ def test_budget_pages_query_count_is_the_same_for_6_and_300_partners(
     }
     body = client.get("/budget/2025/grundfinansiering/allocations/").content.decode()
     assert "Partner 299" in body
+
+
+def page(client: Client, url: str) -> str:
+    """The page without what differs per response (CSP nonce, CSRF token)."""
+    body = client.get(url).content.decode()
+    return re.sub(r'(nonce|value)="[^"]*"', "", body)
+
+
+@pytest.mark.parametrize("username", ["handlaggare", "sekreterare"])
+def test_overview_figures_are_rendered_once_per_change(client: Client, username: str) -> None:
+    """Issue 8: the figures come from the cache until a change is recorded, then are new."""
+    login(client, username)
+    url = "/budget/2025/"
+    first_count = count_queries(client, url)
+    first = page(client, url)
+    cached_count = count_queries(client, url)
+    assert cached_count == first_count - 3  # no figures queries: sources, programmes, split
+    assert page(client, url) == first
+
+    # A change through a service: the next request renders the figures again.
+    programme = Programme.objects.get(budget_year__year=2025)
+    highfive = Partner.objects.get(slug="highfive")
+    services.set_allocations(
+        programme=programme, amounts={highfive.pk: Decimal(2345678)}, by=None, reason="Test"
+    )
+    assert count_queries(client, url) == first_count
+    changed = page(client, url)
+    assert format_amount(Decimal(2345678)) in changed
+    assert format_amount(Decimal(2345678)) not in first
+
+    # Renaming a partner is a recorded change too.
+    from partners import services as partners
+
+    partners.update_partner(partner=highfive, display_name="HighFive Halmstad", by=None)
+    assert "HighFive Halmstad" in client.get(url).content.decode()
+
+
+def test_overview_figures_are_cached_per_language(client: Client) -> None:
+    login(client, "handlaggare")
+    assert "Grundfinansiering per partner" in client.get("/budget/2024/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get("/budget/2024/").content.decode()
+    assert "Grundfinansiering per partner" not in english
+    assert "Basic funding per partner" in english

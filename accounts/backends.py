@@ -1,0 +1,20 @@
+"""Loading the logged-in user once per request, with what every page asks of them."""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from accounts.models import User
+
+
+class UserBackend(ModelBackend):
+    """Django's ModelBackend, but the session's user comes with their partner membership.
+
+    Every partner page scopes its queries by the membership (`partners.permissions.
+    membership_of`); joining it here saves that query on each of their requests. Staff have
+    no membership: the join finds nothing and costs nothing more.
+    """
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = User._default_manager.select_related("partner_membership").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
