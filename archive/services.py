@@ -13,8 +13,9 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -143,15 +144,48 @@ def _copy_verified(source: _Source, target: Any) -> None:
         )
 
 
-def _index_csv(entries: list[IndexEntry]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["dokument", "typ", "sha256", "storlek", "referens", "version", "datum",
-                     "forseglat"])  # fmt: skip
-    for e in entries:
-        writer.writerow([e.path, e.kind, e.sha256, e.size, e.reference, e.version or "", e.date,
-                         e.sealed_at])  # fmt: skip
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+CSV_HEADER = ["dokument", "typ", "sha256", "storlek", "referens", "version", "datum", "forseglat"]
+
+
+class _SpooledIndex:
+    """index.json and index.csv, written row by row to temporary files as documents are added
+    and copied into the ZIP at the end: a year with 3 000 documents keeps no list of them."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        # The stack closes them (ruff cannot see that).
+        self.json = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))  # noqa: SIM115
+        self.csv = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline=""))  # noqa: SIM115
+        self._rows = csv.writer(self.csv, delimiter=";", lineterminator="\r\n")
+        self.csv.write("\ufeff")  # Excel with Swedish settings then reads UTF-8 correctly
+        self._rows.writerow(CSV_HEADER)
+        self.count = 0
+
+    def add(self, e: IndexEntry) -> None:
+        separator = ",\n" if self.count else "\n"
+        self.json.write(separator + "    " + json.dumps(asdict(e), ensure_ascii=False))
+        self._rows.writerow([e.path, e.kind, e.sha256, e.size, e.reference, e.version or "",
+                             e.date, e.sealed_at])  # fmt: skip
+        self.count += 1
+
+    def write_to(self, zf: zipfile.ZipFile, *, budget_year: int) -> None:
+        head = json.dumps(
+            {"budget_year": budget_year, "created_at": timezone.now()}, cls=DjangoJSONEncoder
+        )[:-1]  # the object left open for its documents
+        parts: list[tuple[str, list[IO[str]]]] = [
+            (
+                "index.json",
+                [io.StringIO(head + ', "documents": ['), self.json, io.StringIO("\n]}\n")],
+            ),
+            ("index.csv", [self.csv]),
+        ]
+        for name, sources in parts:
+            info = zipfile.ZipInfo(name, date_time=timezone.now().timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w", force_zip64=True) as target:
+                for source in sources:
+                    source.seek(0)
+                    while text := source.read(CHUNK):
+                        target.write(text.encode("utf-8"))
 
 
 def build_bundle(
@@ -177,9 +211,10 @@ def build_bundle(
         if on_progress is not None:
             on_progress(done, total)
 
-    entries: list[IndexEntry] = []
     try:
-        with tempfile.TemporaryFile() as tmp:
+        with ExitStack() as stack:
+            tmp = stack.enter_context(tempfile.TemporaryFile())
+            index = _SpooledIndex(stack)
             with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
                 for source in _documents(year):
                     info = zipfile.ZipInfo(
@@ -188,19 +223,9 @@ def build_bundle(
                     info.compress_type = zipfile.ZIP_STORED  # PDFs are compressed already
                     with zf.open(info, "w", force_zip64=True) as target:
                         _copy_verified(source, target)
-                    entries.append(source.entry)
-                    report(len(entries))
-                index = {
-                    "budget_year": year.year,
-                    "created_at": timezone.now(),
-                    "documents": [asdict(e) for e in entries],
-                }
-                zf.writestr(
-                    "index.json",
-                    json.dumps(index, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-                    compress_type=zipfile.ZIP_DEFLATED,
-                )
-                zf.writestr("index.csv", _index_csv(entries), compress_type=zipfile.ZIP_DEFLATED)
+                    index.add(source.entry)
+                    report(index.count)
+                index.write_to(zf, budget_year=year.year)
             tmp.seek(0)
             digest = hashlib.sha256()
             while chunk := tmp.read(CHUNK):
@@ -220,8 +245,8 @@ def build_bundle(
         file=name,
         sha256=digest.hexdigest(),
         size=size,
-        done=len(entries),
-        total=len(entries),
+        done=index.count,
+        total=index.count,
         finished_at=timezone.now(),
     )
     bundle.refresh_from_db()
