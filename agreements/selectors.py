@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.permissions import AnyUser, is_region_staff
@@ -13,19 +13,30 @@ from funding.models import Allocation, AllocationStatus
 from partners.permissions import membership_of
 
 
+def visible_agreements(user: AnyUser, *, via: str = "") -> Q | None:
+    """Which agreements the user may see, as a condition on `via` + the agreement's fields;
+    None when they may see none. The one statement of the rule: region staff see every
+    agreement, a partner user only their partner's, anyone else none (design §5)."""
+    if is_region_staff(user):
+        return Q()
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    return Q(**{f"{via}partner_id": membership.partner_id})
+
+
 def agreements_for(user: AnyUser) -> QuerySet[Agreement]:
-    """Region staff see every agreement; a partner user only their partner's; others none.
+    """The agreements the user may see.
 
     Views look agreements up in this queryset, so another partner's agreement is a 404 exactly
     like one that does not exist.
     """
-    qs = Agreement.objects.select_related("partner", "allocation__programme__budget_year")
-    if is_region_staff(user):
-        return qs
-    membership = membership_of(user)
-    if membership is None:
+    scope = visible_agreements(user)
+    if scope is None:
         return Agreement.objects.none()
-    return qs.filter(partner_id=membership.partner_id)
+    return Agreement.objects.select_related("partner", "allocation__programme__budget_year").filter(
+        scope
+    )
 
 
 def agreement_list(
@@ -115,17 +126,19 @@ def next_reporting_date(agreement: Agreement) -> date | None:
 def current_signed_document(*, user: AnyUser, reference: str) -> SignedDocument | None:
     """The sealed PDF of the agreement's current version, looked up within what the user may
     see, in one query: the download serves the stored file and needs nothing else."""
-    return (
+    scope = visible_agreements(user, via="agreement__")
+    if scope is None:
+        return None
+    documents = (
         SignedDocument.objects.filter(
-            agreement__in=agreements_for(user).filter(reference=reference),
-            agreement_version=F("agreement__version"),
+            scope, agreement__reference=reference, agreement_version=F("agreement__version")
         )
         .select_related("agreement")
         # No ordering: there is at most one row, and the models' default ordering would join
         # the partner to sort it.
-        .order_by()[:1]
-        .first()
+        .order_by()
     )
+    return next(iter(documents[:1]), None)
 
 
 def signed_document(agreement: Agreement) -> SignedDocument | None:
