@@ -1,0 +1,86 @@
+"""The revision: a version stamp for caches that moves with every recorded change, in commit
+order (issue 8: the budget overview's figures are cached under it)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from audit.models import current_revision
+from audit.services import record_event
+from partners.models import Partner
+from tests.conftest import make_partner
+
+
+@pytest.mark.django_db
+def test_every_recorded_change_moves_the_revision_and_a_rollback_does_not() -> None:
+    partner = make_partner("alfa")  # recorded through the service
+    before = current_revision()
+    assert before >= 1
+    record_event(action="test", target=partner, by=None)
+    assert current_revision() == before + 1
+
+    def record_then_fail() -> None:
+        with transaction.atomic():
+            record_event(action="test", target=partner, by=None)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        record_then_fail()
+    assert current_revision() == before + 1
+
+
+def _waiting_on_a_lock() -> bool:
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
+    """A second writer waits for the first to commit, and readers see neither number early,
+    so figures cached under a number never miss a change that number stands for."""
+    partner = make_partner("beta")
+    start = current_revision()
+    first_recorded, release_first = threading.Event(), threading.Event()
+    seen_by_second: list[int] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                record_event(action="first", target=Partner.objects.get(pk=partner.pk), by=None)
+                first_recorded.set()
+                release_first.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            with transaction.atomic():
+                record_event(action="second", target=Partner.objects.get(pk=partner.pk), by=None)
+                seen_by_second.append(current_revision())
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert first_recorded.wait(timeout=10)
+    assert current_revision() == start  # not committed: not seen
+    b = threading.Thread(target=second)
+    b.start()
+    for _ in range(100):
+        if _waiting_on_a_lock():
+            break
+        time.sleep(0.05)
+    assert _waiting_on_a_lock(), "the second writer should wait for the first to commit"
+    assert seen_by_second == []
+    release_first.set()
+    a.join(timeout=10)
+    b.join(timeout=10)
+    assert seen_by_second == [start + 2]
+    assert current_revision() == start + 2
