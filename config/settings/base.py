@@ -200,6 +200,16 @@ DECISION_REGISTRATION_NUMBER_PATTERN = env.str(
     "DECISION_REGISTRATION_NUMBER_PATTERN", default=r"^RS\d{6}$"
 )
 
+# Each process's own memory. What is cached (the budget overview's figures) is keyed by the
+# history's revision, which every recorded change moves on, so app servers need not share a
+# cache to stay correct (docs/performance.md).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+
 # Background work (archive bundles) on Django's tasks framework, queued in the database and
 # run by `python manage.py db_worker`.
 TASKS = {
