@@ -58,15 +58,20 @@ class SealingAuthority:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    """Each test starts with an empty cache, as a freshly started server does.
+def _as_a_fresh_process() -> None:
+    """Each test starts as a freshly started server does: empty cache, Swedish.
 
     Cached pages are keyed by the history's revision, and SQLite hands out the same numbers
     again after a test's transaction is rolled back, so a copy from another test could match.
+    A request that chose English leaves it active in the thread (as Django's own locale
+    middleware does; every request activates its own language first).
     """
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session", autouse=True)
