@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "funding",
     "agreements",
     "archive",
+    "api",
     "demo",
 ]
 
