@@ -13,9 +13,9 @@ from django.utils import translation
 from ninja import Schema
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementStatus
 from agreements.selectors import signed_document
-from funding.models import Allocation, BudgetYear, Programme
+from funding.models import Allocation, BudgetYear, BudgetYearStatus, Programme, SourceKind
 
 MONEY_DESCRIPTION = (
     "An amount in Swedish kronor as an exact decimal string with two decimals, e.g. "
@@ -43,7 +43,8 @@ Money = Annotated[
 
 
 def swedish_label(label: object) -> str:
-    """Choice labels in Swedish whatever language the request asked for."""
+    """Choice labels in Swedish whatever language the request asked for. Pass the lazy label
+    (`Status(value).label`): `get_FOO_display()` has already translated it."""
     with translation.override("sv"):
         return str(label)
 
@@ -82,7 +83,7 @@ class BudgetYearOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: BudgetYear) -> str:
-        return swedish_label(obj.get_status_display())
+        return swedish_label(BudgetYearStatus(obj.status).label)
 
     @staticmethod
     def resolve_sources(obj: BudgetYear) -> list[dict[str, object]]:
@@ -90,7 +91,7 @@ class BudgetYearOut(Schema):
             {
                 "name": s.name,
                 "kind": s.kind,
-                "kind_label": swedish_label(s.get_kind_display()),
+                "kind_label": swedish_label(SourceKind(s.kind).label),
                 "amount": s.amount,
                 "allows_operating_support": s.allows_operating_support,
             }
@@ -223,7 +224,7 @@ class AgreementOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: Agreement) -> str:
-        return swedish_label(obj.get_status_display())
+        return swedish_label(AgreementStatus(obj.status).label)
 
     @staticmethod
     def resolve_instalments(obj: Agreement) -> list[object]:
