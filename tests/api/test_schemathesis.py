@@ -8,10 +8,14 @@ derandomized so a failure reproduces, and few, so the module stays well under a 
 """
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from api.views import api
@@ -25,6 +29,18 @@ schema = schemathesis.openapi.from_dict(
     json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/")))
 )
 schema.app = WSGIHandler()
+
+
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """Calling the WSGI handler directly fires request_started/finished, whose handler closes
+    the database connection, and with it the test's transaction (PostgreSQL). Django's test
+    client detaches that handler around each request; do the same here."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def bearer(username: str) -> dict[str, str]:
@@ -51,11 +67,11 @@ CHECKS: dict[str, Any] = {"excluded_checks": [schemathesis.checks.negative_data_
 
 @schema.parametrize()
 @FUZZ
-def test_as_official(case: Any, demo: None) -> None:
+def test_as_official(case: Any, demo: None, keep_connection: None) -> None:
     case.call_and_validate(headers=bearer("handlaggare"), **CHECKS)
 
 
 @schema.parametrize()
 @FUZZ
-def test_as_partner_user(case: Any, demo: None) -> None:
+def test_as_partner_user(case: Any, demo: None, keep_connection: None) -> None:
     case.call_and_validate(headers=bearer("coompanion"), **CHECKS)
