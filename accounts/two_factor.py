@@ -26,6 +26,10 @@ _OPEN_PREFIXES = (
     "/open-data/",
     "/healthz",
     "/static/",
+    # The JSON API authenticates by bearer token only and ignores the session cookie, so a
+    # half-logged-in staff session gains nothing there; redirecting would only turn the API's
+    # 401 into an HTML login step that a client cannot follow.
+    "/api/",
 )
 
 

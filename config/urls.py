@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from agreements import views as agreement_views
+from api.views import api as api_v1
 from config.views import home
 from core.views import accessibility, bench_floor, healthz
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("archive/", include("archive.urls")),
     path("", include("exports.urls")),
     path("verify/", agreement_views.verify, name="verify"),
+    path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

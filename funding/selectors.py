@@ -41,6 +41,12 @@ def programmes_for(user: AnyUser) -> QuerySet[Programme]:
     return Programme.objects.select_related("budget_year", "source")
 
 
+def programmes_with_totals(user: AnyUser) -> QuerySet[Programme]:
+    """The user's programmes, each with `decided_total` and `draft_total` of its allocations,
+    in one query (the JSON API's programme list)."""
+    return _with_totals(programmes_for(user))
+
+
 def allocations_for(user: AnyUser) -> QuerySet[Allocation]:
     if not can_view_budget(user):
         return Allocation.objects.none()

@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from agreements.models import Agreement
+from api.models import ApiToken
+from api.services import create_token, token_digest
 from archive.models import ArchiveBundle
 from archive.services import build_bundle
 from funding import services as funding
@@ -106,6 +108,17 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # Choosing a language (open to all) sends the browser back, to / without a "next".
     "set_language": {"GET": same(302), "POST": same(302)},
     "healthz": {"GET": same(200), "POST": same(405)},
+    # The JSON API ignores sessions: without a token every role gets 401 (with tokens: below).
+    # The OpenAPI document is public. The API root is both ninja's root and our index.
+    "api:api-root": {"GET": same(401), "POST": same(405)},
+    "api:openapi-json": {"GET": same(200), "POST": same(405)},
+    "api:index": {"GET": same(401), "POST": same(405)},
+    "api:budget_years": {"GET": same(401), "POST": same(405)},
+    "api:budget_year": {"GET": same(401), "POST": same(405)},
+    "api:programmes": {"GET": same(401), "POST": same(405)},
+    "api:allocations": {"GET": same(401), "POST": same(405)},
+    "api:agreements": {"GET": same(401), "POST": same(405)},
+    "api:agreement": {"GET": same(401), "POST": same(405)},
     "accessibility": {"GET": same(200), "POST": same(405)},
     # Spreadsheets of a year hold drafts and payment plans: staff only. The year's decided
     # grants as open data (360Giving) are public.
@@ -115,8 +128,25 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
 }
 
 
+# The API as each role's bearer token sees it (GET; anonymous has no token). Partner users get
+# empty lists of budget data, 404 for a budget year and for another partner's agreement.
+# Administrators cannot hold tokens: one made behind the services' back is refused.
+API_WITH_TOKEN: dict[str, dict[str, int]] = {
+    "api:api-root": codes(401, 200, 200, 200, 200, 401),
+    "api:openapi-json": same(200),
+    "api:index": codes(401, 200, 200, 200, 200, 401),
+    "api:budget_years": codes(401, 200, 200, 200, 200, 401),
+    "api:budget_year": codes(401, 404, 404, 200, 200, 401),
+    "api:programmes": codes(401, 200, 200, 200, 200, 401),
+    "api:allocations": codes(401, 200, 200, 200, 200, 401),
+    "api:agreements": codes(401, 200, 200, 200, 200, 401),
+    "api:agreement": codes(401, 200, 404, 200, 200, 401),
+}
+
+
 def test_every_url_is_in_the_table() -> None:
     assert {name for name, _pattern in _patterns()} == set(EXPECTED)
+    assert {name for name in EXPECTED if name.startswith("api:")} == set(API_WITH_TOKEN)
 
 
 @pytest.fixture
@@ -180,6 +210,32 @@ def _patterns() -> list[tuple[str, Any]]:
 
     walk(get_resolver().url_patterns)
     return found
+
+
+@pytest.mark.parametrize("name", sorted(API_WITH_TOKEN))
+def test_api_with_tokens(name: str, objects: dict[str, Any]) -> None:
+    url = _url(name, objects)
+    tokens = {}
+    for role, username in USERS.items():
+        user = User.objects.get(username=username)
+        if role == "admin":
+            plaintext = "gf_" + "a" * 43  # made behind the services' back: they refuse admins
+            ApiToken.objects.create(
+                user=user, name="matrix", prefix=plaintext[:8], digest=token_digest(plaintext)
+            )
+        else:
+            plaintext = create_token(user=user, name="matrix", by=None)[1]
+        tokens[role] = plaintext
+    mismatches = []
+    for role in ROLES:
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}
+        response = Client().get(url, headers=headers)
+        if response.status_code != API_WITH_TOKEN[name][role]:
+            mismatches.append(
+                f"GET {url} with {role}'s token: {response.status_code}, "
+                f"expected {API_WITH_TOKEN[name][role]}"
+            )
+    assert mismatches == []
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

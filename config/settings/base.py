@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "agreements",
     "archive",
     "exports",
+    "api",
     "demo",
 ]
 

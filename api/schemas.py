@@ -1,0 +1,245 @@
+"""The JSON shapes of the API. Field names are English; labels meant for people are Swedish.
+
+Money is exact: kronor as a decimal string with two decimals ("3000000.00"), never a JSON
+number, which most clients would read as a binary float.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.urls import reverse
+from django.utils import translation
+from ninja import Schema
+from pydantic import Field, PlainSerializer, WithJsonSchema
+
+from agreements.models import Agreement, AgreementStatus
+from agreements.selectors import signed_document
+from funding.models import Allocation, BudgetYear, BudgetYearStatus, Programme, SourceKind
+
+MONEY_DESCRIPTION = (
+    "An amount in Swedish kronor as an exact decimal string with two decimals, e.g. "
+    '"3000000.00". Never a JSON number: parse it with a decimal type, not a float.'
+)
+MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"  # Decimal formatting is exact; no float on the way
+
+
+Money = Annotated[
+    Decimal,
+    PlainSerializer(_money, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "description": MONEY_DESCRIPTION,
+            "examples": ["3000000.00"],
+        }
+    ),
+]
+
+
+def swedish_label(label: object) -> str:
+    """Choice labels in Swedish whatever language the request asked for. Pass the lazy label
+    (`Status(value).label`): `get_FOO_display()` has already translated it."""
+    with translation.override("sv"):
+        return str(label)
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, in English.")
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]] = Field(description="One entry per parameter that was refused.")
+
+
+class IndexOut(Schema):
+    api_version: str
+    openapi: str = Field(description="Path of this API's OpenAPI document.")
+    username: str = Field(description="Whose token this request used.")
+    role: str
+    partner: str | None = Field(description="The partner's slug, for a partner user's token.")
+
+
+class SourceOut(Schema):
+    name: str
+    kind: str
+    kind_label: str
+    amount: Money
+    allows_operating_support: bool
+
+
+class BudgetYearOut(Schema):
+    year: int
+    status: str = Field(description="preparation, active or closed.")
+    status_label: str = Field(description="The status in Swedish.")
+    sources: list[SourceOut]
+    decided_total: Money = Field(description="Σ decided allocations in the year's programmes.")
+    draft_total: Money = Field(description="Σ draft allocations in the year's programmes.")
+
+    @staticmethod
+    def resolve_status_label(obj: BudgetYear) -> str:
+        return swedish_label(BudgetYearStatus(obj.status).label)
+
+    @staticmethod
+    def resolve_sources(obj: BudgetYear) -> list[dict[str, object]]:
+        return [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "kind_label": swedish_label(SourceKind(s.kind).label),
+                "amount": s.amount,
+                "allows_operating_support": s.allows_operating_support,
+            }
+            for s in obj.sources.all()
+        ]
+
+
+class ProgrammeOut(Schema):
+    year: int
+    slug: str
+    name: str
+    kind: str = Field(description="basic_funding, projects or business_support.")
+    source_name: str
+    source_kind: str
+    ceiling: Money
+    decided_total: Money
+    draft_total: Money
+
+    @staticmethod
+    def resolve_year(obj: Programme) -> int:
+        return obj.budget_year.year
+
+    @staticmethod
+    def resolve_source_name(obj: Programme) -> str:
+        return obj.source.name
+
+    @staticmethod
+    def resolve_source_kind(obj: Programme) -> str:
+        return obj.source.kind
+
+
+class PartnerOut(Schema):
+    slug: str
+    name: str
+    legal_name: str
+    organisation_number: str = Field(description='NNNNNN-NNNN, or "" when not known.')
+
+
+def _partner(obj: Allocation | Agreement) -> dict[str, str]:
+    p = obj.partner
+    return {
+        "slug": p.slug,
+        "name": p.display_name,
+        "legal_name": p.legal_name,
+        "organisation_number": p.organisation_number,
+    }
+
+
+class DecisionRefOut(Schema):
+    registration_number: str
+    paragraph: int | None
+    meeting_date: date
+
+
+class AllocationOut(Schema):
+    year: int
+    programme: str = Field(description="The programme's slug.")
+    partner: PartnerOut
+    amount: Money
+    status: str = Field(description="draft or decided.")
+    decision: DecisionRefOut | None = Field(
+        description="The latest decision that fixed the amount; null for a draft."
+    )
+
+    @staticmethod
+    def resolve_year(obj: Allocation) -> int:
+        return obj.programme.budget_year.year
+
+    @staticmethod
+    def resolve_programme(obj: Allocation) -> str:
+        return obj.programme.slug
+
+    @staticmethod
+    def resolve_partner(obj: Allocation) -> dict[str, str]:
+        return _partner(obj)
+
+    @staticmethod
+    def resolve_decision(obj: Allocation) -> dict[str, object] | None:
+        d = obj.decision
+        if d is None:
+            return None
+        return {
+            "registration_number": d.registration_number,
+            "paragraph": d.paragraph,
+            "meeting_date": d.meeting_date,
+        }
+
+
+class InstalmentOut(Schema):
+    number: int
+    due_date: date
+    amount: Money
+
+
+class ReportingRequirementOut(Schema):
+    description: str
+    due_date: date
+
+
+class AgreementOut(Schema):
+    reference: str
+    year: int
+    programme: str = Field(description="The programme's slug.")
+    partner: PartnerOut
+    period_start: date
+    period_end: date
+    amount: Money
+    status: str = Field(description="draft, sent, partner_signed, signed, completed or terminated.")
+    status_label: str = Field(description="The status in Swedish.")
+    version: int
+    instalments: list[InstalmentOut]
+    reporting_requirements: list[ReportingRequirementOut]
+    has_signed_pdf: bool = Field(description="Whether the current version's sealed PDF exists.")
+    signed_pdf_url: str | None = Field(
+        description="Path of the sealed PDF on the site (a logged-in page, not an API call)."
+    )
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_year(obj: Agreement) -> int:
+        return obj.allocation.programme.budget_year.year
+
+    @staticmethod
+    def resolve_programme(obj: Agreement) -> str:
+        return obj.allocation.programme.slug
+
+    @staticmethod
+    def resolve_partner(obj: Agreement) -> dict[str, str]:
+        return _partner(obj)
+
+    @staticmethod
+    def resolve_status_label(obj: Agreement) -> str:
+        return swedish_label(AgreementStatus(obj.status).label)
+
+    @staticmethod
+    def resolve_instalments(obj: Agreement) -> list[object]:
+        return list(obj.instalments.all())
+
+    @staticmethod
+    def resolve_reporting_requirements(obj: Agreement) -> list[object]:
+        return list(obj.reporting_requirements.all())
+
+    @staticmethod
+    def resolve_has_signed_pdf(obj: Agreement) -> bool:
+        return signed_document(obj) is not None
+
+    @staticmethod
+    def resolve_signed_pdf_url(obj: Agreement) -> str | None:
+        if signed_document(obj) is None:
+            return None
+        return reverse("agreements:pdf", kwargs={"reference": obj.reference})

@@ -1,0 +1,94 @@
+"""What the API reads, built on the apps' scoped selectors.
+
+Every query starts from `budget_years_for`, `programmes_with_totals`, `allocations_for` or
+`agreements_for`, so the API answers exactly what the pages would show the same user: region
+staff everything, a partner user their own agreements and no budget data. Each list is one query
+for the rows plus one per prefetched relation, whatever the number of rows.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.permissions import AnyUser
+from agreements.models import Agreement, Instalment, ReportingRequirement, SignedDocument
+from agreements.selectors import agreements_for
+from funding.models import Allocation, AllocationStatus, BudgetYear, FundingSource, Programme
+from funding.selectors import (
+    ZERO_VALUE,
+    allocations_for,
+    budget_years_for,
+    programmes_with_totals,
+)
+
+
+def budget_years(*, user: AnyUser) -> QuerySet[BudgetYear]:
+    decided = Q(programmes__allocations__status=AllocationStatus.DECIDED)
+    draft = Q(programmes__allocations__status=AllocationStatus.DRAFT)
+    return (
+        budget_years_for(user)
+        .annotate(
+            decided_total=Coalesce(
+                Sum("programmes__allocations__amount", filter=decided), ZERO_VALUE
+            ),
+            draft_total=Coalesce(Sum("programmes__allocations__amount", filter=draft), ZERO_VALUE),
+        )
+        .prefetch_related(
+            Prefetch("sources", queryset=FundingSource.objects.order_by("kind", "name", "pk"))
+        )
+        .order_by("-year")
+    )
+
+
+def budget_year(*, user: AnyUser, year: int) -> BudgetYear | None:
+    return budget_years(user=user).filter(year=year).first()
+
+
+def programmes(*, user: AnyUser, year: int | None = None) -> QuerySet[Programme]:
+    qs = programmes_with_totals(user)
+    if year is not None:
+        qs = qs.filter(budget_year__year=year)
+    return qs.order_by("-budget_year__year", "slug", "pk")
+
+
+def allocations(
+    *, user: AnyUser, year: int | None = None, programme: str = ""
+) -> QuerySet[Allocation]:
+    qs = allocations_for(user).select_related("programme__budget_year")
+    if year is not None:
+        qs = qs.filter(programme__budget_year__year=year)
+    if programme:
+        qs = qs.filter(programme__slug=programme)
+    return qs.order_by(
+        "-programme__budget_year__year", "programme__slug", "partner__display_name", "pk"
+    )
+
+
+def _with_terms(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    return qs.select_related("allocation__programme__budget_year").prefetch_related(
+        Prefetch("instalments", queryset=Instalment.objects.order_by("number")),
+        Prefetch(
+            "reporting_requirements",
+            queryset=ReportingRequirement.objects.order_by("due_date", "pk"),
+        ),
+        # Only the current version's PDF matters; older versions stay in the register.
+        Prefetch(
+            "signed_documents",
+            queryset=SignedDocument.objects.order_by("-agreement_version").only(
+                "pk", "agreement_id", "agreement_version"
+            ),
+        ),
+    )
+
+
+def agreements(*, user: AnyUser, year: int | None = None, status: str = "") -> QuerySet[Agreement]:
+    qs = _with_terms(agreements_for(user))
+    if year is not None:
+        qs = qs.filter(allocation__programme__budget_year__year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-allocation__programme__budget_year__year", "reference")
+
+
+def agreement(*, user: AnyUser, reference: str) -> Agreement | None:
+    """Looked up within what the user may see: another partner's is None, like a missing one."""
+    return _with_terms(agreements_for(user)).filter(reference=reference).first()

@@ -1,0 +1,162 @@
+"""The read-only JSON API at /api/v1/ (design §6, issue 9). Views stay thin: authenticate
+(TokenAuth), read through api.selectors (scoped to the token's user), shape with api.schemas.
+
+Partner users get empty lists for budget years, programmes and allocations, as the selectors
+say, and 404 for a single budget year; agreements only of their own partner, and another
+partner's agreement is the same 404 as one that does not exist.
+"""
+
+import re
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from accounts.models import User
+from agreements.models import Agreement, AgreementStatus
+from api import selectors
+from api.auth import TokenAuth
+from api.schemas import (
+    AgreementOut,
+    AllocationOut,
+    BudgetYearOut,
+    ErrorOut,
+    IndexOut,
+    ProgrammeOut,
+    ValidationErrorOut,
+)
+from funding.models import BudgetYear
+from partners.permissions import membership_of
+
+MAX_LIMIT = 500
+MAX_OFFSET = 2**31 - 1
+REFERENCE = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*")  # as agreements.models.reference_validator
+MAX_REFERENCE_LENGTH = Agreement._meta.get_field("reference").max_length or 60
+
+api = NinjaAPI(
+    title="Grundfinansiering – Region Halland",
+    version="1",
+    description=(
+        "Read-only JSON API: budget years, programmes, allocations and agreements. "
+        "Send `Authorization: Bearer <token>`. Amounts are exact decimal strings in kronor. "
+        "See docs/api.md."
+    ),
+    urls_namespace="api",
+    # No Swagger UI: it loads from a CDN, which the site's CSP and network do not allow.
+    docs_url=None,
+    # The OpenAPI document is public (it describes, it holds no data) and read-only.
+    docs_decorator=require_GET,
+    auth=TokenAuth(),
+)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'  # RFC 6750 §3
+    return response
+
+
+class Pagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")
+        # Bounded so that the database never sees a number it cannot hold.
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+
+UNAUTHORIZED = {401: ErrorOut}
+# 422: a parameter that is not what the document says (a year outside 2000–2100, limit 0, …).
+LIST_ERRORS = {401: ErrorOut, 422: ValidationErrorOut}
+DETAIL_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+Year = Annotated[int, Field(ge=2000, le=2100, description="Budget year, e.g. 2024.")]
+
+
+class YearFilter(Schema):
+    year: Year | None = None
+
+
+class AllocationFilter(YearFilter):
+    programme: str = Field(
+        "",
+        max_length=80,
+        pattern=r"^[-a-zA-Z0-9_]*$",
+        description="The programme's slug, e.g. grundfinansiering.",
+    )
+
+
+class AgreementFilter(YearFilter):
+    status: AgreementStatus | None = None
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]  # set by TokenAuth
+    if not isinstance(user, User):  # TokenAuth never lets one through; say so if it did
+        raise AuthenticationError()
+    return user
+
+
+@api.get("/", response={200: IndexOut, **UNAUTHORIZED}, summary="Whose token this is")
+def index(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    membership = membership_of(user)
+    return {
+        "api_version": api.version,
+        "openapi": reverse("api:openapi-json"),
+        "username": user.username,
+        "role": user.role,
+        "partner": membership.partner.slug if membership else None,
+    }
+
+
+@api.get("/budget-years", response={200: list[BudgetYearOut], **LIST_ERRORS})
+@paginate(Pagination)
+def budget_years(request: HttpRequest) -> Any:
+    return selectors.budget_years(user=_user(request))
+
+
+@api.get("/budget-years/{year}", response={200: BudgetYearOut, **DETAIL_ERRORS})
+def budget_year(request: HttpRequest, year: Path[Year]) -> Status[BudgetYear | dict[str, str]]:
+    found = selectors.budget_year(user=_user(request), year=year)
+    if found is None:
+        return Status(404, {"detail": "No such budget year."})
+    return Status(200, found)
+
+
+@api.get("/programmes", response={200: list[ProgrammeOut], **LIST_ERRORS})
+@paginate(Pagination)
+def programmes(request: HttpRequest, filters: Query[YearFilter]) -> Any:
+    return selectors.programmes(user=_user(request), year=filters.year)
+
+
+@api.get("/allocations", response={200: list[AllocationOut], **LIST_ERRORS})
+@paginate(Pagination)
+def allocations(request: HttpRequest, filters: Query[AllocationFilter]) -> Any:
+    return selectors.allocations(
+        user=_user(request), year=filters.year, programme=filters.programme
+    )
+
+
+@api.get("/agreements", response={200: list[AgreementOut], **LIST_ERRORS})
+@paginate(Pagination)
+def agreements(request: HttpRequest, filters: Query[AgreementFilter]) -> Any:
+    return selectors.agreements(user=_user(request), year=filters.year, status=filters.status or "")
+
+
+@api.get("/agreements/{reference}", response={200: AgreementOut, **DETAIL_ERRORS})
+def agreement(request: HttpRequest, reference: str) -> Status[Agreement | dict[str, str]]:
+    # A reference that cannot exist is not looked up (the database need not see odd bytes).
+    well_formed = len(reference) <= MAX_REFERENCE_LENGTH and REFERENCE.fullmatch(reference)
+    found = selectors.agreement(user=_user(request), reference=reference) if well_formed else None
+    if found is None:
+        # The same answer for another partner's agreement as for one that does not exist.
+        return Status(404, {"detail": "No such agreement."})
+    return Status(200, found)
