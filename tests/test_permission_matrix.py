@@ -175,7 +175,7 @@ def objects(demo: None) -> dict[str, Any]:
     agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
     return {
         # 2025 is the open year (drafts to edit); 2024 has decided grants to publish.
-        "year": {"funding": 2025, "exports": 2024},
+        "year": {"funding": 2025, "exports": 2024, "api": 2025},
         "table": "allocations",
         "slug": "grundfinansiering",
         "pk": {"decisions": demo_decision.pk, "archive": bundle.pk},
