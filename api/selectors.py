@@ -1,37 +1,27 @@
 """What the API reads, built on the apps' scoped selectors.
 
-Every query starts from `budget_years_for`, `programmes_with_totals`, `allocations_for` or
+Every query starts from `budget_years_with_totals`, `programmes_with_totals`, `allocations_for` or
 `agreements_for`, so the API answers exactly what the pages would show the same user: region
 staff everything, a partner user their own agreements and no budget data. Each list is one query
 for the rows plus one per prefetched relation, whatever the number of rows.
 """
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 
 from accounts.permissions import AnyUser
 from agreements.models import Agreement, Instalment, ReportingRequirement, SignedDocument
 from agreements.selectors import agreements_for
-from funding.models import Allocation, AllocationStatus, BudgetYear, FundingSource, Programme
+from funding.models import Allocation, BudgetYear, FundingSource, Programme
 from funding.selectors import (
-    ZERO_VALUE,
     allocations_for,
-    budget_years_for,
+    budget_years_with_totals,
     programmes_with_totals,
 )
 
 
 def budget_years(*, user: AnyUser) -> QuerySet[BudgetYear]:
-    decided = Q(programmes__allocations__status=AllocationStatus.DECIDED)
-    draft = Q(programmes__allocations__status=AllocationStatus.DRAFT)
     return (
-        budget_years_for(user)
-        .annotate(
-            decided_total=Coalesce(
-                Sum("programmes__allocations__amount", filter=decided), ZERO_VALUE
-            ),
-            draft_total=Coalesce(Sum("programmes__allocations__amount", filter=draft), ZERO_VALUE),
-        )
+        budget_years_with_totals(user)
         .prefetch_related(
             Prefetch("sources", queryset=FundingSource.objects.order_by("kind", "name", "pk"))
         )

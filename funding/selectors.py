@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 
@@ -39,6 +40,12 @@ def programmes_for(user: AnyUser) -> QuerySet[Programme]:
     if not can_view_budget(user):
         return Programme.objects.none()
     return Programme.objects.select_related("budget_year", "source")
+
+
+def budget_years_with_totals(user: AnyUser) -> QuerySet[BudgetYear]:
+    """The user's budget years, each with `decided_total` and `draft_total` of all its
+    allocations, in one query (the JSON API's budget years)."""
+    return _with_totals(budget_years_for(user), via="programmes__allocations__")
 
 
 def programmes_with_totals(user: AnyUser) -> QuerySet[Programme]:
@@ -154,13 +161,15 @@ class BudgetOverview:
         return sum((s.amount for s in self.split), ZERO)
 
 
-def _with_totals(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
-    decided = Q(allocations__status=AllocationStatus.DECIDED)
-    draft = Q(allocations__status=AllocationStatus.DRAFT)
-    return programmes.annotate(
-        decided_total=Coalesce(Sum("allocations__amount", filter=decided), ZERO_VALUE),
-        draft_total=Coalesce(Sum("allocations__amount", filter=draft), ZERO_VALUE),
+def _with_totals[M: Model](qs: QuerySet[M], *, via: str = "allocations__") -> QuerySet[M]:
+    """Each row with `decided_total` and `draft_total` of the allocations reached by `via`."""
+    decided = Q(**{f"{via}status": AllocationStatus.DECIDED})
+    draft = Q(**{f"{via}status": AllocationStatus.DRAFT})
+    annotated = qs.annotate(
+        decided_total=Coalesce(Sum(f"{via}amount", filter=decided), ZERO_VALUE),
+        draft_total=Coalesce(Sum(f"{via}amount", filter=draft), ZERO_VALUE),
     )
+    return cast(QuerySet[M], annotated)  # the stubs lose the model type in annotate()
 
 
 def budget_overview(*, budget_year: BudgetYear) -> BudgetOverview:
