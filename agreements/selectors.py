@@ -39,19 +39,26 @@ def agreements_for(user: AnyUser) -> QuerySet[Agreement]:
     )
 
 
+def next_report_date() -> Subquery:
+    """Annotation: the agreement's earliest reporting date not yet passed, or None.
+
+    A correlated subquery, not an aggregate: PostgreSQL then works it out only for the rows
+    shown (a page of the list), instead of grouping every agreement (3 000 after a decade) first.
+    """
+    return Subquery(
+        ReportingRequirement.objects.filter(
+            agreement=OuterRef("pk"), due_date__gte=timezone.localdate()
+        )
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+
+
 def agreement_list(
     *, user: AnyUser, year: int | None = None, status: str = ""
 ) -> QuerySet[Agreement]:
     """The list page: with each agreement's next reporting date, in one query."""
-    today = timezone.localdate()
-    # A correlated subquery, not an aggregate: PostgreSQL then works it out only for the page
-    # of rows shown, instead of grouping every agreement (3 000 after a decade) first.
-    next_report = (
-        ReportingRequirement.objects.filter(agreement=OuterRef("pk"), due_date__gte=today)
-        .order_by("due_date")
-        .values("due_date")[:1]
-    )
-    qs = agreements_for(user).annotate(next_report=Subquery(next_report))
+    qs = agreements_for(user).annotate(next_report=next_report_date())
     if year:
         qs = qs.filter(allocation__programme__budget_year__year=year)
     if status:

@@ -11,12 +11,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, Instalment, ReportingRequirement
+from agreements.models import Agreement, Instalment
+from agreements.selectors import next_report_date
 from funding.models import Allocation, BudgetYear
 
 Cell = str | Decimal | date | int | None
@@ -108,18 +107,10 @@ def allocations_table(*, budget_year: BudgetYear) -> Table:
 
 
 def agreements_table(*, budget_year: BudgetYear) -> Table:
-    # Next reporting date: the earliest requirement not yet passed, in the same query.
-    next_report = (
-        ReportingRequirement.objects.filter(
-            agreement=OuterRef("pk"), due_date__gte=timezone.localdate()
-        )
-        .order_by("due_date")
-        .values("due_date")[:1]
-    )
     rows = (
         Agreement.objects.filter(allocation__programme__budget_year=budget_year)
         .select_related("partner", "allocation__programme")
-        .annotate(next_report=Subquery(next_report))
+        .annotate(next_report=next_report_date())
         .order_by("reference")
     )
     return Table("agreements", "overenskommelser", _("Överenskommelser"), AGREEMENT_COLUMNS, rows)
