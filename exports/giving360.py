@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import translation
 
+from core.money import is_whole_kronor
 from funding.models import Allocation, AllocationStatus, BudgetYear, Decision
 from partners.models import Partner
 
@@ -50,15 +51,16 @@ def decided_grants(*, budget_year: BudgetYear) -> QuerySet[Allocation]:
         Allocation.objects.filter(
             programme__budget_year=budget_year, status=AllocationStatus.DECIDED
         )
-        .select_related("programme__budget_year", "programme__source", "partner", "decision")
-        .select_related("agreement")
+        .select_related(
+            "programme__budget_year", "programme__source", "partner", "decision", "agreement"
+        )
         .order_by("programme__name", "partner__display_name")
     )
 
 
 def _whole_kronor(amount: Decimal) -> int:
     # JSON numbers only; never through float. Amounts are whole kronor (KronorField).
-    if amount != amount.to_integral_value():
+    if not is_whole_kronor(amount):
         raise ValueError(f"{amount} is not whole kronor")
     return int(amount)
 

@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.money import is_whole_kronor
 from exports.tables import Cell, Kind, Table
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula or command.
@@ -64,7 +65,7 @@ def csv_lines(table: Table) -> Iterable[bytes]:
 
 
 def _xlsx_cell(sheet: Worksheet, kind: Kind, value: Cell) -> ExcelCell:
-    if kind is Kind.AMOUNT and isinstance(value, Decimal) and value == value.to_integral_value():
+    if kind is Kind.AMOUNT and isinstance(value, Decimal) and is_whole_kronor(value):
         value = int(value)  # whole kronor: written as an integer, not "3000000.0"
     # openpyxl writes Decimal and date cells too; its stubs list fewer types than it takes.
     typed: Any = value
