@@ -1,17 +1,14 @@
 """API lists run a fixed number of queries, however many rows they return (no N+1)."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agreements.models import Agreement, Instalment, ReportingRequirement
-from funding import services
-from funding.models import Allocation, AllocationStatus, Decision, FundingSource, Programme
-from partners.models import Partner
+from funding.models import BudgetYear, FundingSource
 from tests.api.conftest import ApiClient
+from tests.helpers import add_partners_with_decided_2024, add_signed_agreements
 
 pytestmark = pytest.mark.django_db
 
@@ -24,54 +21,15 @@ LISTS = [
 
 
 def grow(extra: int) -> None:
-    """Fixture data in bulk (not a code path under test): `extra` partners, each with a decided
-    2024 allocation and an agreement with two instalments and a report; one more programme and
-    source."""
-    p2024 = Programme.objects.get(budget_year__year=2024)
-    services.update_funding_source(source=p2024.source, amount=Decimal("900000000"), by=None)
-    services.update_programme(programme=p2024, ceiling=Decimal("800000000"), by=None)
+    """`extra` partners, each with a decided 2024 allocation and a signed agreement with its
+    plan and report; and one more funding source."""
+    add_signed_agreements(add_partners_with_decided_2024(extra))
     FundingSource.objects.create(
-        budget_year=p2024.budget_year,
+        budget_year=BudgetYear.objects.get(year=2024),
         kind="other",
         name="Övrigt",
         amount=Decimal(1),
         allows_operating_support=False,
-    )
-    partners = Partner.objects.bulk_create(
-        Partner(display_name=f"Partner {i:03}", legal_name=f"P{i:03} AB", slug=f"p-{i:03}")
-        for i in range(extra)
-    )
-    decision = Decision.objects.get()
-    allocations = Allocation.objects.bulk_create(
-        Allocation(
-            programme=p2024,
-            partner=p,
-            amount=Decimal(1000),
-            status=AllocationStatus.DECIDED,
-            decision=decision,
-        )
-        for p in partners
-    )
-    agreements = Agreement.objects.bulk_create(
-        Agreement(
-            reference=f"GF-2024-P{i:03}",
-            allocation=a,
-            partner=a.partner,
-            period_start=date(2024, 1, 1),
-            period_end=date(2024, 12, 31),
-            amount=Decimal(1000),
-            purpose="Verksamhet",
-        )
-        for i, a in enumerate(allocations)
-    )
-    Instalment.objects.bulk_create(
-        Instalment(agreement=a, number=n, due_date=date(2024, n, 1), amount=Decimal(500))
-        for a in agreements
-        for n in (1, 2)
-    )
-    ReportingRequirement.objects.bulk_create(
-        ReportingRequirement(agreement=a, description="Slutrapport", due_date=date(2025, 3, 31))
-        for a in agreements
     )
 
 

@@ -5,12 +5,13 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from audit.models import current_revision
 from audit.services import record_event
 from partners.models import Partner
 from tests.conftest import make_partner
+from tests.helpers import waiting_on_a_lock
 
 
 @pytest.mark.django_db
@@ -29,15 +30,6 @@ def test_every_recorded_change_moves_the_revision_and_a_rollback_does_not() -> N
     with pytest.raises(RuntimeError):
         record_then_fail()
     assert current_revision() == before + 1
-
-
-def _waiting_on_a_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return bool(cursor.fetchone()[0])
 
 
 @pytest.mark.postgres
@@ -74,10 +66,10 @@ def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
     b = threading.Thread(target=second)
     b.start()
     for _ in range(100):
-        if _waiting_on_a_lock():
+        if waiting_on_a_lock():
             break
         time.sleep(0.05)
-    assert _waiting_on_a_lock(), "the second writer should wait for the first to commit"
+    assert waiting_on_a_lock(), "the second writer should wait for the first to commit"
     assert seen_by_second == []
     release_first.set()
     a.join(timeout=10)

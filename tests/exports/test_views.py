@@ -3,7 +3,6 @@
 import csv
 import io
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -11,10 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from agreements.models import Agreement, AgreementStatus, Instalment
-from funding.models import Allocation, AllocationStatus, Decision, Programme
+from agreements.models import Agreement, Instalment
 from partners.models import Partner
-from tests.helpers import login
+from tests.helpers import add_partners_with_decided_2024, add_signed_agreements, login
 
 pytestmark = pytest.mark.django_db
 
@@ -151,42 +149,7 @@ def test_unknown_year_or_table_is_not_found(client: Client) -> None:
 
 
 def grow_2024(extra: int) -> None:
-    """Fixture data in bulk (not a code path under test): partners with decided 2024
-    allocations, agreements and two instalments each."""
-    have = Partner.objects.count()
-    partners = Partner.objects.bulk_create(
-        Partner(display_name=f"Partner {i:03}", legal_name=f"Partner {i:03} AB", slug=f"p-{i:03}")
-        for i in range(have, have + extra)
-    )
-    programme = Programme.objects.get(budget_year__year=2024)
-    allocations = Allocation.objects.bulk_create(
-        Allocation(
-            programme=programme,
-            partner=p,
-            amount=Decimal(2000),
-            status=AllocationStatus.DECIDED,
-            decision=Decision.objects.get(),
-        )
-        for p in partners
-    )
-    agreements = Agreement.objects.bulk_create(
-        Agreement(
-            reference=f"GF-2024-{a.partner.slug.upper()}",
-            allocation=a,
-            partner=a.partner,
-            period_start=date(2024, 1, 1),
-            period_end=date(2024, 12, 31),
-            amount=a.amount,
-            purpose="Grundfinansiering",
-            status=AgreementStatus.SIGNED,
-        )
-        for a in allocations
-    )
-    Instalment.objects.bulk_create(
-        Instalment(agreement=g, number=n, due_date=date(2024, n * 3, 1), amount=Decimal(1000))
-        for g in agreements
-        for n in (1, 2)
-    )
+    add_signed_agreements(add_partners_with_decided_2024(extra))
 
 
 def test_query_count_does_not_grow_with_rows(client: Client) -> None:

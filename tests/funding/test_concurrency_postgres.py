@@ -11,13 +11,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from accounts.models import User
 from funding import services as funding
 from funding.models import Allocation, Decision, Programme
 from partners.models import Partner
 from tests.funding.helpers import decided_total
+from tests.helpers import waiting_on_a_lock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -48,15 +49,6 @@ def two_decisions(
     )
     a, b = programme.allocations.order_by("partner__slug")
     return _draft_decision(a, 1, secretary), _draft_decision(b, 2, secretary)
-
-
-def _waiting_on_a_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return bool(cursor.fetchone()[0])
 
 
 def test_second_decider_waits_for_the_lock_then_is_refused(
@@ -98,7 +90,7 @@ def test_second_decider_waits_for_the_lock_then_is_refused(
     deadline = time.monotonic() + 10
     blocked = False
     while time.monotonic() < deadline and not blocked:
-        blocked = first_holds_lock.is_set() and _waiting_on_a_lock()
+        blocked = first_holds_lock.is_set() and waiting_on_a_lock()
         time.sleep(0.02)
     release_first.set()
     for t in threads:
@@ -183,7 +175,7 @@ def test_two_officials_saving_the_same_draft_second_gets_a_conflict(
     deadline = time.monotonic() + 10
     blocked = False
     while time.monotonic() < deadline and not blocked:
-        blocked = first_holds_lock.is_set() and _waiting_on_a_lock()
+        blocked = first_holds_lock.is_set() and waiting_on_a_lock()
         time.sleep(0.02)
     release_first.set()
     for t in threads:

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from core.money import format_amount
 from funding import services
-from funding.models import Allocation, AllocationStatus, Decision, Programme
+from funding.models import Programme
 from partners.models import Partner
-from tests.helpers import login
+from tests.helpers import add_partners_with_decided_2024, login
 
 pytestmark = pytest.mark.django_db
 
@@ -31,30 +31,14 @@ def _demo(demo: None) -> None:
 
 
 def grow_to(total_partners: int) -> None:
-    """Fixture data in bulk (not a code path under test): partners with 2024 decided and 2025
-    draft allocations, and history rows for the 2025 ones."""
-    have = Partner.objects.count()
-    new = Partner.objects.bulk_create(
-        Partner(display_name=f"Partner {i:03}", legal_name=f"Partner {i:03} AB", slug=f"p-{i:03}")
-        for i in range(have, total_partners)
-    )
-    p2024 = Programme.objects.get(budget_year__year=2024)
-    p2025 = Programme.objects.get(budget_year__year=2025)
-    services.update_funding_source(source=p2024.source, amount=Decimal("900000000"), by=None)
-    services.update_programme(programme=p2024, ceiling=Decimal("800000000"), by=None)
-    decision = Decision.objects.get()
-    Allocation.objects.bulk_create(
-        Allocation(
-            programme=p2024,
-            partner=p,
-            amount=Decimal(1000),
-            status=AllocationStatus.DECIDED,
-            decision=decision,
-        )
-        for p in new
-    )
+    """Partners with 2024 decided and 2025 draft allocations, and history rows for the 2025
+    ones (fixture data in bulk, not a code path under test)."""
+    added = add_partners_with_decided_2024(total_partners - Partner.objects.count())
     services.set_allocations(
-        programme=p2025, amounts={p.pk: Decimal(500) for p in new}, by=None, reason="Fler"
+        programme=Programme.objects.get(budget_year__year=2025),
+        amounts={a.partner_id: Decimal(500) for a in added},
+        by=None,
+        reason="Fler",
     )
 
 
