@@ -11,26 +11,44 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
 from accounts.models import Role, User
 
-# Pages that stay reachable before the second step.
-_OPEN_PREFIXES = (
-    "/accounts/login/",
-    "/accounts/logout/",
-    "/accounts/2fa/",
-    "/accessibility/",
-    "/verify/",
-    "/open-data/",
-    "/healthz",
-    "/static/",
-    # The JSON API authenticates by bearer token only and ignores the session cookie, so a
-    # half-logged-in staff session gains nothing there; redirecting would only turn the API's
-    # 401 into an HTML login step that a client cannot follow.
-    "/api/",
+# Routes that stay reachable before the second step, by the name of the route Django will
+# actually serve. Never decide on `request.path`: it starts with SCRIPT_NAME, which a WSGI
+# server may take from a request header, so "/api" + "/budget/2024/" would look like the API
+# while Django routes `path_info` to the budget (issue 13, finding 1).
+OPEN_ROUTES = frozenset(
+    {
+        "login",
+        "logout",
+        "two_factor",
+        "accessibility",
+        "verify",
+        "healthz",
+        "exports:open_data",
+    }
 )
+# The JSON API authenticates by bearer token only and ignores the session cookie, so a
+# half-logged-in staff session gains nothing there; redirecting would only turn the API's 401
+# into an HTML login step that a client cannot follow.
+OPEN_NAMESPACES = frozenset({"api"})
+
+
+def is_open_before_second_step(path_info: str) -> bool:
+    """Whether the view Django resolves `path_info` to may be used before the second step.
+
+    A path that resolves to nothing is not open: the second step comes first, then the 404.
+    """
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return False
+    return match.view_name in OPEN_ROUTES or bool(
+        match.namespaces and match.namespaces[0] in OPEN_NAMESPACES
+    )
 
 
 def needs_two_factor(user: Any) -> bool:
@@ -53,7 +71,7 @@ class RequireTwoFactorMiddleware:
             and user.is_authenticated
             and needs_two_factor(user)
             and not user.is_verified()  # set by OTPMiddleware
-            and not request.path.startswith(_OPEN_PREFIXES)
+            and not is_open_before_second_step(request.path_info)
         ):
             return redirect(
                 reverse("two_factor") + "?" + urlencode({"next": request.get_full_path()})

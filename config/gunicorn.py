@@ -20,6 +20,11 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 # The load balancer in front terminates TLS and says so in X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# ... and nothing else from it. gunicorn would otherwise take SCRIPT_NAME and PATH_INFO from
+# request headers sent by those addresses, and so from any client whose proxy passes them on:
+# a SCRIPT_NAME header once made a protected page look like an open one (issue 13). The app
+# is served at the root; the client's address comes from X-Forwarded-For (core.clients).
+forwarder_headers = ""
 # Access log as one JSON object a line on standard output, like the application's own logs.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = (

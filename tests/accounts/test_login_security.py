@@ -9,6 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from funding.models import BudgetYear
 from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,64 @@ def test_sessions_expire(settings: object) -> None:
 
     assert live.SESSION_COOKIE_AGE <= 8 * 60 * 60
     assert live.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+# Every prefix that was once open before the second step, and then some: a WSGI server may set
+# SCRIPT_NAME from a request header, so request.path can start with any of them while Django
+# routes path_info elsewhere (issue 13, finding 1).
+SCRIPT_NAMES = (
+    "/api",
+    "/api/v1",
+    "/accounts/login",
+    "/accounts/logout",
+    "/accounts/2fa",
+    "/accessibility",
+    "/verify",
+    "/open-data",
+    "/healthz",
+    "/static",
+)
+
+
+@pytest.mark.parametrize("script_name", SCRIPT_NAMES)
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/budget/2024/"),
+        ("get", "/admin/otp_totp/totpdevice/"),
+        ("get", "/agreements/GF-2024-COOMPANION/pdf/"),
+        ("post", "/budget/2025/start-next/"),
+    ],
+)
+def test_script_name_does_not_open_the_second_step(
+    client: Client, script_name: str, method: str, path: str
+) -> None:
+    _password(client, "admin")
+    response = getattr(client, method)(path, SCRIPT_NAME=script_name)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/?next=")
+    assert not BudgetYear.objects.filter(year=2026).exists()  # start-next did nothing
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/login/",
+        "/accounts/2fa/",
+        "/accessibility/",
+        "/verify/",
+        "/open-data/2024/360giving.json",
+        "/healthz",
+        "/api/v1/openapi.json",
+    ],
+)
+def test_the_open_routes_answer_before_the_second_step(client: Client, path: str) -> None:
+    _password(client, "handlaggare")
+    assert client.get(path).status_code == 200
+
+
+def test_an_unknown_path_asks_for_the_second_step_first(client: Client) -> None:
+    _password(client, "handlaggare")
+    response = client.get("/no-such-page/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/")

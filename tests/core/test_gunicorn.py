@@ -1,0 +1,82 @@
+"""The production server's settings (config/gunicorn.py), tested on a real gunicorn."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def gunicorn() -> Iterator[int]:
+    port = _free_port()
+    env = {**os.environ, "WEB_CONCURRENCY": "1", "GUNICORN_ACCESS_LOG": ""}
+    process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "config/gunicorn.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "tests.core.wsgi_echo:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _environ(port: int, request: bytes) -> dict[str, str]:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(request)
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    return dict(json.loads(body))
+
+
+def test_a_script_name_header_from_a_trusted_address_is_ignored(gunicorn: int) -> None:
+    # 127.0.0.1 is a trusted forwarder (FORWARDED_ALLOW_IPS): gunicorn's default would take
+    # SCRIPT_NAME and PATH_INFO from these headers (issue 13, finding 1).
+    environ = _environ(
+        gunicorn,
+        b"GET /api/budget/2024/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"SCRIPT_NAME: /api\r\nPATH_INFO: /admin/\r\n\r\n",
+    )
+    assert environ["SCRIPT_NAME"] == ""
+    assert environ["PATH_INFO"] == "/api/budget/2024/"
+
+
+def test_the_forwarded_scheme_from_the_proxy_still_counts(gunicorn: int) -> None:
+    environ = _environ(
+        gunicorn,
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Forwarded-Proto: https\r\n\r\n",
+    )
+    assert environ["wsgi.url_scheme"] == "https"
