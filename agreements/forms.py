@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.passwords import password_is_correct
 from agreements.models import Agreement
 from agreements.services import PlannedInstalment, PlannedReport
 from core.money import format_input
@@ -132,14 +134,16 @@ class SignForm(forms.Form):
         label=_("Jag har läst överenskommelsen och skriver under den."), required=True
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"signer_name": user.display_name, "signer_title": user.title})
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # Counted by django-axes like a login: wrong passwords lock the signing out too.
+        if not password_is_correct(self.request, self.user, password):
             raise ValidationError(_("Lösenordet stämmer inte."), code="wrong_password")
         return password
 

@@ -250,7 +250,7 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
         messages.error(request, _("Du kan inte skriva under den här överenskommelsen nu."))
         return redirect("agreements:detail", reference)
     data = request.POST if request.method == "POST" else None
-    form = SignForm(data, user=request.user)
+    form = SignForm(data, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_agreement(

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import passwords as accounts_passwords
 from accounts import views as accounts_views
 from agreements import views as agreement_views
 from api.views import api as api_v1
@@ -16,7 +17,7 @@ urlpatterns = [
     path("accounts/2fa/", accounts_views.two_factor, name="two_factor"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        accounts_passwords.ThrottledPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

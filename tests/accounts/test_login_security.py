@@ -2,6 +2,7 @@
 
 import base64
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -9,6 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from agreements.models import Agreement
 from funding.models import BudgetYear
 from tests.helpers import text
 
@@ -199,3 +201,56 @@ def test_an_unknown_path_asks_for_the_second_step_first(client: Client) -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/")
+
+
+SIGN_URL = "/agreements/GF-2024-HIGHFIVE/sign/"  # sent for signing; highfive is its signatory
+
+
+def _sign(client: Client, password: str) -> Any:
+    return client.post(
+        SIGN_URL,
+        {"signer_name": "Demo", "signer_title": "VD", "password": password, "confirm": "on"},
+    )
+
+
+def _change_password(client: Client, old: str) -> Any:
+    new = "ett-nytt-langt-losenord-2026"
+    return client.post(
+        "/accounts/password/",
+        {"old_password": old, "new_password1": new, "new_password2": new},
+    )
+
+
+@pytest.mark.parametrize("attempt", [_sign, _change_password], ids=["signing", "password change"])
+def test_re_entered_passwords_count_towards_the_lockout(client: Client, attempt: Any) -> None:
+    """Finding 4: re-entering a password was an unthrottled oracle for a session holder."""
+    _password(client, "highfive")
+    for _ in range(4):
+        response = attempt(client, "fel-losenord")
+        assert response.status_code == 400 if attempt is _sign else 200
+        assert 'role="alert"' in text(response) or "errorlist" in text(response)
+    fifth = attempt(client, "fel-losenord")
+    assert fifth.status_code == 429
+    assert "För många misslyckade inloggningar" in text(fifth)
+    # Locked: even the right password is refused now, and nothing was signed or changed.
+    assert attempt(client, "halland-demo").status_code == 429
+    assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "sent"
+    assert User.objects.get(username="highfive").check_password("halland-demo")
+    # The login of that user from that address is locked too: it is one counter.
+    assert _password(Client(), "highfive").status_code == 429
+
+
+def test_wrong_logins_lock_the_signing_too(client: Client) -> None:
+    _password(client, "highfive")
+    other = Client()
+    for _ in range(5):
+        _password(other, "highfive", "fel-losenord")
+    assert _sign(client, "halland-demo").status_code == 429
+    assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "sent"
+
+
+def test_a_right_re_entered_password_still_signs(client: Client) -> None:
+    _password(client, "highfive")
+    _sign(client, "fel-losenord")
+    assert _sign(client, "halland-demo").status_code == 302
+    assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "partner_signed"
