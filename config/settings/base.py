@@ -245,6 +245,13 @@ SEAL_TSA_URL = env.str("SEAL_TSA_URL", default="")
 BENCH_FLOOR_ENDPOINT = env.bool("BENCH_FLOOR_ENDPOINT", default=False)
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Backups (`manage.py backup`) hold password hashes and TOTP secrets, so they are always
+# encrypted with age to these X25519 public keys (age1…, comma-separated, e.g. IT's and the
+# archive's); `backup` refuses to run without one. Only the machine that restores holds a
+# private key: an age identity file (AGE-SECRET-KEY-1… lines), here or `restore --identity`.
+# `manage.py create_backup_key` makes a key pair (docs/deploy.md, "Backup and restore").
+BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
+BACKUP_IDENTITY_FILE = env.str("BACKUP_IDENTITY_FILE", default="")
 
 # Logs go to standard output, one JSON object a line in production (LOG_FORMAT=json) for the
 # log collector; plain text for a developer's terminal.
