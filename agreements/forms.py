@@ -154,6 +154,11 @@ class TerminateForm(forms.Form):
     )
 
 
+# How far from the end of a PDF its %%EOF marker may be (PDF 1.7 §7.5.5 puts it on the last
+# line; some writers add a few bytes of whitespace or padding after it).
+PDF_TAIL_BYTES = 1024
+
+
 class VerifyForm(forms.Form):
     file = forms.FileField(
         label=_("PDF-fil att kontrollera"),
@@ -172,7 +177,17 @@ class VerifyForm(forms.Form):
                 code="too_large",
             )
         head = upload.read(5)
-        upload.seek(0)
         if head != b"%PDF-":
             raise ValidationError(_("Filen är inte en PDF."), code="not_pdf")
+        # A complete PDF ends with %%EOF (after a signature too: it is an incremental update).
+        # Checking the tail first bounds the work: a file of zeros after "%PDF-" once cost the
+        # parser seconds of CPU before it gave up (issue 13, finding 2).
+        upload.seek(max(upload.size - PDF_TAIL_BYTES, 0))
+        tail = upload.read()
+        upload.seek(0)
+        if b"%%EOF" not in tail:
+            raise ValidationError(
+                _("Filen är inte en hel PDF: slutet saknas. Ladda upp filen som du fick den."),
+                code="truncated",
+            )
         return upload

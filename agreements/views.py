@@ -52,6 +52,7 @@ from agreements.selectors import (
 )
 from agreements.verification import verify_pdf
 from core.admin import add_service_errors
+from core.limits import limit_body, rate_limit
 
 
 def _agreement(request: HttpRequest, reference: str) -> Agreement:
@@ -301,6 +302,8 @@ def agreement_preview(request: AuthenticatedRequest, reference: str) -> HttpResp
     return response
 
 
+@rate_limit("verify", setting="VERIFY_RATE_LIMIT", window_seconds=600)
+@limit_body("VERIFY_MAX_UPLOAD_BYTES")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:

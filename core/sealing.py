@@ -216,7 +216,6 @@ def _signer_name(certificate: Any) -> str:
 
 def check_seal(pdf: bytes) -> SealCheck:
     """Validate the last signature of `pdf` against our trust anchors (no network access)."""
-    from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -225,8 +224,10 @@ def check_seal(pdf: bytes) -> SealCheck:
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as exc:
-        return SealCheck(readable=False, problem=str(exc))
+    except Exception as exc:
+        # Whatever a hostile file makes the parser raise (PdfReadError, ValueError, KeyError...
+        # and RecursionError for 100 000 nested arrays) means one thing: we cannot read it.
+        return SealCheck(readable=False, problem=f"{type(exc).__name__}: {exc}"[:500])
     if not signatures:
         return SealCheck(readable=True, problem="no signature")
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)

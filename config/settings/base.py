@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.two_factor.RequireTwoFactorMiddleware",
+    # Before any view reads the body (CsrfViewMiddleware reads request.POST in process_view):
+    # too large a body is refused unread, rate-limited forms count per client (core.limits).
+    "core.limits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,7 +113,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Lockouts and rate limits count by the client's address as our proxy saw it (core.clients):
+# behind a load balancer, TRUSTED_PROXY_COUNT is the number of proxies in front of the app and
+# TRUSTED_PROXY_IPS the addresses (or networks) they connect from; X-Forwarded-For counts only
+# on requests from those. 0 (the default) ignores the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=["127.0.0.1", "::1"])
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
 # Officials, secretaries and administrators give a TOTP code after their password.
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
 OTP_TOTP_ISSUER = "Region Halland grundfinansiering"
@@ -245,6 +254,12 @@ SEAL_TSA_URL = env.str("SEAL_TSA_URL", default="")
 BENCH_FLOOR_ENDPOINT = env.bool("BENCH_FLOOR_ENDPOINT", default=False)
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Uploads to the public verification page per client address and 10 minutes (core.limits).
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
+# Any other request body larger than this is refused unread with 413 (core.limits); Django's
+# own limit on form fields read into memory is the same.
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=2_621_440)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 # Backups (`manage.py backup`) hold password hashes and TOTP secrets, so they are always
 # encrypted with age to these X25519 public keys (age1…, comma-separated, e.g. IT's and the
 # archive's); `backup` refuses to run without one. Only the machine that restores holds a

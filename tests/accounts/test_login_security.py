@@ -254,3 +254,62 @@ def test_a_right_re_entered_password_still_signs(client: Client) -> None:
     _sign(client, "fel-losenord")
     assert _sign(client, "halland-demo").status_code == 302
     assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "partner_signed"
+
+
+# Finding 5: the address lockouts count by. Without a trusted proxy configured, REMOTE_ADDR is
+# the client and X-Forwarded-For is whatever the client typed; behind the proxy, the proxy's
+# last entry is the client and REMOTE_ADDR is the proxy's.
+def _fail_five_times(**meta: str) -> None:
+    for _ in range(5):
+        Client().post("/accounts/login/", {"username": "handlaggare", "password": "fel"}, **meta)
+
+
+def _login_status(**meta: str) -> int:
+    response = Client().post(
+        "/accounts/login/", {"username": "handlaggare", "password": "halland-demo"}, **meta
+    )
+    return int(response.status_code)
+
+
+def test_directly_the_address_is_the_connection_and_the_header_is_ignored() -> None:
+    for i in range(5):  # a new "address" in the header each time changes nothing
+        Client().post(
+            "/accounts/login/",
+            {"username": "handlaggare", "password": "fel"},
+            REMOTE_ADDR="192.0.2.20",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
+        )
+    assert _login_status(REMOTE_ADDR="192.0.2.20") == 429
+    assert _login_status(REMOTE_ADDR="192.0.2.21") == 302  # another client
+
+
+@pytest.mark.parametrize("proxy", ["127.0.0.1", "::1"])
+def test_behind_the_proxy_each_client_is_counted_by_itself(settings: Any, proxy: str) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    user = {"REMOTE_ADDR": proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    _fail_five_times(**attacker)
+    assert _login_status(**attacker) == 429
+    # Every client comes from the proxy's address, but the real user is not locked out.
+    assert _login_status(**user) == 302
+
+
+def test_behind_the_proxy_a_forged_header_does_not_change_the_address(settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The attacker sends the user's address; the proxy appends the attacker's real one.
+    _fail_five_times(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
+    assert _login_status(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7") == 302
+    assert _login_status(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9") == 429
+
+
+def test_the_header_counts_only_from_the_trusted_proxy(settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    # Someone reaching an app server directly cannot pick an address by sending the header.
+    for i in range(5):
+        Client().post(
+            "/accounts/login/",
+            {"username": "handlaggare", "password": "fel"},
+            REMOTE_ADDR="192.0.2.30",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
+        )
+    assert _login_status(REMOTE_ADDR="192.0.2.30", HTTP_X_FORWARDED_FOR="198.51.100.99") == 429

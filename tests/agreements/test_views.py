@@ -420,7 +420,8 @@ def test_verify_unsealed_pdf(client: Client) -> None:
     [
         (b"GIF89a not a pdf", "inte en PDF"),
         (b"", "tom"),
-        (b"%PDF-1.7\ngarbage that is not really a pdf", "Inte bekräftat"),
+        (b"%PDF-1.7\ngarbage that is not really a pdf", "slutet saknas"),
+        (b"%PDF-1.7\ngarbage that is not really a pdf\n%%EOF\n", "Inte bekräftat"),
     ],
 )
 def test_verify_bad_uploads_get_a_message(client: Client, content: bytes, message: str) -> None:
