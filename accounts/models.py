@@ -10,6 +10,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import single_line
+
 
 class Role(models.TextChoices):
     OFFICIAL = "official", _("Handläggare")
@@ -21,7 +23,11 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(_("roll"), max_length=16, choices=Role.choices, blank=True)
     title = models.CharField(
-        _("titel"), max_length=120, blank=True, help_text=_("Visas vid underskrift.")
+        _("titel"),
+        max_length=120,
+        blank=True,
+        help_text=_("Visas vid underskrift."),
+        validators=[single_line],
     )
 
     class Meta:

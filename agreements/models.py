@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import KronorField
+from core.validators import multi_line, single_line
 from funding.models import Allocation
 from partners.models import Partner
 
@@ -67,15 +68,19 @@ class Agreement(models.Model):
     period_start = models.DateField(_("period från"))
     period_end = models.DateField(_("period till"))
     amount = KronorField(_("belopp"))
-    purpose = models.TextField(_("syfte"), max_length=10000)
-    conditions = models.TextField(_("villkor"), blank=True, max_length=20000)
+    purpose = models.TextField(_("syfte"), max_length=10000, validators=[multi_line])
+    conditions = models.TextField(
+        _("villkor"), blank=True, max_length=20000, validators=[multi_line]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Ökar när en underskriven överenskommelse ändras.")
     )
-    termination_reason = models.TextField(_("skäl till hävning"), blank=True)
+    termination_reason = models.TextField(
+        _("skäl till hävning"), blank=True, validators=[multi_line]
+    )
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -147,7 +152,7 @@ class ReportingRequirement(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="reporting_requirements"
     )
-    description = models.CharField(_("vad"), max_length=500)
+    description = models.CharField(_("vad"), max_length=500, validators=[single_line])
     due_date = models.DateField(_("senast"))
 
     class Meta:
@@ -176,8 +181,10 @@ class Signature(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures"
     )
-    signer_name = models.CharField(_("namn"), max_length=200)
-    signer_title = models.CharField(_("titel"), max_length=200, blank=True)
+    signer_name = models.CharField(_("namn"), max_length=200, validators=[single_line])
+    signer_title = models.CharField(
+        _("titel"), max_length=200, blank=True, validators=[single_line]
+    )
     signed_at = models.DateTimeField(_("tidpunkt"))
     method = models.CharField(
         _("sätt"),

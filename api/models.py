@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import single_line
+
 TOKEN_PREFIX = "gf_"  # noqa: S105  # a marker for secret scanners, not a secret
 # `gf_` and the first five characters of the secret: enough to tell tokens apart in a listing
 # and in a leaked log line, far too little to guess the rest from.
@@ -35,7 +37,9 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         verbose_name=_("användare"),
     )
-    name = models.CharField(_("namn"), max_length=100, help_text=_("Vad token används till."))
+    name = models.CharField(
+        _("namn"), max_length=100, help_text=_("Vad token används till."), validators=[single_line]
+    )
     prefix = models.CharField(_("början"), max_length=SHOWN_PREFIX_LENGTH, db_index=True)
     digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)

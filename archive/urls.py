@@ -6,6 +6,6 @@ app_name = "archive"
 
 urlpatterns = [
     path("", views.bundle_index, name="index"),
-    path("<int:pk>/", views.bundle_detail, name="detail"),
-    path("<int:pk>/download/", views.bundle_download, name="download"),
+    path("<id:pk>/", views.bundle_detail, name="detail"),
+    path("<id:pk>/download/", views.bundle_download, name="download"),
 ]

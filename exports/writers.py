@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.cell import Cell as ExcelCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -69,16 +70,24 @@ def _xlsx_cell(sheet: Worksheet, kind: Kind, value: Cell) -> ExcelCell:
         value = int(value)  # whole kronor: written as an integer, not "3000000.0"
     # openpyxl writes Decimal and date cells too; its stubs list fewer types than it takes.
     typed: Any = value
-    cell = WriteOnlyCell(sheet, value=typed)
+    cell = WriteOnlyCell(sheet, value=xlsx_text(typed) if isinstance(typed, str) else typed)
     if kind is Kind.AMOUNT:
         cell.number_format = AMOUNT_FORMAT
     elif kind is Kind.DATE:
         cell.number_format = DATE_FORMAT
     elif kind is Kind.TEXT and value is not None:
         # openpyxl makes any string starting with "=" a formula; text stays text here.
-        cell.value = str(value)
+        cell.value = xlsx_text(value)
         cell.data_type = "s"
     return cell
+
+
+def xlsx_text(value: object) -> str:
+    """Text as a spreadsheet cell can hold it. XML 1.0 has no control characters, and openpyxl
+    refuses them: one stored name with a vertical tab made the year's export fail for everyone
+    (issue 13). New text is refused at input (core.validators); what is stored is still written,
+    each such character as U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
 
 
 def write_xlsx(tables: Iterable[Table], out: BinaryIO) -> None:
@@ -95,7 +104,7 @@ def write_xlsx(tables: Iterable[Table], out: BinaryIO) -> None:
         bold = Font(bold=True)
         header = []
         for column in table.columns:
-            cell = WriteOnlyCell(sheet, value=str(column.header))
+            cell = WriteOnlyCell(sheet, value=xlsx_text(column.header))
             cell.data_type = "s"
             cell.font = bold
             header.append(cell)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import KronorField
+from core.validators import multi_line, single_line
 from partners.models import Partner
 
 
@@ -58,7 +59,7 @@ class FundingSource(models.Model):
         BudgetYear, on_delete=models.PROTECT, related_name="sources", verbose_name=_("budgetår")
     )
     kind = models.CharField(_("slag"), max_length=32, choices=SourceKind.choices)
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, validators=[single_line])
     amount = KronorField(_("belopp"))
     allows_operating_support = models.BooleanField(
         _("får bära verksamhetsstöd"),
@@ -68,7 +69,7 @@ class FundingSource(models.Model):
             "regionala tillväxtpolitiken)."
         ),
     )
-    notes = models.TextField(_("anteckningar"), blank=True)
+    notes = models.TextField(_("anteckningar"), blank=True, validators=[multi_line])
 
     class Meta:
         verbose_name = _("finansieringskälla")
@@ -113,7 +114,7 @@ class Programme(models.Model):
         verbose_name=_("finansieringskälla"),
     )
     kind = models.CharField(_("slag"), max_length=32, choices=ProgrammeKind.choices)
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("namn"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("kortnamn"), max_length=80)
     ceiling = KronorField(_("ram"))
     source_rule_override_reason = models.TextField(
@@ -122,6 +123,7 @@ class Programme(models.Model):
         help_text=_(
             "Krävs om grundfinansiering tas ur en källa som inte får bära verksamhetsstöd."
         ),
+        validators=[multi_line],
     )
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
 
@@ -157,17 +159,22 @@ DEFAULT_DECISION_BODY = "Regionstyrelsens tillväxtutskott"
 class Decision(models.Model):
     """A committee decision; deciding it turns the allocations it lists into decided money."""
 
-    body = models.CharField(_("beslutsorgan"), max_length=200, default=DEFAULT_DECISION_BODY)
+    body = models.CharField(
+        _("beslutsorgan"), max_length=200, default=DEFAULT_DECISION_BODY, validators=[single_line]
+    )
     meeting_date = models.DateField(_("sammanträdesdatum"))
     paragraph = models.PositiveIntegerField(_("paragraf (§)"), null=True, blank=True)
-    registration_number = models.CharField(_("diarienummer"), max_length=32, blank=True)
-    title = models.CharField(_("rubrik"), max_length=300)
-    text = models.TextField(_("beslutstext"), max_length=20000)
+    registration_number = models.CharField(
+        _("diarienummer"), max_length=32, blank=True, validators=[single_line]
+    )
+    title = models.CharField(_("rubrik"), max_length=300, validators=[single_line])
+    text = models.TextField(_("beslutstext"), max_length=20000, validators=[multi_line])
     legal_basis = models.TextField(
         _("rättslig grund"),
         blank=True,
         max_length=5000,
         help_text=_("T.ex. bidrag (inte upphandling) och bedömning av statsstöd."),
+        validators=[multi_line],
     )
     status = models.CharField(
         _("status"), max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT

@@ -6,13 +6,13 @@ app_name = "funding"
 
 urlpatterns = [
     path("", views.budget_index, name="index"),
-    path("<int:year>/", views.overview, name="overview"),
-    path("<int:year>/start-next/", views.start_next_year, name="start_next"),
-    path("<int:year>/<slug:slug>/allocations/", views.allocation_editor, name="allocations"),
+    path("<year:year>/", views.overview, name="overview"),
+    path("<year:year>/start-next/", views.start_next_year, name="start_next"),
+    path("<year:year>/<slug:slug>/allocations/", views.allocation_editor, name="allocations"),
     path(
-        "<int:year>/<slug:slug>/allocations/totals/",
+        "<year:year>/<slug:slug>/allocations/totals/",
         views.allocation_totals,
         name="allocation_totals",
     ),
-    path("<int:year>/<slug:slug>/history/", views.history, name="history"),
+    path("<year:year>/<slug:slug>/history/", views.history, name="history"),
 ]

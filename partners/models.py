@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import multi_line, single_line
 from partners.validators import validate_organisation_number
 
 
@@ -24,11 +25,14 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
 
 
 class Partner(models.Model):
-    display_name = models.CharField(_("namn"), max_length=120, unique=True)
+    display_name = models.CharField(
+        _("namn"), max_length=120, unique=True, validators=[single_line]
+    )
     legal_name = models.CharField(
         _("juridiskt namn"),
         max_length=200,
         help_text=_("Motparten i överenskommelsen; kan skilja sig från varumärket."),
+        validators=[single_line],
     )
     slug = models.SlugField(_("kortnamn"), max_length=60, unique=True)
     organisation_number = models.CharField(
@@ -39,13 +43,23 @@ class Partner(models.Model):
         help_text=_("NNNNNN-NNNN. Lämnas tomt om det inte är känt."),
     )
     legal_form = models.CharField(
-        _("associationsform"), max_length=32, choices=LegalForm.choices, blank=True
+        _("associationsform"),
+        max_length=32,
+        choices=LegalForm.choices,
+        blank=True,
+        validators=[single_line],
     )
-    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
-    city = models.CharField(_("ort"), max_length=100, blank=True)
+    street_address = models.CharField(
+        _("gatuadress"), max_length=200, blank=True, validators=[single_line]
+    )
+    postal_code = models.CharField(
+        _("postnummer"), max_length=10, blank=True, validators=[single_line]
+    )
+    city = models.CharField(_("ort"), max_length=100, blank=True, validators=[single_line])
     website = models.URLField(_("webbplats"), blank=True)
-    description = models.TextField(_("beskrivning"), blank=True, max_length=2000)
+    description = models.TextField(
+        _("beskrivning"), blank=True, max_length=2000, validators=[multi_line]
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_example_data = models.BooleanField(
         _("exempeldata"),
