@@ -99,6 +99,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's SQLite under concurrent writes behaves like PostgreSQL: a transaction takes the
+    # write lock when it begins (IMMEDIATE) and another waits for it (timeout, seconds), so the
+    # second of two saves reads the first one's result and gets the conflict message. With
+    # SQLite's default (deferred) it read first and then failed with "database is locked", a 500
+    # (issue 13, finding 7). WAL lets pages read while a save writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
