@@ -6,7 +6,9 @@ to partners the committee names; there is no call for applications). Amounts are
 in SEK. Organisations are identified by organisation number where it is known, with the
 `SE-BLV` list of the Organisation Identifier standard (org-id.guide; ten digits, no hyphen);
 otherwise by an identifier of ours under the publisher's 360Giving prefix, which does not change
-when the organisation is renamed. Drafts, payment plans and people are not published.
+when the organisation is renamed. Drafts, payment plans and people are not published: an
+agreement's purpose and period appear only once it is signed (sealed), never while it is a
+draft or out for signing (issue 13, finding 8); until then the grant says what was decided.
 
 The file is always written in Swedish, whatever language the reader chose: it is one dataset.
 """
@@ -17,9 +19,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import translation
 
+from agreements.models import Agreement, SignedDocument
 from core.money import is_whole_kronor
 from funding.models import Allocation, AllocationStatus, BudgetYear, Decision
 from partners.models import Partner
@@ -54,8 +57,21 @@ def decided_grants(*, budget_year: BudgetYear) -> QuerySet[Allocation]:
         .select_related(
             "programme__budget_year", "programme__source", "partner", "decision", "agreement"
         )
+        .annotate(
+            agreement_signed=Exists(
+                SignedDocument.objects.filter(agreement__allocation=OuterRef("pk"))
+            )
+        )
         .order_by("programme__name", "partner__display_name")
     )
+
+
+def _signed_agreement(allocation: Allocation) -> Agreement | None:
+    """The allocation's agreement if it has been signed by both parties, else None: the text of
+    a draft is not public until it is signed."""
+    if not getattr(allocation, "agreement_signed", False):
+        return None
+    return getattr(allocation, "agreement", None)
 
 
 def _whole_kronor(amount: Decimal) -> int:
@@ -93,7 +109,7 @@ def _decision(allocation: Allocation) -> Decision:
 
 def _description(allocation: Allocation) -> str:
     decision = _decision(allocation)
-    agreement = getattr(allocation, "agreement", None)
+    agreement = _signed_agreement(allocation)
     paragraph = f" § {decision.paragraph}" if decision.paragraph else ""
     parts = [
         agreement.purpose
@@ -114,7 +130,7 @@ def _with_year(name: str, year: int) -> str:
 def grant(allocation: Allocation, *, data_source: str) -> dict[str, Any]:
     programme, partner, decision = allocation.programme, allocation.partner, _decision(allocation)
     year = programme.budget_year.year
-    agreement = getattr(allocation, "agreement", None)
+    agreement = _signed_agreement(allocation)
     start, end = (
         (agreement.period_start, agreement.period_end)
         if agreement is not None

@@ -151,3 +151,26 @@ def test_query_count_does_not_grow_with_grants(client: Client) -> None:
     assert count() == with_six == 2  # the year, then the grants with all they show
     assert len(package(client)["grants"]) == 46
     assert errors(package(client)) == []
+
+
+def test_an_agreements_text_is_published_only_once_it_is_signed(client: Client) -> None:
+    """Finding 8: the purpose of a draft agreement appeared as soon as it was typed."""
+    from agreements.models import Agreement, AgreementStatus
+
+    secret = "Hemligt utkast: förhandlas fortfarande"
+    for agreement in Agreement.objects.filter(partner__slug__in=["leap-for-life", "highfive"]):
+        Agreement.objects.filter(pk=agreement.pk).update(purpose=secret)
+    statuses = dict(
+        Agreement.objects.filter(partner__slug__in=["leap-for-life", "highfive"]).values_list(
+            "partner__slug", "status"
+        )
+    )
+    assert statuses == {"leap-for-life": AgreementStatus.DRAFT, "highfive": AgreementStatus.SENT}
+    data = json.dumps(package(client), ensure_ascii=False)
+    assert secret not in data
+    grants = {g["title"]: g for g in package(client)["grants"]}
+    # The decided grant is still there, described by its decision.
+    assert "Beslut:" in grants["Grundfinansiering 2024: Leap for Life"]["description"]
+    # A signed agreement's purpose is public: it is what both parties signed.
+    signed = Agreement.objects.get(status=AgreementStatus.SIGNED, partner__slug="coompanion")
+    assert signed.purpose in grants["Grundfinansiering 2024: Coompanion"]["description"]
