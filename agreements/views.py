@@ -273,6 +273,7 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
 
 
 @login_required
+@never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_http_methods(["GET"])
 def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponseBase:
     """The sealed PDF, byte for byte as stored. Never re-rendered."""
@@ -290,6 +291,7 @@ def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponse
 
 
 @login_required
+@never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_http_methods(["GET"])
 def agreement_preview(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     """A preview marked UTKAST, for officials, before the agreement is signed."""

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
@@ -54,6 +55,7 @@ def bundle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_GET
 def bundle_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _only_secretaries(request)

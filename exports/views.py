@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
@@ -34,6 +35,7 @@ def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResp
 
 
 @login_required
+@never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_GET
 def budget_year_xlsx(request: AuthenticatedRequest, year: int) -> HttpResponse:
     budget_year = _exportable_year(request, year)
@@ -45,6 +47,7 @@ def budget_year_xlsx(request: AuthenticatedRequest, year: int) -> HttpResponse:
 
 
 @login_required
+@never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_GET
 def budget_year_csv(request: AuthenticatedRequest, year: int, table: str) -> HttpResponse:
     if table not in TABLES:

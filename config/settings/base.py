@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # Before any view reads the body (CsrfViewMiddleware reads request.POST in process_view):
     # too large a body is refused unread, rate-limited forms count per client (core.limits).
     "core.limits.RequestLimitsMiddleware",
+    "api.middleware.ApiHeadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -202,6 +203,9 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and platforms probe over plain HTTP inside the network; a redirect would read
+# as "down" (issue 13). The health check carries nothing worth protecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (set USE_X_FORWARDED_PROTO=on).
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

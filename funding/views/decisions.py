@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
@@ -180,6 +181,7 @@ def decision_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_GET
 def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The certified extract as stored, byte for byte; before approval a preview (UTKAST)."""
