@@ -1,0 +1,317 @@
+"""Budget years, funding sources and programmes (ramar), and starting the next year."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import diff, record_event
+from core.money import format_amount
+from funding.models import (
+    BudgetYear,
+    BudgetYearStatus,
+    FundingSource,
+    Programme,
+    ProgrammeKind,
+    SourceKind,
+)
+from funding.services.allocations import set_allocations
+from funding.services.rules import (
+    ceilings_total,
+    check_amount,
+    check_source_rule,
+    check_year_open,
+    lock_programmes,
+    lock_source,
+)
+
+
+@transaction.atomic
+def create_budget_year(
+    *, year: int, status: str = BudgetYearStatus.PREPARATION, by: User | None
+) -> BudgetYear:
+    if BudgetYear.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("Budgetåret %(year)s finns redan.") % {"year": year}})
+    budget_year = BudgetYear.objects.create(year=year, status=status)
+    record_event(
+        action="budget_year.created",
+        target=budget_year,
+        by=by,
+        changes={"status": (None, status)},
+    )
+    return budget_year
+
+
+@transaction.atomic
+def set_budget_year_status(
+    *, budget_year: BudgetYear, status: str, by: User | None, reason: str = ""
+) -> BudgetYear:
+    budget_year = BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
+    if status not in BudgetYearStatus.values:
+        raise ValidationError({"status": _("Okänd status.")})
+    if status != budget_year.status:
+        old = budget_year.status
+        budget_year.status = status
+        budget_year.save(update_fields=["status"])
+        record_event(
+            action="budget_year.status_changed",
+            target=budget_year,
+            by=by,
+            changes={"status": (old, status)},
+            reason=reason,
+        )
+    return budget_year
+
+
+@transaction.atomic
+def create_funding_source(
+    *,
+    budget_year: BudgetYear,
+    kind: str,
+    name: str,
+    amount: Decimal,
+    allows_operating_support: bool | None = None,
+    notes: str = "",
+    by: User | None,
+) -> FundingSource:
+    check_amount(amount)
+    check_year_open(budget_year)
+    if allows_operating_support is None:
+        # The state 1:1 funds are for projects and business support, never operating support.
+        allows_operating_support = kind != SourceKind.STATE_GROWTH
+    if kind == SourceKind.STATE_GROWTH and allows_operating_support:
+        raise ValidationError(
+            {"allows_operating_support": _("Statliga 1:1-medel får inte bära verksamhetsstöd.")}
+        )
+    if FundingSource.objects.filter(budget_year=budget_year, name=name).exists():
+        raise ValidationError({"name": _("Det finns redan en källa med det namnet det året.")})
+    source = FundingSource.objects.create(
+        budget_year=budget_year,
+        kind=kind,
+        name=name,
+        amount=amount,
+        allows_operating_support=allows_operating_support,
+        notes=notes,
+    )
+    record_event(
+        action="funding_source.created", target=source, by=by, changes={"amount": (None, amount)}
+    )
+    return source
+
+
+@transaction.atomic
+def update_funding_source(
+    *,
+    source: FundingSource,
+    name: str | None = None,
+    amount: Decimal | None = None,
+    allows_operating_support: bool | None = None,
+    notes: str | None = None,
+    by: User | None,
+    reason: str = "",
+) -> FundingSource:
+    source = lock_source(source.pk)
+    check_year_open(source.budget_year)
+    before = {
+        "name": source.name,
+        "amount": source.amount,
+        "allows_operating_support": source.allows_operating_support,
+        "notes": source.notes,
+    }
+    if name is not None:
+        source.name = name
+    if notes is not None:
+        source.notes = notes
+    if amount is not None:
+        check_amount(amount)
+        committed = ceilings_total(source)
+        if amount < committed:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Ramarna i källan är redan %(committed)s; beloppet kan inte vara lägre."
+                    )
+                    % {"committed": format_amount(committed)}
+                }
+            )
+        source.amount = amount
+    if allows_operating_support is not None:
+        if source.kind == SourceKind.STATE_GROWTH and allows_operating_support:
+            raise ValidationError(
+                {"allows_operating_support": _("Statliga 1:1-medel får inte bära verksamhetsstöd.")}
+            )
+        source.allows_operating_support = allows_operating_support
+        for programme in source.programmes.filter(kind=ProgrammeKind.BASIC_FUNDING):
+            check_source_rule(
+                kind=programme.kind,
+                source=source,
+                override_reason=programme.source_rule_override_reason,
+            )
+    source.full_clean()
+    source.save()
+    changes = diff(before, {k: getattr(source, k) for k in before})
+    if changes:
+        record_event(
+            action="funding_source.updated", target=source, by=by, changes=changes, reason=reason
+        )
+    return source
+
+
+@transaction.atomic
+def create_programme(
+    *,
+    budget_year: BudgetYear,
+    source: FundingSource,
+    kind: str,
+    name: str,
+    slug: str,
+    ceiling: Decimal,
+    source_rule_override_reason: str = "",
+    is_example_data: bool = False,
+    by: User | None,
+) -> Programme:
+    check_amount(ceiling, field="ceiling")
+    check_year_open(budget_year)
+    source = lock_source(source.pk)
+    if source.budget_year_id != budget_year.pk:
+        raise ValidationError({"source": _("Källan hör till ett annat budgetår.")})
+    check_source_rule(kind=kind, source=source, override_reason=source_rule_override_reason)
+    committed = ceilings_total(source)
+    if committed + ceiling > source.amount:
+        raise ValidationError(
+            {
+                "ceiling": _(
+                    "Ramen ryms inte i källan: %(source)s har %(left)s kvar att fördela på ramar."
+                )
+                % {"source": source.name, "left": format_amount(source.amount - committed)}
+            }
+        )
+    if Programme.objects.filter(budget_year=budget_year, slug=slug).exists():
+        raise ValidationError({"slug": _("Kortnamnet används redan det året.")})
+    programme = Programme(
+        budget_year=budget_year,
+        source=source,
+        kind=kind,
+        name=name,
+        slug=slug,
+        ceiling=ceiling,
+        source_rule_override_reason=source_rule_override_reason,
+        is_example_data=is_example_data,
+    )
+    programme.full_clean()
+    programme.save()
+    record_event(
+        action="programme.created",
+        target=programme,
+        by=by,
+        changes={"ceiling": (None, ceiling)},
+        reason=source_rule_override_reason,
+    )
+    return programme
+
+
+@transaction.atomic
+def update_programme(
+    *,
+    programme: Programme,
+    name: str | None = None,
+    ceiling: Decimal | None = None,
+    source_rule_override_reason: str | None = None,
+    by: User | None,
+    reason: str = "",
+) -> Programme:
+    source = lock_source(programme.source_id)
+    programme = lock_programmes([programme.pk])[programme.pk]
+    check_year_open(source.budget_year)
+    before = {
+        "name": programme.name,
+        "ceiling": programme.ceiling,
+        "source_rule_override_reason": programme.source_rule_override_reason,
+    }
+    if name is not None:
+        programme.name = name
+    if source_rule_override_reason is not None:
+        programme.source_rule_override_reason = source_rule_override_reason
+    check_source_rule(
+        kind=programme.kind,
+        source=source,
+        override_reason=programme.source_rule_override_reason,
+    )
+    if ceiling is not None:
+        check_amount(ceiling, field="ceiling")
+        decided = programme.allocations.decided().total()
+        if ceiling < decided:
+            raise ValidationError(
+                {
+                    "ceiling": _(
+                        "Redan beslutade fördelningar är %(decided)s; ramen kan inte vara lägre."
+                    )
+                    % {"decided": format_amount(decided)}
+                }
+            )
+        if ceilings_total(source, excluding=programme) + ceiling > source.amount:
+            raise ValidationError(
+                {"ceiling": _("Ramarna skulle tillsammans överstiga källans belopp.")}
+            )
+        programme.ceiling = ceiling
+    programme.full_clean()
+    programme.save()
+    changes = diff(before, {k: getattr(programme, k) for k in before})
+    if changes:
+        record_event(
+            action="programme.updated", target=programme, by=by, changes=changes, reason=reason
+        )
+    return programme
+
+
+@transaction.atomic
+def start_next_budget_year(
+    *, previous: BudgetYear, copy_amounts: bool, by: User | None
+) -> BudgetYear:
+    """Start year N+1 from year N: same sources and programmes (and partners), in preparation.
+
+    With `copy_amounts`, each programme's allocations to partners that are still active are
+    copied as drafts, so officials start from last year's split. Programme names have the year
+    replaced ("Grundfinansiering 2024" → "Grundfinansiering 2025").
+    """
+    year = previous.year + 1
+    budget_year = create_budget_year(year=year, by=by)
+    old, new = str(previous.year), str(year)
+    sources = {}
+    for source in previous.sources.order_by("pk"):
+        sources[source.pk] = create_funding_source(
+            budget_year=budget_year,
+            kind=source.kind,
+            name=source.name.replace(old, new),
+            amount=source.amount,
+            allows_operating_support=source.allows_operating_support,
+            notes=source.notes,
+            by=by,
+        )
+    for programme in previous.programmes.order_by("pk"):
+        copy = create_programme(
+            budget_year=budget_year,
+            source=sources[programme.source_id],
+            kind=programme.kind,
+            name=programme.name.replace(old, new),
+            slug=programme.slug,
+            ceiling=programme.ceiling,
+            source_rule_override_reason=programme.source_rule_override_reason,
+            is_example_data=programme.is_example_data,
+            by=by,
+        )
+        if copy_amounts:
+            amounts = {
+                a.partner_id: a.amount
+                for a in programme.allocations.filter(partner__is_active=True)
+            }
+            if amounts:
+                set_allocations(
+                    programme=copy,
+                    amounts=amounts,
+                    reason=_("Kopierat från %(year)s") % {"year": previous.year},
+                    by=by,
+                )
+    return budget_year

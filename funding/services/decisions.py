@@ -1,0 +1,314 @@
+"""Committee decisions: record, list allocations, decide (allocations become decided money),
+approve (justering: the extract is sealed and stored)."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import diff, record_event
+from core.documents import seal_and_store
+from core.money import ZERO, format_amount
+from funding.models import (
+    Allocation,
+    AllocationStatus,
+    Decision,
+    DecisionDocument,
+    DecisionItem,
+    DecisionStatus,
+)
+from funding.pdf import render_decision_pdf
+from funding.services.rules import (
+    check_amount,
+    check_source_rule,
+    check_year_open,
+    lock_programmes,
+)
+
+
+def validate_registration_number(value: str) -> None:
+    pattern = settings.DECISION_REGISTRATION_NUMBER_PATTERN
+    if not re.fullmatch(pattern, value):
+        raise ValidationError(
+            {
+                "registration_number": _(
+                    "Diarienumret ska ha formen RS följt av sex siffror, t.ex. RS230456."
+                )
+                if pattern == r"^RS\d{6}$"
+                else _("Diarienumret har fel format.")
+            }
+        )
+
+
+_DECISION_FIELDS = (
+    "body",
+    "meeting_date",
+    "paragraph",
+    "registration_number",
+    "title",
+    "text",
+    "legal_basis",
+    "is_example_data",
+)
+
+
+@transaction.atomic
+def create_decision(
+    *,
+    meeting_date: date,
+    title: str,
+    text: str,
+    body: str = "",
+    paragraph: int | None = None,
+    registration_number: str = "",
+    legal_basis: str = "",
+    is_example_data: bool = False,
+    by: User | None,
+) -> Decision:
+    if registration_number:
+        validate_registration_number(registration_number)
+    decision = Decision(
+        meeting_date=meeting_date,
+        title=title,
+        text=text,
+        paragraph=paragraph,
+        registration_number=registration_number,
+        legal_basis=legal_basis,
+        is_example_data=is_example_data,
+    )
+    if body:
+        decision.body = body
+    decision.full_clean()
+    decision.save()
+    record_event(
+        action="decision.created",
+        target=decision,
+        by=by,
+        changes={"status": (None, decision.status)},
+    )
+    return decision
+
+
+@transaction.atomic
+def update_decision(*, decision: Decision, by: User | None, **values: object) -> Decision:
+    """Change a draft decision's record. A decided decision is never edited."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(_("Ett fattat beslut kan inte ändras."))
+    unknown = set(values) - set(_DECISION_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    before = {k: getattr(decision, k) for k in values}
+    for key, value in values.items():
+        setattr(decision, key, value)
+    if decision.registration_number:
+        validate_registration_number(decision.registration_number)
+    decision.full_clean()
+    decision.save()
+    changes = diff(before, {k: getattr(decision, k) for k in values})
+    if changes:
+        record_event(action="decision.updated", target=decision, by=by, changes=changes)
+    return decision
+
+
+@transaction.atomic
+def add_to_decision(
+    *,
+    decision: Decision,
+    allocation: Allocation,
+    amount: Decimal | None = None,
+    by: User | None,
+) -> DecisionItem:
+    """List an allocation in a draft decision.
+
+    For a draft allocation the decision decides its current amount (taken again at decide
+    time, so officials may adjust it until then). For an already decided allocation this is an
+    amending decision and `amount` is the new amount it will decide.
+    """
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(_("Ett fattat beslut kan inte ändras."))
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    if allocation.is_decided:
+        if amount is None:
+            raise ValidationError(
+                {"amount": _("Ange det nya beloppet för den redan beslutade fördelningen.")}
+            )
+        check_amount(amount)
+    else:
+        amount = allocation.amount
+    item, _created = DecisionItem.objects.update_or_create(
+        decision=decision, allocation=allocation, defaults={"amount": amount}
+    )
+    record_event(
+        action="decision.allocation_listed",
+        target=decision,
+        by=by,
+        changes={f"allocation:{allocation.pk}": (None, amount)},
+    )
+    return item
+
+
+@transaction.atomic
+def decide(*, decision: Decision, by: User | None, decided_at: datetime | None = None) -> Decision:
+    """Record that the committee took the decision; its allocations become decided money.
+
+    Locks every programme involved, then recomputes its decided total from the database: the
+    decision is refused if any programme would end over its ceiling, or if basic funding would
+    draw on a source that may not carry it without a recorded exception.
+    """
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(_("Beslutet är redan fattat."))
+    if decision.paragraph is None:
+        raise ValidationError({"paragraph": _("Ange beslutets paragraf (§) innan det fattas.")})
+    if not decision.registration_number:
+        raise ValidationError(
+            {"registration_number": _("Ange diarienumret innan beslutet fattas.")}
+        )
+    validate_registration_number(decision.registration_number)
+
+    items = list(decision.items.select_related("allocation").order_by("allocation_id"))
+    programmes = lock_programmes(item.allocation.programme_id for item in items)
+    allocations = {
+        a.pk: a
+        for a in Allocation.objects.select_for_update(of=("self",))
+        .filter(pk__in=[item.allocation_id for item in items])
+        .select_related("partner", "programme__source")
+        .order_by("pk")
+    }
+    new_amounts: dict[int, Decimal] = {}
+    for item in items:
+        allocation = allocations[item.allocation_id]
+        new_amounts[allocation.pk] = item.amount if allocation.is_decided else allocation.amount
+
+    for programme in programmes.values():
+        check_year_open(programme.budget_year)
+        check_source_rule(
+            kind=programme.kind,
+            source=programme.source,
+            override_reason=programme.source_rule_override_reason,
+        )
+        decided_elsewhere = (
+            Allocation.objects.decided()
+            .filter(programme=programme)
+            .exclude(pk__in=list(new_amounts))
+            .total()
+        )
+        here = sum(
+            (
+                amt
+                for pk, amt in new_amounts.items()
+                if allocations[pk].programme_id == programme.pk
+            ),
+            ZERO,
+        )
+        if decided_elsewhere + here > programme.ceiling:
+            raise ValidationError(
+                _(
+                    "Beslutet skulle ge %(programme)s beslutade fördelningar på %(total)s, "
+                    "över ramen %(ceiling)s. Minska beloppen eller höj ramen först."
+                )
+                % {
+                    "programme": programme.name,
+                    "total": format_amount(decided_elsewhere + here),
+                    "ceiling": format_amount(programme.ceiling),
+                }
+            )
+
+    now = decided_at or timezone.now()
+    for item in items:
+        allocation = allocations[item.allocation_id]
+        old_status, old_amount = allocation.status, allocation.amount
+        new_amount = new_amounts[allocation.pk]
+        item.previous_amount = old_amount if allocation.is_decided else None  # type: ignore[assignment]
+        item.amount = new_amount
+        item.save(update_fields=["amount", "previous_amount"])
+        allocation.amount = new_amount
+        allocation.status = AllocationStatus.DECIDED
+        allocation.decision = decision
+        allocation.version += 1
+        allocation.updated_by = by
+        allocation.save(
+            update_fields=["amount", "status", "decision", "version", "updated_by", "updated_at"]
+        )
+        record_event(
+            action="allocation.decided",
+            target=allocation,
+            by=by,
+            # Always both fields: the decided amount is the point of the event.
+            changes={"status": (old_status, allocation.status), "amount": (old_amount, new_amount)},
+            reason=str(decision),
+        )
+
+    decision.status = DecisionStatus.DECIDED
+    decision.decided_at = now
+    decision.save(update_fields=["status", "decided_at"])
+    record_event(
+        action="decision.decided",
+        target=decision,
+        by=by,
+        changes={"status": (DecisionStatus.DRAFT, DecisionStatus.DECIDED)},
+    )
+    return decision
+
+
+@transaction.atomic
+def approve_decision(*, decision: Decision, approved_on: date, by: User | None) -> Decision:
+    """Record that the minutes with this decision were approved (justerade)."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DECIDED:
+        raise ValidationError(_("Bara ett fattat beslut kan justeras."))
+    if approved_on < decision.meeting_date:
+        raise ValidationError({"approved_on": _("Justeringen kan inte ske före sammanträdet.")})
+    decision.status = DecisionStatus.APPROVED
+    decision.approved_on = approved_on
+    decision.save(update_fields=["status", "approved_on"])
+    record_event(
+        action="decision.approved",
+        target=decision,
+        by=by,
+        changes={
+            "status": (DecisionStatus.DECIDED, DecisionStatus.APPROVED),
+            "approved_on": (None, approved_on),
+        },
+    )
+    # The certified extract: rendered once, sealed, stored; served byte for byte from now on.
+    stored = seal_and_store(
+        render_decision_pdf(decision),
+        stem=f"decisions/{decision.meeting_date.year}/"
+        f"{decision.registration_number}-{decision.paragraph}",
+        reason=f"Justerat protokollsutdrag, {decision.body} {decision.meeting_date} "
+        f"§ {decision.paragraph}",
+    )
+    DecisionDocument.objects.create(
+        decision=decision, file=stored.name, sha256=stored.sha256, size=stored.size
+    )
+    record_event(
+        action="decision.sealed",
+        target=decision,
+        by=by,
+        changes={"document": (None, stored.sha256)},
+    )
+    return decision
+
+
+@transaction.atomic
+def remove_from_decision(*, decision: Decision, allocation: Allocation, by: User | None) -> None:
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(_("Ett fattat beslut kan inte ändras."))
+    deleted, _rows = DecisionItem.objects.filter(decision=decision, allocation=allocation).delete()
+    if deleted:
+        record_event(
+            action="decision.allocation_removed",
+            target=decision,
+            by=by,
+            changes={f"allocation:{allocation.pk}": (str(allocation), None)},
+        )
