@@ -27,6 +27,12 @@ class ArchiveBundle(models.Model):
         _("status"), max_length=16, choices=BundleStatus.choices, default=BundleStatus.QUEUED
     )
     task_id = models.CharField(max_length=64, blank=True)
+    # Every build claims the bundle by moving `attempt` on; its writes only land while the
+    # bundle is still running under that attempt, so a build that was given up on (see
+    # services.recover_stalled_bundles) can never overwrite the one that replaced it.
+    attempt = models.PositiveIntegerField(_("byggförsök"), default=0)
+    # The running build's last sign of life: set when it starts and with every progress report.
+    progressed_at = models.DateTimeField(_("senaste framsteg"), null=True, blank=True)
     total = models.PositiveIntegerField(_("dokument totalt"), default=0)
     done = models.PositiveIntegerField(_("dokument klara"), default=0)
     file = models.FileField(_("fil"), upload_to="archive/", blank=True)

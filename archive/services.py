@@ -4,6 +4,13 @@ The ZIP streams document by document into a temporary file and then into documen
 so memory stays flat however many documents a year has. Each stored document's SHA-256 is
 recomputed while it is copied and must equal the one recorded when it was sealed: a bundle
 never carries a document that changed in storage.
+
+A bundle is marked done only after its ZIP is completely stored, in one transaction with its
+history row. A build whose worker dies (killed, machine lost) leaves its bundle running with no
+progress and its half-written ZIP in a temporary file that vanishes with the process;
+`recover_stalled_bundles` (also `manage.py recover_stalled_bundles`) queues such bundles
+again, and each build claims the bundle under a new attempt number, so a build given up on can
+never overwrite the one that replaced it (docs/architecture.md, "Recovery").
 """
 
 import csv
@@ -15,6 +22,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
+from datetime import timedelta
+from functools import partial
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +31,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +42,15 @@ from audit.services import record_event
 from funding.models import BudgetYear, DecisionDocument
 
 CHUNK = 256 * 1024
+# A running build reports progress at least every 1 % of its documents and again before it
+# uploads the ZIP; one silent for this long has stopped (its worker was killed or lost) and
+# `recover_stalled_bundles` queues it again. Generous: a year of 3 000 documents builds in
+# about a second and its ZIP is about 100 MB (docs/performance.md).
+STALLED_AFTER = timedelta(minutes=15)
+
+
+class BuildSuperseded(Exception):
+    """The bundle was queued again, or another build claimed it, while this one ran."""
 
 
 @dataclass(frozen=True)
@@ -116,19 +135,25 @@ def count_documents(budget_year: BudgetYear) -> int:
 @transaction.atomic
 def request_bundle(*, budget_year: BudgetYear, by: User) -> ArchiveBundle:
     """Queue a bundle for the year; the worker builds it (see archive.tasks)."""
-    from archive.tasks import build_archive_bundle
-
     bundle = ArchiveBundle.objects.create(
         budget_year=budget_year, requested_by=by, total=count_documents(budget_year)
     )
     record_event(action="archive.requested", target=bundle, by=by)
-
-    def enqueue() -> None:
-        result = build_archive_bundle.enqueue(bundle.pk)
-        ArchiveBundle.objects.filter(pk=bundle.pk).update(task_id=str(result.id))
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(partial(_enqueue_build, bundle.pk))
     return bundle
+
+
+def _enqueue_build(bundle_id: int) -> None:
+    """Hand the build to the worker (after commit, so the worker finds the bundle)."""
+    from archive.tasks import build_archive_bundle
+
+    result = build_archive_bundle.enqueue(bundle_id)
+    ArchiveBundle.objects.filter(pk=bundle_id).update(task_id=str(result.id))
+
+
+def _zip_name(bundle: ArchiveBundle, attempt: int) -> str:
+    """Where an attempt stores its ZIP: known in advance, so an abandoned one can be removed."""
+    return f"archive/arkivpaket-{bundle.budget_year.year}-{bundle.pk}-{attempt}.zip"
 
 
 def _copy_verified(source: _Source, target: Any) -> None:
@@ -197,9 +222,27 @@ def build_bundle(
         return bundle
     year = bundle.budget_year
     total = count_documents(year)
-    ArchiveBundle.objects.filter(pk=bundle.pk).update(
-        status=BundleStatus.RUNNING, total=total, done=0, error=""
+    # Claim the bundle: one conditional UPDATE, so of two tasks for one bundle (a bundle
+    # queued again while its first task still waited) only one builds it.
+    attempt = bundle.attempt + 1
+    claimed = ArchiveBundle.objects.filter(
+        pk=bundle.pk, attempt=bundle.attempt, status__in=(BundleStatus.QUEUED, BundleStatus.FAILED)
+    ).update(
+        status=BundleStatus.RUNNING,
+        attempt=attempt,
+        total=total,
+        done=0,
+        error="",
+        progressed_at=timezone.now(),
     )
+    if not claimed:
+        bundle.refresh_from_db()
+        return bundle
+    mine = ArchiveBundle.objects.filter(pk=bundle.pk, attempt=attempt, status=BundleStatus.RUNNING)
+
+    def alive(**fields: Any) -> None:
+        if not mine.update(progressed_at=timezone.now(), **fields):
+            raise BuildSuperseded
 
     # The progress bar moves in steps of 1 %: one UPDATE per document would be 3 000 writes
     # for a decade's bundle, for a bar nobody can read that finely.
@@ -207,12 +250,14 @@ def build_bundle(
 
     def report(done: int) -> None:
         if done % step == 0 or done == total:
-            ArchiveBundle.objects.filter(pk=bundle.pk).update(done=done)
+            alive(done=done)
         if on_progress is not None:
             on_progress(done, total)
 
+    name = ""
     try:
         with ExitStack() as stack:
+            # Unnamed (O_TMPFILE on Linux): a half-written ZIP dies with the process.
             tmp = stack.enter_context(tempfile.TemporaryFile())
             index = _SpooledIndex(stack)
             with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
@@ -232,22 +277,93 @@ def build_bundle(
                 digest.update(chunk)
             size = tmp.tell()
             tmp.seek(0)
-            name = default_storage.save(
-                f"archive/arkivpaket-{year.year}-{digest.hexdigest()[:12]}.zip", File(tmp)
+            alive()  # before the upload, which is the one long step without progress reports
+            name = default_storage.save(_zip_name(bundle, attempt), File(tmp))
+        with transaction.atomic():
+            # Done only now that the ZIP is completely stored, and with its history row or not
+            # at all: a worker killed here leaves the bundle running, never done without a file.
+            if not mine.update(
+                status=BundleStatus.DONE,
+                file=name,
+                sha256=digest.hexdigest(),
+                size=size,
+                done=index.count,
+                total=index.count,
+                finished_at=timezone.now(),
+                progressed_at=timezone.now(),
+            ):
+                raise BuildSuperseded
+            bundle.refresh_from_db()
+            record_event(
+                action="archive.built",
+                target=bundle,
+                by=None,
+                changes={
+                    "status": (BundleStatus.RUNNING, bundle.status),
+                    "sha256": ("", bundle.sha256),
+                },
             )
+    except BuildSuperseded:
+        # Another build owns the bundle now and no row names this attempt's ZIP.
+        if name:
+            default_storage.delete(name)
+        bundle.refresh_from_db()
+        return bundle
     except Exception as exc:
-        ArchiveBundle.objects.filter(pk=bundle.pk).update(
-            status=BundleStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        with transaction.atomic():
+            if mine.update(
+                status=BundleStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            ):
+                record_event(
+                    action="archive.failed",
+                    target=bundle,
+                    by=None,
+                    reason=str(exc)[:2000],
+                )
         raise
-    ArchiveBundle.objects.filter(pk=bundle.pk).update(
-        status=BundleStatus.DONE,
-        file=name,
-        sha256=digest.hexdigest(),
-        size=size,
-        done=index.count,
-        total=index.count,
-        finished_at=timezone.now(),
-    )
-    bundle.refresh_from_db()
     return bundle
+
+
+@transaction.atomic
+def recover_stalled_bundles(*, stalled_after: timedelta = STALLED_AFTER) -> list[ArchiveBundle]:
+    """Queue again every bundle whose build made no progress for `stalled_after`.
+
+    A worker that dies mid-build (SIGKILL, out of memory, a lost machine) leaves its bundle
+    running for ever, and django-tasks-db never hands a task claimed by a dead worker to
+    another. Also covers a bundle still queued that long, whose task was lost (the database
+    went away between the request's commit and the enqueue). The bundle is rebuilt from the
+    start under a new attempt; the abandoned attempt's ZIP, if it got as far as storage, is
+    removed. Bundles whose row another transaction holds (a build finishing right now) are
+    left alone. Safe to run at any time and from several machines: `manage.py
+    recover_stalled_bundles`, every few minutes (docs/deploy.md).
+    """
+    cutoff = timezone.now() - stalled_after
+    stalled = list(
+        ArchiveBundle.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("budget_year")
+        .filter(status__in=(BundleStatus.QUEUED, BundleStatus.RUNNING))
+        .filter(
+            Q(progressed_at__lt=cutoff) | Q(progressed_at__isnull=True, requested_at__lt=cutoff)
+        )
+        .order_by("pk")
+    )
+    for bundle in stalled:
+        was, last_progress = bundle.status, bundle.progressed_at or bundle.requested_at
+        ArchiveBundle.objects.filter(pk=bundle.pk).update(
+            status=BundleStatus.QUEUED, done=0, error="", progressed_at=timezone.now()
+        )
+        bundle.refresh_from_db()
+        record_event(
+            action="archive.requeued",
+            target=bundle,
+            by=None,
+            changes={"status": (was, bundle.status)},
+            reason=f"Inget framsteg sedan {last_progress.isoformat(timespec='seconds')}: "
+            "bygget har stannat och börjar om.",
+        )
+        if was == BundleStatus.RUNNING:
+            transaction.on_commit(
+                partial(default_storage.delete, _zip_name(bundle, bundle.attempt))
+            )
+        transaction.on_commit(partial(_enqueue_build, bundle.pk))
+    return stalled

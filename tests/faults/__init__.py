@@ -1,0 +1,1 @@
+"""Fault injection on PostgreSQL: a crashed database, a killed task worker."""
