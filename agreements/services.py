@@ -30,6 +30,7 @@ from agreements.models import (
 )
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_sign_for_region
+from audit.actions import AuditAction
 from audit.services import diff, record_event
 from core.documents import seal_and_store
 from core.money import ZERO, format_amount, is_whole_kronor, split_evenly
@@ -93,7 +94,7 @@ def _transition(agreement: Agreement, to: str, *, by: User | None, reason: str =
     agreement.status = to
     agreement.save(update_fields=["status", "updated_at"])
     record_event(
-        action="agreement.status_changed",
+        action=AuditAction.AGREEMENT_STATUS_CHANGED,
         target=agreement,
         by=by,
         changes={"status": (old, to)},
@@ -147,7 +148,7 @@ def create_agreement(
     agreement.full_clean()
     agreement.save()
     record_event(
-        action="agreement.created",
+        action=AuditAction.AGREEMENT_CREATED,
         target=agreement,
         by=by,
         changes={"status": (None, agreement.status), "amount": (None, agreement.amount)},
@@ -234,7 +235,9 @@ def update_agreement_terms(
     agreement.save()
     changes = diff(before, values)
     if changes:
-        record_event(action="agreement.terms_changed", target=agreement, by=by, changes=changes)
+        record_event(
+            action=AuditAction.AGREEMENT_TERMS_CHANGED, target=agreement, by=by, changes=changes
+        )
     return agreement
 
 
@@ -285,7 +288,7 @@ def set_payment_plan(
     new = [(str(i.due_date), i.amount) for i in rows]
     if old != new:
         record_event(
-            action="agreement.payment_plan_set",
+            action=AuditAction.AGREEMENT_PAYMENT_PLAN_SET,
             target=agreement,
             by=by,
             changes={"instalments": (old, new)},
@@ -311,7 +314,7 @@ def set_reporting_requirements(
     new = [(r.description, str(r.due_date)) for r in rows]
     if old != new:
         record_event(
-            action="agreement.reporting_set",
+            action=AuditAction.AGREEMENT_REPORTING_SET,
             target=agreement,
             by=by,
             changes={"reporting_requirements": (old, new)},
@@ -389,7 +392,7 @@ def sign_agreement(
         signed_at=signed_at or timezone.now(),
     )
     record_event(
-        action="agreement.signed",
+        action=AuditAction.AGREEMENT_SIGNED,
         target=agreement,
         by=by,
         changes={f"signature:{party}": (None, signature.signer_name)},
@@ -419,7 +422,7 @@ def _issue_signed_document(agreement: Agreement, *, by: User | None) -> SignedDo
         size=stored.size,
     )
     record_event(
-        action="agreement.sealed",
+        action=AuditAction.AGREEMENT_SEALED,
         target=agreement,
         by=by,
         changes={"signed_document": (None, stored.sha256)},

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from api.models import SHOWN_PREFIX_LENGTH, TOKEN_PREFIX, ApiToken
 from api.permissions import can_hold_token
+from audit.actions import AuditAction
 from audit.services import record_event
 
 
@@ -47,7 +48,7 @@ def create_token(
         expires_at=expires_at,
     )
     record_event(
-        action="api_token.created",
+        action=AuditAction.API_TOKEN_CREATED,
         target=token,
         by=by,
         changes={
@@ -68,7 +69,7 @@ def revoke_token(*, token: ApiToken, by: User | None) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record_event(
-        action="api_token.revoked",
+        action=AuditAction.API_TOKEN_REVOKED,
         target=token,
         by=by,
         changes={"revoked_at": (None, token.revoked_at.isoformat())},

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agreements.models import SignedDocument
 from archive.models import ArchiveBundle, BundleStatus
+from audit.actions import AuditAction
 from audit.services import record_event
 from funding.models import BudgetYear, DecisionDocument
 
@@ -138,7 +139,7 @@ def request_bundle(*, budget_year: BudgetYear, by: User) -> ArchiveBundle:
     bundle = ArchiveBundle.objects.create(
         budget_year=budget_year, requested_by=by, total=count_documents(budget_year)
     )
-    record_event(action="archive.requested", target=bundle, by=by)
+    record_event(action=AuditAction.ARCHIVE_REQUESTED, target=bundle, by=by)
     transaction.on_commit(partial(_enqueue_build, bundle.pk))
     return bundle
 
@@ -295,7 +296,7 @@ def build_bundle(
                 raise BuildSuperseded
             bundle.refresh_from_db()
             record_event(
-                action="archive.built",
+                action=AuditAction.ARCHIVE_BUILT,
                 target=bundle,
                 by=None,
                 changes={
@@ -315,7 +316,7 @@ def build_bundle(
                 status=BundleStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
             ):
                 record_event(
-                    action="archive.failed",
+                    action=AuditAction.ARCHIVE_FAILED,
                     target=bundle,
                     by=None,
                     reason=str(exc)[:2000],
@@ -354,7 +355,7 @@ def recover_stalled_bundles(*, stalled_after: timedelta = STALLED_AFTER) -> list
         )
         bundle.refresh_from_db()
         record_event(
-            action="archive.requeued",
+            action=AuditAction.ARCHIVE_REQUEUED,
             target=bundle,
             by=None,
             changes={"status": (was, bundle.status)},

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.actions import AuditAction
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_object(self, obj: models.Model) -> "AuditEventQuerySet":
@@ -45,7 +47,7 @@ class AuditEvent(models.Model):
         related_name="+",
         help_text=_("Tom när systemet självt gjorde ändringen (t.ex. demodata)."),
     )
-    action = models.CharField(_("händelse"), max_length=64)
+    action = models.CharField(_("händelse"), max_length=64, choices=AuditAction.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.CharField(max_length=64)
     target_repr = models.CharField(_("avser"), max_length=255)

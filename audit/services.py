@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.models import AuditEvent, Revision
 
 Changes = dict[str, tuple[Any, Any]]
@@ -14,13 +15,14 @@ Changes = dict[str, tuple[Any, Any]]
 
 def record_event(
     *,
-    action: str,
+    action: AuditAction,
     target: models.Model,
     by: User | None,
     changes: Changes | None = None,
     reason: str = "",
 ) -> AuditEvent:
     """Append one event. Call inside the service's transaction, after the change is saved."""
+    action = AuditAction(action)  # a value outside the one list is a programming error
     bump_revision()
     return AuditEvent.objects.create(
         action=action,

@@ -39,6 +39,7 @@ from agreements.models import (
     Signature,
     SignedDocument,
 )
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from core.documents import seal_and_store
 from core.money import split_evenly
@@ -156,7 +157,7 @@ class _History:
         self,
         target: Any,
         *,
-        action: str,
+        action: AuditAction,
         at: datetime,
         by: User,
         changes: dict[str, Any],
@@ -239,21 +240,21 @@ def _year(
     )
     history.add(
         decision,
-        action="decision.created",
+        action=AuditAction.DECISION_CREATED,
         at=_at(year - 1, 10, 1),
         by=secretary,
         changes={"title": (None, decision.title)},
     )
     history.add(
         decision,
-        action="decision.decided",
+        action=AuditAction.DECISION_DECIDED,
         at=_at(year - 1, 10, 24, 12),
         by=secretary,
         changes={"status": (DecisionStatus.DRAFT, DecisionStatus.DECIDED)},
     )
     history.add(
         decision,
-        action="decision.approved",
+        action=AuditAction.DECISION_APPROVED,
         at=_at(year - 1, 10, 31),
         by=secretary,
         changes={
@@ -283,14 +284,14 @@ def _year(
     for allocation in allocations:
         history.add(
             allocation,
-            action="allocation.created",
+            action=AuditAction.ALLOCATION_CREATED,
             at=_at(year - 1, 9, 15),
             by=official,
             changes={"amount": (None, str(allocation.amount))},
         )
         history.add(
             allocation,
-            action="allocation.decided",
+            action=AuditAction.ALLOCATION_DECIDED,
             at=_at(year - 1, 10, 24, 12),
             by=secretary,
             changes={
@@ -370,7 +371,7 @@ def _year(
         ]
         history.add(
             agreement,
-            action="agreement.created",
+            action=AuditAction.AGREEMENT_CREATED,
             at=_at(year - 1, 11, 1),
             by=official,
             changes={"amount": (None, str(agreement.amount))},
@@ -378,7 +379,7 @@ def _year(
         for before, after, at, by in steps:
             history.add(
                 agreement,
-                action="agreement.status_changed",
+                action=AuditAction.AGREEMENT_STATUS_CHANGED,
                 at=at,
                 by=by or signatory,
                 changes={"status": (before, after)},

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from audit.actions import AuditAction
 from audit.services import diff, record_event
 from partners.models import Partner, PartnerMembership
 from partners.validators import normalise_organisation_number
@@ -44,7 +45,7 @@ def create_partner(*, by: User | None, **values: Any) -> Partner:
     _apply(partner, values)
     partner.save()
     record_event(
-        action="partner.created",
+        action=AuditAction.PARTNER_CREATED,
         target=partner,
         by=by,
         changes={"is_active": (None, partner.is_active)},
@@ -63,7 +64,11 @@ def update_partner(
     changes = diff(before, {k: getattr(partner, k) for k in values})
     if changes:
         record_event(
-            action="partner.updated", target=partner, by=by, changes=changes, reason=reason
+            action=AuditAction.PARTNER_UPDATED,
+            target=partner,
+            by=by,
+            changes=changes,
+            reason=reason,
         )
     return partner
 
@@ -88,5 +93,7 @@ def set_partner_membership(
     membership.save()
     changes = diff(before, {"partner": partner.pk, "is_signatory": is_signatory})
     if changes:
-        record_event(action="partner.membership_set", target=membership, by=by, changes=changes)
+        record_event(
+            action=AuditAction.PARTNER_MEMBERSHIP_SET, target=membership, by=by, changes=changes
+        )
     return membership

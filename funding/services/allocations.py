@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import record_event
 from core.money import ZERO
 from funding.models import (
@@ -128,7 +129,7 @@ def set_allocations(
             )
             existing[partner_id] = allocation
             record_event(
-                action="allocation.created",
+                action=AuditAction.ALLOCATION_CREATED,
                 target=allocation,
                 by=by,
                 changes={"amount": (None, amount)},
@@ -152,7 +153,7 @@ def set_allocations(
             allocation.updated_by = by
             allocation.save(update_fields=["amount", "version", "updated_by", "updated_at"])
             record_event(
-                action="allocation.updated",
+                action=AuditAction.ALLOCATION_UPDATED,
                 target=allocation,
                 by=by,
                 changes={"amount": (old, amount)},

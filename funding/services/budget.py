@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import diff, record_event
 from core.money import format_amount
 from funding.models import (
@@ -36,7 +37,7 @@ def create_budget_year(
         raise ValidationError({"year": _("Budgetåret %(year)s finns redan.") % {"year": year}})
     budget_year = BudgetYear.objects.create(year=year, status=status)
     record_event(
-        action="budget_year.created",
+        action=AuditAction.BUDGET_YEAR_CREATED,
         target=budget_year,
         by=by,
         changes={"status": (None, status)},
@@ -56,7 +57,7 @@ def set_budget_year_status(
         budget_year.status = status
         budget_year.save(update_fields=["status"])
         record_event(
-            action="budget_year.status_changed",
+            action=AuditAction.BUDGET_YEAR_STATUS_CHANGED,
             target=budget_year,
             by=by,
             changes={"status": (old, status)},
@@ -96,7 +97,10 @@ def create_funding_source(
         notes=notes,
     )
     record_event(
-        action="funding_source.created", target=source, by=by, changes={"amount": (None, amount)}
+        action=AuditAction.FUNDING_SOURCE_CREATED,
+        target=source,
+        by=by,
+        changes={"amount": (None, amount)},
     )
     return source
 
@@ -154,7 +158,11 @@ def update_funding_source(
     changes = diff(before, {k: getattr(source, k) for k in before})
     if changes:
         record_event(
-            action="funding_source.updated", target=source, by=by, changes=changes, reason=reason
+            action=AuditAction.FUNDING_SOURCE_UPDATED,
+            target=source,
+            by=by,
+            changes=changes,
+            reason=reason,
         )
     return source
 
@@ -203,7 +211,7 @@ def create_programme(
     programme.full_clean()
     programme.save()
     record_event(
-        action="programme.created",
+        action=AuditAction.PROGRAMME_CREATED,
         target=programme,
         by=by,
         changes={"ceiling": (None, ceiling)},
@@ -261,7 +269,11 @@ def update_programme(
     changes = diff(before, {k: getattr(programme, k) for k in before})
     if changes:
         record_event(
-            action="programme.updated", target=programme, by=by, changes=changes, reason=reason
+            action=AuditAction.PROGRAMME_UPDATED,
+            target=programme,
+            by=by,
+            changes=changes,
+            reason=reason,
         )
     return programme
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import diff, record_event
 from core.documents import seal_and_store
 from core.money import ZERO, format_amount
@@ -87,7 +88,7 @@ def create_decision(
     decision.full_clean()
     decision.save()
     record_event(
-        action="decision.created",
+        action=AuditAction.DECISION_CREATED,
         target=decision,
         by=by,
         changes={"status": (None, decision.status)},
@@ -113,7 +114,7 @@ def update_decision(*, decision: Decision, by: User | None, **values: object) ->
     decision.save()
     changes = diff(before, {k: getattr(decision, k) for k in values})
     if changes:
-        record_event(action="decision.updated", target=decision, by=by, changes=changes)
+        record_event(action=AuditAction.DECISION_UPDATED, target=decision, by=by, changes=changes)
     return decision
 
 
@@ -147,7 +148,7 @@ def add_to_decision(
         decision=decision, allocation=allocation, defaults={"amount": amount}
     )
     record_event(
-        action="decision.allocation_listed",
+        action=AuditAction.DECISION_ALLOCATION_LISTED,
         target=decision,
         by=by,
         changes={f"allocation:{allocation.pk}": (None, amount)},
@@ -239,7 +240,7 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
             update_fields=["amount", "status", "decision", "version", "updated_by", "updated_at"]
         )
         record_event(
-            action="allocation.decided",
+            action=AuditAction.ALLOCATION_DECIDED,
             target=allocation,
             by=by,
             # Always both fields: the decided amount is the point of the event.
@@ -251,7 +252,7 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
     decision.decided_at = now
     decision.save(update_fields=["status", "decided_at"])
     record_event(
-        action="decision.decided",
+        action=AuditAction.DECISION_DECIDED,
         target=decision,
         by=by,
         changes={"status": (DecisionStatus.DRAFT, DecisionStatus.DECIDED)},
@@ -271,7 +272,7 @@ def approve_decision(*, decision: Decision, approved_on: date, by: User | None) 
     decision.approved_on = approved_on
     decision.save(update_fields=["status", "approved_on"])
     record_event(
-        action="decision.approved",
+        action=AuditAction.DECISION_APPROVED,
         target=decision,
         by=by,
         changes={
@@ -291,7 +292,7 @@ def approve_decision(*, decision: Decision, approved_on: date, by: User | None) 
         decision=decision, file=stored.name, sha256=stored.sha256, size=stored.size
     )
     record_event(
-        action="decision.sealed",
+        action=AuditAction.DECISION_SEALED,
         target=decision,
         by=by,
         changes={"document": (None, stored.sha256)},
@@ -307,7 +308,7 @@ def remove_from_decision(*, decision: Decision, allocation: Allocation, by: User
     deleted, _rows = DecisionItem.objects.filter(decision=decision, allocation=allocation).delete()
     if deleted:
         record_event(
-            action="decision.allocation_removed",
+            action=AuditAction.DECISION_ALLOCATION_REMOVED,
             target=decision,
             by=by,
             changes={f"allocation:{allocation.pk}": (str(allocation), None)},

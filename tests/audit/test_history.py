@@ -51,3 +51,15 @@ def test_history_records_who_when_old_new(event: AuditEvent, official: User) -> 
     assert event.at is not None
     assert event.changes == {"amount": [None, "5"]}
     assert event.target_repr == "Grundfinansiering 2024 – Alfa"
+
+
+def test_every_recorded_action_is_one_of_the_listed_kinds(db: None) -> None:
+    from audit.actions import AuditAction
+    from audit.services import record_event
+    from partners.models import Partner
+
+    partner = Partner.objects.create(display_name="X", legal_name="X AB", slug="x")
+    with pytest.raises(ValueError, match="not a valid AuditAction"):
+        record_event(action="partner.renamed", target=partner, by=None)  # type: ignore[arg-type]
+    event = record_event(action=AuditAction.PARTNER_UPDATED, target=partner, by=None)
+    assert event.get_action_display() == "Partnern ändrades"

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from audit.actions import AuditAction
 from audit.models import current_revision
 from audit.services import record_event
 from partners.models import Partner
@@ -19,12 +20,12 @@ def test_every_recorded_change_moves_the_revision_and_a_rollback_does_not() -> N
     partner = make_partner("alfa")  # recorded through the service
     before = current_revision()
     assert before >= 1
-    record_event(action="test", target=partner, by=None)
+    record_event(action=AuditAction.PARTNER_UPDATED, target=partner, by=None)
     assert current_revision() == before + 1
 
     def record_then_fail() -> None:
         with transaction.atomic():
-            record_event(action="test", target=partner, by=None)
+            record_event(action=AuditAction.PARTNER_UPDATED, target=partner, by=None)
             raise RuntimeError("rolled back")
 
     with pytest.raises(RuntimeError):
@@ -45,7 +46,11 @@ def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
     def first() -> None:
         try:
             with transaction.atomic():
-                record_event(action="first", target=Partner.objects.get(pk=partner.pk), by=None)
+                record_event(
+                    action=AuditAction.PARTNER_UPDATED,
+                    target=Partner.objects.get(pk=partner.pk),
+                    by=None,
+                )
                 first_recorded.set()
                 release_first.wait(timeout=10)
         finally:
@@ -54,7 +59,11 @@ def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
     def second() -> None:
         try:
             with transaction.atomic():
-                record_event(action="second", target=Partner.objects.get(pk=partner.pk), by=None)
+                record_event(
+                    action=AuditAction.PARTNER_UPDATED,
+                    target=Partner.objects.get(pk=partner.pk),
+                    by=None,
+                )
                 seen_by_second.append(current_revision())
         finally:
             connection.close()

@@ -1,0 +1,44 @@
+"""Every kind of event the history records, with its label (one list, as Zulip's
+AuditLogEventType). Services pass one of these to `record_event`; history pages label events
+from it. A new kind of event is added here first; the database keeps the value."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    BUDGET_YEAR_CREATED = "budget_year.created", _("Budgetåret upprättades")
+    BUDGET_YEAR_STATUS_CHANGED = "budget_year.status_changed", _("Budgetårets status ändrades")
+    FUNDING_SOURCE_CREATED = "funding_source.created", _("Källan lades till")
+    FUNDING_SOURCE_UPDATED = "funding_source.updated", _("Källan ändrades")
+    PROGRAMME_CREATED = "programme.created", _("Ramen upprättades")
+    PROGRAMME_UPDATED = "programme.updated", _("Ramen ändrades")
+    ALLOCATION_CREATED = "allocation.created", _("Fördelningen lades till")
+    ALLOCATION_UPDATED = "allocation.updated", _("Fördelningen ändrades")
+    ALLOCATION_DECIDED = "allocation.decided", _("Fördelningen beslutades")
+    DECISION_CREATED = "decision.created", _("Beslutet upprättades")
+    DECISION_UPDATED = "decision.updated", _("Beslutet ändrades")
+    DECISION_ALLOCATION_LISTED = "decision.allocation_listed", _("Fördelning togs upp i beslutet")
+    DECISION_ALLOCATION_REMOVED = (
+        "decision.allocation_removed",
+        _("Fördelning togs bort ur beslutet"),
+    )
+    DECISION_DECIDED = "decision.decided", _("Beslutet fattades")
+    DECISION_APPROVED = "decision.approved", _("Protokollet justerades")
+    DECISION_SEALED = "decision.sealed", _("Protokollsutdraget förseglades")
+    PARTNER_CREATED = "partner.created", _("Partnern lades till")
+    PARTNER_UPDATED = "partner.updated", _("Partnern ändrades")
+    PARTNER_MEMBERSHIP_SET = "partner.membership_set", _("Användarens koppling till partnern")
+    AGREEMENT_CREATED = "agreement.created", _("Överenskommelsen upprättades")
+    AGREEMENT_TERMS_CHANGED = "agreement.terms_changed", _("Villkoren ändrades")
+    AGREEMENT_PAYMENT_PLAN_SET = "agreement.payment_plan_set", _("Betalningsplanen sattes")
+    AGREEMENT_REPORTING_SET = "agreement.reporting_set", _("Återrapporteringen sattes")
+    AGREEMENT_STATUS_CHANGED = "agreement.status_changed", _("Överenskommelsens status ändrades")
+    AGREEMENT_SIGNED = "agreement.signed", _("Överenskommelsen skrevs under")
+    AGREEMENT_SEALED = "agreement.sealed", _("Överenskommelsen förseglades")
+    ARCHIVE_REQUESTED = "archive.requested", _("Arkivpaket beställdes")
+    ARCHIVE_BUILT = "archive.built", _("Arkivpaketet byggdes")
+    ARCHIVE_FAILED = "archive.failed", _("Arkivpaketet kunde inte byggas")
+    ARCHIVE_REQUEUED = "archive.requeued", _("Arkivpaketet köades igen")
+    API_TOKEN_CREATED = "api_token.created", _("API-token skapades")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API-token återkallades")
