@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from agreements import services
 from agreements.models import (
     Agreement,
@@ -79,14 +80,14 @@ class AgreementAdmin(ServiceModelAdmin[Agreement]):
         return form
 
     def save_via_service(
-        self, request: HttpRequest, form: forms.ModelForm[Agreement], obj: Agreement | None
+        self, form: forms.ModelForm[Agreement], obj: Agreement | None, *, by: User
     ) -> Agreement:
         data = form.cleaned_data
         if obj is None:
-            return services.create_agreement(by=request.user, **data)  # type: ignore[arg-type]
+            return services.create_agreement(by=by, **data)
         return services.update_agreement_terms(
             agreement=obj,
-            by=request.user,  # type: ignore[arg-type]
+            by=by,
             **{k: data[k] for k in form.changed_data if k in TERMS},
         )
 

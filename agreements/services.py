@@ -31,7 +31,7 @@ from agreements.models import (
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_sign_for_region
 from audit.actions import AuditAction
-from audit.services import diff, record_event
+from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
 from core.documents import seal_and_store
 from core.money import ZERO, format_amount, is_whole_kronor, split_evenly
 from funding.models import Allocation
@@ -214,30 +214,17 @@ def update_agreement_terms(
     *,
     agreement: Agreement,
     by: User | None,
-    period_start: date | None = None,
-    period_end: date | None = None,
-    purpose: str | None = None,
-    conditions: str | None = None,
+    period_start: Maybe[date] = UNCHANGED,
+    period_end: Maybe[date] = UNCHANGED,
+    purpose: Maybe[str] = UNCHANGED,
+    conditions: Maybe[str] = UNCHANGED,
 ) -> Agreement:
     agreement = _lock(agreement)
     _check_terms_editable(agreement)
-    values = {
-        "period_start": period_start,
-        "period_end": period_end,
-        "purpose": purpose,
-        "conditions": conditions,
-    }
-    values = {k: v for k, v in values.items() if v is not None}
-    before = {k: getattr(agreement, k) for k in values}
-    for key, value in values.items():
-        setattr(agreement, key, value)
-    agreement.full_clean()
-    agreement.save()
-    changes = diff(before, values)
-    if changes:
-        record_event(
-            action=AuditAction.AGREEMENT_TERMS_CHANGED, target=agreement, by=by, changes=changes
-        )
+    values = given(
+        period_start=period_start, period_end=period_end, purpose=purpose, conditions=conditions
+    )
+    audited_update(agreement, values=values, action=AuditAction.AGREEMENT_TERMS_CHANGED, by=by)
     return agreement
 
 

@@ -1,6 +1,8 @@
 """Writing history. Called by every service that changes money, status or signatures."""
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any, Final, Literal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -44,3 +46,44 @@ def bump_revision() -> None:
 def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:
     """The fields whose value differs, as {field: (old, new)}."""
     return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+
+
+class _Unchanged(Enum):
+    UNCHANGED = "unchanged"
+
+
+# The default of an update service's keyword arguments: "leave this field as it is". None cannot
+# say that where None (or "") is a value the field may take, such as a decision's paragraph.
+UNCHANGED: Final = _Unchanged.UNCHANGED
+type Maybe[T] = T | Literal[_Unchanged.UNCHANGED]
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The keyword arguments the caller gave, without those left UNCHANGED."""
+    return {name: value for name, value in values.items() if value is not UNCHANGED}
+
+
+def audited_update[M: models.Model](
+    instance: M,
+    *,
+    values: Mapping[str, Any],
+    action: AuditAction,
+    by: User | None,
+    reason: str = "",
+    check: Callable[[M], None] | None = None,
+) -> Changes:
+    """Change fields of a row the caller has locked, and record what changed (HackSoft's
+    `model_update`, with the history): set the values, run the service's own `check` on the
+    changed row, `full_clean`, save, and record one event with {field: (old, new)} for the
+    fields whose value really changed (none: no event). Returns those changes."""
+    before = {name: getattr(instance, name) for name in values}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if check is not None:
+        check(instance)
+    instance.full_clean()
+    instance.save()
+    changes = diff(before, {name: getattr(instance, name) for name in values})
+    if changes:
+        record_event(action=action, target=instance, by=by, changes=changes, reason=reason)
+    return changes

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 
@@ -32,9 +32,17 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def acting_user(request: HttpRequest) -> Any:
+    """The logged-in user an admin change is made by (the admin lets no one else in)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user
+
+
 class ServiceModelAdmin(admin.ModelAdmin[M]):
-    def save_via_service(self, request: HttpRequest, form: forms.ModelForm[M], obj: M | None) -> M:
-        """Create (obj is None) or change obj through the app's service; return the saved object."""
+    def save_via_service(self, form: forms.ModelForm[M], obj: M | None, *, by: Any) -> M:
+        """Create (obj is None) or change obj through the app's service as the acting user `by`
+        (the project's User; typed so in each admin); return the saved object."""
         raise NotImplementedError
 
     def get_form(
@@ -50,7 +58,9 @@ class ServiceModelAdmin(admin.ModelAdmin[M]):
                     return
                 try:
                     with transaction.atomic():
-                        self.instance = model_admin.save_via_service(request, self, obj)
+                        self.instance = model_admin.save_via_service(
+                            self, obj, by=acting_user(request)
+                        )
                 except ValidationError as error:
                     add_service_errors(self, error)
 
@@ -70,7 +80,7 @@ class ServiceModelAdmin(admin.ModelAdmin[M]):
         done = 0
         for obj in queryset:
             try:
-                service(obj, by=request.user, **kwargs)
+                service(obj, by=acting_user(request), **kwargs)
                 done += 1
             except ValidationError as error:
                 self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)

@@ -7,6 +7,7 @@ so a second run changes nothing and writes no history.
 import base64
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -60,7 +61,7 @@ def _totp_device(user: User) -> None:
         TOTPDevice.objects.create(user=user, name="Demo", key=key, confirmed=True)
 
 
-def _partner(spec: dict[str, str]) -> Partner:
+def _partner(spec: dict[str, Any]) -> Partner:
     partner = Partner.objects.filter(slug=spec["slug"]).first()
     if partner is None:
         partner = partners.create_partner(by=None, **spec)

@@ -8,16 +8,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceModelAdmin
 from funding import services
 from funding.models import (
+    DECISION_FIELDS,
     Allocation,
     AllocationStatus,
     BudgetYear,
     Decision,
     DecisionDocument,
     DecisionItem,
-    DecisionStatus,
     FundingSource,
     Programme,
 )
@@ -32,19 +33,19 @@ class BudgetYearAdmin(ServiceModelAdmin[BudgetYear]):
         return ("year",) if obj else ()
 
     def save_via_service(
-        self, request: HttpRequest, form: forms.ModelForm[BudgetYear], obj: BudgetYear | None
+        self, form: forms.ModelForm[BudgetYear], obj: BudgetYear | None, *, by: User
     ) -> BudgetYear:
         data = form.cleaned_data
         if obj is None:
             return services.create_budget_year(
                 year=data["year"],
                 status=data["status"],
-                by=request.user,  # type: ignore[arg-type]
+                by=by,
             )
         return services.set_budget_year_status(
             budget_year=obj,
             status=data["status"],
-            by=request.user,  # type: ignore[arg-type]
+            by=by,
         )
 
 
@@ -58,14 +59,14 @@ class FundingSourceAdmin(ServiceModelAdmin[FundingSource]):
         return ("budget_year", "kind") if obj else ()
 
     def save_via_service(
-        self, request: HttpRequest, form: forms.ModelForm[FundingSource], obj: FundingSource | None
+        self, form: forms.ModelForm[FundingSource], obj: FundingSource | None, *, by: User
     ) -> FundingSource:
         data = form.cleaned_data
         if obj is None:
-            return services.create_funding_source(by=request.user, **data)  # type: ignore[arg-type]
+            return services.create_funding_source(by=by, **data)
         return services.update_funding_source(
             source=obj,
-            by=request.user,  # type: ignore[arg-type]
+            by=by,
             **{k: data[k] for k in form.changed_data},
         )
 
@@ -90,14 +91,14 @@ class ProgrammeAdmin(ServiceModelAdmin[Programme]):
         return ("budget_year", "source", "kind", "slug", "is_example_data") if obj else ()
 
     def save_via_service(
-        self, request: HttpRequest, form: forms.ModelForm[Programme], obj: Programme | None
+        self, form: forms.ModelForm[Programme], obj: Programme | None, *, by: User
     ) -> Programme:
         data = form.cleaned_data
         if obj is None:
-            return services.create_programme(by=request.user, **data)  # type: ignore[arg-type]
+            return services.create_programme(by=by, **data)
         return services.update_programme(
             programme=obj,
-            by=request.user,  # type: ignore[arg-type]
+            by=by,
             **{k: data[k] for k in form.changed_data},
         )
 
@@ -129,7 +130,7 @@ class AllocationAdmin(ServiceModelAdmin[Allocation]):
         return ("programme", "partner", *fixed) if obj else fixed
 
     def save_via_service(
-        self, request: HttpRequest, form: forms.ModelForm[Allocation], obj: Allocation | None
+        self, form: forms.ModelForm[Allocation], obj: Allocation | None, *, by: User
     ) -> Allocation:
         data = form.cleaned_data
         programme = obj.programme if obj else data["programme"]
@@ -140,7 +141,7 @@ class AllocationAdmin(ServiceModelAdmin[Allocation]):
             programme=programme,
             amounts={partner.pk: data["amount"]},
             expected_versions={partner.pk: version},
-            by=request.user,  # type: ignore[arg-type]
+            by=by,
         )
         saved = next((a for a in result.allocations if a.partner_id == partner.pk), None)
         if saved is None:
@@ -152,18 +153,6 @@ class DecisionItemInline(ReadOnlyInline):
     model = DecisionItem
     fields = ("allocation", "amount", "previous_amount")
     readonly_fields = fields
-
-
-DECISION_EDITABLE = (
-    "body",
-    "meeting_date",
-    "paragraph",
-    "registration_number",
-    "title",
-    "text",
-    "legal_basis",
-    "is_example_data",
-)
 
 
 class DecisionForm(forms.ModelForm[Decision]):
@@ -178,7 +167,7 @@ class DecisionForm(forms.ModelForm[Decision]):
 
     class Meta:
         model = Decision
-        fields = DECISION_EDITABLE
+        fields = DECISION_FIELDS
 
 
 @admin.register(Decision)
@@ -189,31 +178,28 @@ class DecisionAdmin(ServiceModelAdmin[Decision]):
     search_fields = ("title", "registration_number")
     inlines = (DecisionItemInline,)
     actions = ("decide", "approve_today")
-    editable = DECISION_EDITABLE
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        extra = ("add_allocations",) if obj is None or obj.status == DecisionStatus.DRAFT else ()
-        return (*self.editable, *extra, "status", "decided_at", "approved_on")
+        extra = ("add_allocations",) if obj is None or obj.is_editable else ()
+        return (*DECISION_FIELDS, *extra, "status", "decided_at", "approved_on")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         fixed = ("status", "decided_at", "approved_on")
-        if obj is not None and obj.status != DecisionStatus.DRAFT:
-            return (*self.editable, *fixed)
+        if obj is not None and not obj.is_editable:
+            return (*DECISION_FIELDS, *fixed)
         return fixed
 
     def save_via_service(
-        self, request: HttpRequest, form: forms.ModelForm[Decision], obj: Decision | None
+        self, form: forms.ModelForm[Decision], obj: Decision | None, *, by: User
     ) -> Decision:
         data = dict(form.cleaned_data)
         to_add = data.pop("add_allocations", None) or []
-        user = request.user
         if obj is None:
-            decision = services.create_decision(by=user, **data)  # type: ignore[arg-type]
+            decision = services.create_decision(by=by, **data)
         else:
-            changed = {k: data[k] for k in form.changed_data if k in self.editable}
-            decision = services.update_decision(decision=obj, by=user, **changed)  # type: ignore[arg-type]
-        for allocation in to_add:
-            services.add_to_decision(decision=decision, allocation=allocation, by=user)  # type: ignore[arg-type]
+            changed = {k: data[k] for k in form.changed_data if k in DECISION_FIELDS}
+            decision = services.update_decision(decision=obj, by=by, **changed)
+        services.add_allocations_to_decision(decision=decision, allocations=list(to_add), by=by)
         return decision
 
     @admin.action(description=_("Fatta beslutet (fördelningarna blir beslutade)"))

@@ -153,6 +153,27 @@ class DecisionStatus(models.TextChoices):
     APPROVED = "approved", _("Justerat")
 
 
+# Design §3: draft → decided → approved (justerat). The lifecycle as data, like agreements'
+# TRANSITIONS: services, views, the admin and templates ask the decision, never its status.
+DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
+    DecisionStatus.DRAFT: frozenset({DecisionStatus.DECIDED}),
+    DecisionStatus.DECIDED: frozenset({DecisionStatus.APPROVED}),
+    DecisionStatus.APPROVED: frozenset(),
+}
+# Only a draft changes: its record and the allocations it lists. Deciding fixes the amounts.
+DECISION_EDITABLE = frozenset({DecisionStatus.DRAFT})
+# The fields of the record a draft may change (the service, the admin and the form).
+DECISION_FIELDS = (
+    "body",
+    "meeting_date",
+    "paragraph",
+    "registration_number",
+    "title",
+    "text",
+    "legal_basis",
+    "is_example_data",
+)
+
 DEFAULT_DECISION_BODY = "Regionstyrelsens tillväxtutskott"
 
 
@@ -229,6 +250,22 @@ class Decision(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in (DecisionStatus.DECIDED, DecisionStatus.APPROVED)
+
+    @property
+    def is_editable(self) -> bool:
+        """A draft: its record and its list of allocations may change."""
+        return self.status in DECISION_EDITABLE
+
+    @property
+    def can_be_decided(self) -> bool:
+        return self.can_become(DecisionStatus.DECIDED)
+
+    @property
+    def can_be_approved(self) -> bool:
+        return self.can_become(DecisionStatus.APPROVED)
+
+    def can_become(self, status: str) -> bool:
+        return status in DECISION_TRANSITIONS[self.status]
 
 
 class AllocationStatus(models.TextChoices):

@@ -1,7 +1,7 @@
 """May this user do this to budgets, allocations and decisions? (design §5)"""
 
 from accounts.permissions import AnyUser, is_official, is_region_staff, is_secretary
-from funding.models import BudgetYearStatus, Decision, DecisionStatus, Programme
+from funding.models import BudgetYearStatus, Decision, Programme
 
 
 def can_view_budget(user: AnyUser) -> bool:
@@ -27,4 +27,5 @@ def can_record_decisions(user: AnyUser) -> bool:
 
 
 def can_edit_decision(user: AnyUser, decision: Decision) -> bool:
-    return is_secretary(user) and decision.status == DecisionStatus.DRAFT
+    """Change the record of a draft decision and the allocations it lists."""
+    return is_secretary(user) and decision.is_editable

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.models import User
 from core.admin import ServiceModelAdmin
 from partners import services
 from partners.models import Partner, PartnerMembership
@@ -18,13 +19,13 @@ class PartnerAdmin(ServiceModelAdmin[Partner]):
     fields = services.PARTNER_FIELDS
 
     def save_via_service(
-        self, request: HttpRequest, form: forms.ModelForm[Partner], obj: Partner | None
+        self, form: forms.ModelForm[Partner], obj: Partner | None, *, by: User
     ) -> Partner:
         data = form.cleaned_data
         if obj is None:
-            return services.create_partner(by=request.user, **data)  # type: ignore[arg-type]
+            return services.create_partner(by=by, **data)
         changed = {k: data[k] for k in form.changed_data}
-        return services.update_partner(partner=obj, by=request.user, **changed)  # type: ignore[arg-type]
+        return services.update_partner(partner=obj, by=by, **changed)
 
 
 @admin.register(PartnerMembership)
@@ -38,15 +39,12 @@ class PartnerMembershipAdmin(ServiceModelAdmin[PartnerMembership]):
         return ("user",) if obj else ()
 
     def save_via_service(
-        self,
-        request: HttpRequest,
-        form: forms.ModelForm[PartnerMembership],
-        obj: PartnerMembership | None,
+        self, form: forms.ModelForm[PartnerMembership], obj: PartnerMembership | None, *, by: User
     ) -> PartnerMembership:
         data = form.cleaned_data
         return services.set_partner_membership(
             user=obj.user if obj else data["user"],
             partner=data["partner"],
             is_signatory=data["is_signatory"],
-            by=request.user,  # type: ignore[arg-type]
+            by=by,
         )

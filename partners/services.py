@@ -1,14 +1,12 @@
 """Every write to partners and their users."""
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.actions import AuditAction
-from audit.services import diff, record_event
+from audit.services import UNCHANGED, Maybe, audited_update, diff, given, record_event
 from partners.models import Partner, PartnerMembership
 from partners.validators import normalise_organisation_number
 
@@ -28,21 +26,38 @@ PARTNER_FIELDS = (
 )
 
 
-def _apply(partner: Partner, values: dict[str, Any]) -> None:
-    unknown = set(values) - set(PARTNER_FIELDS)
-    if unknown:
-        raise TypeError(f"not partner fields: {sorted(unknown)}")
-    if "organisation_number" in values:
-        values["organisation_number"] = normalise_organisation_number(values["organisation_number"])
-    for key, value in values.items():
-        setattr(partner, key, value)
-    partner.full_clean()
-
-
 @transaction.atomic
-def create_partner(*, by: User | None, **values: Any) -> Partner:
-    partner = Partner()
-    _apply(partner, values)
+def create_partner(
+    *,
+    by: User | None,
+    display_name: str,
+    legal_name: str,
+    slug: str,
+    organisation_number: str = "",
+    legal_form: str = "",
+    street_address: str = "",
+    postal_code: str = "",
+    city: str = "",
+    website: str = "",
+    description: str = "",
+    is_active: bool = True,
+    is_example_data: bool = False,
+) -> Partner:
+    partner = Partner(
+        display_name=display_name,
+        legal_name=legal_name,
+        slug=slug,
+        organisation_number=normalise_organisation_number(organisation_number),
+        legal_form=legal_form,
+        street_address=street_address,
+        postal_code=postal_code,
+        city=city,
+        website=website,
+        description=description,
+        is_active=is_active,
+        is_example_data=is_example_data,
+    )
+    partner.full_clean()
     partner.save()
     record_event(
         action=AuditAction.PARTNER_CREATED,
@@ -55,21 +70,41 @@ def create_partner(*, by: User | None, **values: Any) -> Partner:
 
 @transaction.atomic
 def update_partner(
-    *, partner: Partner, by: User | None, reason: str = "", **values: Any
+    *,
+    partner: Partner,
+    by: User | None,
+    reason: str = "",
+    display_name: Maybe[str] = UNCHANGED,
+    legal_name: Maybe[str] = UNCHANGED,
+    slug: Maybe[str] = UNCHANGED,
+    organisation_number: Maybe[str] = UNCHANGED,
+    legal_form: Maybe[str] = UNCHANGED,
+    street_address: Maybe[str] = UNCHANGED,
+    postal_code: Maybe[str] = UNCHANGED,
+    city: Maybe[str] = UNCHANGED,
+    website: Maybe[str] = UNCHANGED,
+    description: Maybe[str] = UNCHANGED,
+    is_active: Maybe[bool] = UNCHANGED,
+    is_example_data: Maybe[bool] = UNCHANGED,
 ) -> Partner:
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
-    before = {k: getattr(partner, k) for k in values}
-    _apply(partner, values)
-    partner.save()
-    changes = diff(before, {k: getattr(partner, k) for k in values})
-    if changes:
-        record_event(
-            action=AuditAction.PARTNER_UPDATED,
-            target=partner,
-            by=by,
-            changes=changes,
-            reason=reason,
-        )
+    if organisation_number is not UNCHANGED:
+        organisation_number = normalise_organisation_number(organisation_number)
+    values = given(
+        display_name=display_name,
+        legal_name=legal_name,
+        slug=slug,
+        organisation_number=organisation_number,
+        legal_form=legal_form,
+        street_address=street_address,
+        postal_code=postal_code,
+        city=city,
+        website=website,
+        description=description,
+        is_active=is_active,
+        is_example_data=is_example_data,
+    )
+    audited_update(partner, values=values, action=AuditAction.PARTNER_UPDATED, by=by, reason=reason)
     return partner
 
 

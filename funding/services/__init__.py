@@ -31,6 +31,7 @@ from funding.services.budget import (
     update_programme,
 )
 from funding.services.decisions import (
+    add_allocations_to_decision,
     add_to_decision,
     approve_decision,
     create_decision,
@@ -44,6 +45,7 @@ __all__ = [
     "AllocationResult",
     "Conflict",
     "StaleAllocationsError",
+    "add_allocations_to_decision",
     "add_to_decision",
     "approve_decision",
     "create_budget_year",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.actions import AuditAction
-from audit.services import diff, record_event
+from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
 from core.money import format_amount
 from funding.models import (
     BudgetYear,
@@ -109,61 +109,56 @@ def create_funding_source(
 def update_funding_source(
     *,
     source: FundingSource,
-    name: str | None = None,
-    amount: Decimal | None = None,
-    allows_operating_support: bool | None = None,
-    notes: str | None = None,
+    name: Maybe[str] = UNCHANGED,
+    amount: Maybe[Decimal] = UNCHANGED,
+    allows_operating_support: Maybe[bool] = UNCHANGED,
+    notes: Maybe[str] = UNCHANGED,
     by: User | None,
     reason: str = "",
 ) -> FundingSource:
     source = lock_source(source.pk)
     check_year_open(source.budget_year)
-    before = {
-        "name": source.name,
-        "amount": source.amount,
-        "allows_operating_support": source.allows_operating_support,
-        "notes": source.notes,
-    }
-    if name is not None:
-        source.name = name
-    if notes is not None:
-        source.notes = notes
-    if amount is not None:
-        check_amount(amount)
-        committed = ceilings_total(source)
-        if amount < committed:
-            raise ValidationError(
-                {
-                    "amount": _(
-                        "Ramarna i källan är redan %(committed)s; beloppet kan inte vara lägre."
-                    )
-                    % {"committed": format_amount(committed)}
-                }
-            )
-        source.amount = amount
-    if allows_operating_support is not None:
-        if source.kind == SourceKind.STATE_GROWTH and allows_operating_support:
-            raise ValidationError(
-                {"allows_operating_support": _("Statliga 1:1-medel får inte bära verksamhetsstöd.")}
-            )
-        source.allows_operating_support = allows_operating_support
-        for programme in source.programmes.filter(kind=ProgrammeKind.BASIC_FUNDING):
-            check_source_rule(
-                kind=programme.kind,
-                source=source,
-                override_reason=programme.source_rule_override_reason,
-            )
-    source.full_clean()
-    source.save()
-    changes = diff(before, {k: getattr(source, k) for k in before})
-    if changes:
-        record_event(
-            action=AuditAction.FUNDING_SOURCE_UPDATED,
-            target=source,
-            by=by,
-            changes=changes,
-            reason=reason,
-        )
+    values = given(
+        name=name, amount=amount, allows_operating_support=allows_operating_support, notes=notes
+    )
+
+    def check(source: FundingSource) -> None:
+        if "amount" in values:
+            check_amount(source.amount)
+            committed = ceilings_total(source)
+            if source.amount < committed:
+                raise ValidationError(
+                    {
+                        "amount": _(
+                            "Ramarna i källan är redan %(committed)s; beloppet kan inte vara lägre."
+                        )
+                        % {"committed": format_amount(committed)}
+                    }
+                )
+        if "allows_operating_support" in values:
+            if source.kind == SourceKind.STATE_GROWTH and source.allows_operating_support:
+                raise ValidationError(
+                    {
+                        "allows_operating_support": _(
+                            "Statliga 1:1-medel får inte bära verksamhetsstöd."
+                        )
+                    }
+                )
+            for programme in source.programmes.filter(kind=ProgrammeKind.BASIC_FUNDING):
+                check_source_rule(
+                    kind=programme.kind,
+                    source=source,
+                    override_reason=programme.source_rule_override_reason,
+                )
+
+    audited_update(
+        source,
+        values=values,
+        action=AuditAction.FUNDING_SOURCE_UPDATED,
+        by=by,
+        reason=reason,
+        check=check,
+    )
     return source
 
 
@@ -224,33 +219,30 @@ def create_programme(
 def update_programme(
     *,
     programme: Programme,
-    name: str | None = None,
-    ceiling: Decimal | None = None,
-    source_rule_override_reason: str | None = None,
+    name: Maybe[str] = UNCHANGED,
+    ceiling: Maybe[Decimal] = UNCHANGED,
+    source_rule_override_reason: Maybe[str] = UNCHANGED,
     by: User | None,
     reason: str = "",
 ) -> Programme:
     source = lock_source(programme.source_id)
     programme = lock_programmes([programme.pk])[programme.pk]
     check_year_open(source.budget_year)
-    before = {
-        "name": programme.name,
-        "ceiling": programme.ceiling,
-        "source_rule_override_reason": programme.source_rule_override_reason,
-    }
-    if name is not None:
-        programme.name = name
-    if source_rule_override_reason is not None:
-        programme.source_rule_override_reason = source_rule_override_reason
-    check_source_rule(
-        kind=programme.kind,
-        source=source,
-        override_reason=programme.source_rule_override_reason,
+    values = given(
+        name=name, ceiling=ceiling, source_rule_override_reason=source_rule_override_reason
     )
-    if ceiling is not None:
-        check_amount(ceiling, field="ceiling")
+
+    def check(programme: Programme) -> None:
+        check_source_rule(
+            kind=programme.kind,
+            source=source,
+            override_reason=programme.source_rule_override_reason,
+        )
+        if "ceiling" not in values:
+            return
+        check_amount(programme.ceiling, field="ceiling")
         decided = programme.allocations.decided().total()
-        if ceiling < decided:
+        if programme.ceiling < decided:
             raise ValidationError(
                 {
                     "ceiling": _(
@@ -259,22 +251,19 @@ def update_programme(
                     % {"decided": format_amount(decided)}
                 }
             )
-        if ceilings_total(source, excluding=programme) + ceiling > source.amount:
+        if ceilings_total(source, excluding=programme) + programme.ceiling > source.amount:
             raise ValidationError(
                 {"ceiling": _("Ramarna skulle tillsammans överstiga källans belopp.")}
             )
-        programme.ceiling = ceiling
-    programme.full_clean()
-    programme.save()
-    changes = diff(before, {k: getattr(programme, k) for k in before})
-    if changes:
-        record_event(
-            action=AuditAction.PROGRAMME_UPDATED,
-            target=programme,
-            by=by,
-            changes=changes,
-            reason=reason,
-        )
+
+    audited_update(
+        programme,
+        values=values,
+        action=AuditAction.PROGRAMME_UPDATED,
+        by=by,
+        reason=reason,
+        check=check,
+    )
     return programme
 
 

@@ -2,6 +2,7 @@
 approve (justering: the extract is sealed and stored)."""
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -10,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from audit.actions import AuditAction
-from audit.services import diff, record_event
+from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
 from core.documents import seal_and_store
 from core.money import ZERO, format_amount
 from funding.models import (
@@ -47,16 +49,29 @@ def validate_registration_number(value: str) -> None:
         )
 
 
-_DECISION_FIELDS = (
-    "body",
-    "meeting_date",
-    "paragraph",
-    "registration_number",
-    "title",
-    "text",
-    "legal_basis",
-    "is_example_data",
-)
+NOT_EDITABLE = _lazy("Ett fattat beslut kan inte ändras.")
+# Why a decision cannot take a step, by the step (the lifecycle is funding.models.
+# DECISION_TRANSITIONS).
+CANNOT_BECOME = {
+    DecisionStatus.DECIDED: _lazy("Beslutet är redan fattat."),
+    DecisionStatus.APPROVED: _lazy("Bara ett fattat beslut kan justeras."),
+}
+
+
+def _lock(decision: Decision) -> Decision:
+    return Decision.objects.select_for_update().get(pk=decision.pk)
+
+
+def _lock_editable(decision: Decision) -> Decision:
+    decision = _lock(decision)
+    if not decision.is_editable:
+        raise ValidationError(str(NOT_EDITABLE))
+    return decision
+
+
+def _check_can_become(decision: Decision, status: DecisionStatus) -> None:
+    if not decision.can_become(status):
+        raise ValidationError(str(CANNOT_BECOME[status]), code="illegal_transition")
 
 
 @transaction.atomic
@@ -97,24 +112,40 @@ def create_decision(
 
 
 @transaction.atomic
-def update_decision(*, decision: Decision, by: User | None, **values: object) -> Decision:
+def update_decision(
+    *,
+    decision: Decision,
+    by: User | None,
+    body: Maybe[str] = UNCHANGED,
+    meeting_date: Maybe[date] = UNCHANGED,
+    paragraph: Maybe[int | None] = UNCHANGED,
+    registration_number: Maybe[str] = UNCHANGED,
+    title: Maybe[str] = UNCHANGED,
+    text: Maybe[str] = UNCHANGED,
+    legal_basis: Maybe[str] = UNCHANGED,
+    is_example_data: Maybe[bool] = UNCHANGED,
+) -> Decision:
     """Change a draft decision's record. A decided decision is never edited."""
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status != DecisionStatus.DRAFT:
-        raise ValidationError(_("Ett fattat beslut kan inte ändras."))
-    unknown = set(values) - set(_DECISION_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
-    before = {k: getattr(decision, k) for k in values}
-    for key, value in values.items():
-        setattr(decision, key, value)
-    if decision.registration_number:
-        validate_registration_number(decision.registration_number)
-    decision.full_clean()
-    decision.save()
-    changes = diff(before, {k: getattr(decision, k) for k in values})
-    if changes:
-        record_event(action=AuditAction.DECISION_UPDATED, target=decision, by=by, changes=changes)
+    decision = _lock_editable(decision)
+    values = given(
+        body=body,
+        meeting_date=meeting_date,
+        paragraph=paragraph,
+        registration_number=registration_number,
+        title=title,
+        text=text,
+        legal_basis=legal_basis,
+        is_example_data=is_example_data,
+    )
+    audited_update(
+        decision,
+        values=values,
+        action=AuditAction.DECISION_UPDATED,
+        by=by,
+        check=lambda d: (
+            validate_registration_number(d.registration_number) if d.registration_number else None
+        ),
+    )
     return decision
 
 
@@ -132,9 +163,25 @@ def add_to_decision(
     time, so officials may adjust it until then). For an already decided allocation this is an
     amending decision and `amount` is the new amount it will decide.
     """
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status != DecisionStatus.DRAFT:
-        raise ValidationError(_("Ett fattat beslut kan inte ändras."))
+    return _list(_lock_editable(decision), allocation, amount=amount, by=by)
+
+
+@transaction.atomic
+def add_allocations_to_decision(
+    *, decision: Decision, allocations: Sequence[Allocation], by: User | None
+) -> list[DecisionItem]:
+    """List several draft allocations in a draft decision: all of them, or none."""
+    decision = _lock_editable(decision)
+    return [_list(decision, a, amount=None, by=by) for a in sorted(allocations, key=_pk)]
+
+
+def _pk(allocation: Allocation) -> int:
+    return int(allocation.pk)
+
+
+def _list(
+    decision: Decision, allocation: Allocation, *, amount: Decimal | None, by: User | None
+) -> DecisionItem:
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if allocation.is_decided:
         if amount is None:
@@ -164,9 +211,8 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
     decision is refused if any programme would end over its ceiling, or if basic funding would
     draw on a source that may not carry it without a recorded exception.
     """
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status != DecisionStatus.DRAFT:
-        raise ValidationError(_("Beslutet är redan fattat."))
+    decision = _lock(decision)
+    _check_can_become(decision, DecisionStatus.DECIDED)
     if decision.paragraph is None:
         raise ValidationError({"paragraph": _("Ange beslutets paragraf (§) innan det fattas.")})
     if not decision.registration_number:
@@ -263,9 +309,8 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
 @transaction.atomic
 def approve_decision(*, decision: Decision, approved_on: date, by: User | None) -> Decision:
     """Record that the minutes with this decision were approved (justerade)."""
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status != DecisionStatus.DECIDED:
-        raise ValidationError(_("Bara ett fattat beslut kan justeras."))
+    decision = _lock(decision)
+    _check_can_become(decision, DecisionStatus.APPROVED)
     if approved_on < decision.meeting_date:
         raise ValidationError({"approved_on": _("Justeringen kan inte ske före sammanträdet.")})
     decision.status = DecisionStatus.APPROVED
@@ -302,9 +347,7 @@ def approve_decision(*, decision: Decision, approved_on: date, by: User | None) 
 
 @transaction.atomic
 def remove_from_decision(*, decision: Decision, allocation: Allocation, by: User | None) -> None:
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status != DecisionStatus.DRAFT:
-        raise ValidationError(_("Ett fattat beslut kan inte ändras."))
+    decision = _lock_editable(decision)
     deleted, _rows = DecisionItem.objects.filter(decision=decision, allocation=allocation).delete()
     if deleted:
         record_event(
