@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from archive.services import build_bundle
+from archive.bundles import build_bundle
 
 
 @task()
