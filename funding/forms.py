@@ -7,30 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.money import ZERO, format_input, parse_amount
+from core.forms import AmountField, add_service_errors
+from core.money import format_input
+from core.validators import multi_line
 from funding.selectors import EditorRow
-
-
-class AmountField(forms.Field):
-    """Whole kronor as Swedes type them (`3 000 000`); blank means 0 kr."""
-
-    widget = forms.TextInput
-    max_length = 40
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "maxlength": str(self.max_length)}
-        )
-
-    def to_python(self, value: Any) -> Decimal:
-        text = "" if value is None else str(value)
-        if len(text) > self.max_length:
-            raise ValidationError(_("Beloppet är för långt."), code="max_length")
-        if not text.strip():
-            return ZERO
-        return parse_amount(text)
+from funding.services import Conflict, PartnerAmountError
 
 
 def amount_field_name(partner_id: int) -> str:
@@ -50,6 +31,7 @@ class AllocationsForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Sparas i historiken tillsammans med ändringen."),
+        validators=[multi_line],  # the history's reason has no model validation of its own
     )
 
     def __init__(self, *args: Any, rows: list[EditorRow], **kwargs: Any) -> None:
@@ -71,6 +53,25 @@ class AllocationsForm(forms.Form):
             raise ValidationError(_("Sidan är inaktuell. Ladda om den och försök igen."))
         return cleaned
 
+    def add_service_error(self, error: ValidationError) -> None:
+        """A service's refusal: next to the partner's amount when it names a partner."""
+        if isinstance(error, PartnerAmountError):
+            self.add_error(amount_field_name(error.partner_id), error.messages)
+        else:
+            add_service_errors(self, error)
+
+    def with_versions_of(
+        self, conflicts: list[Conflict], rows: list[EditorRow]
+    ) -> "AllocationsForm":
+        """After a conflict: what was typed, with the hidden versions moved to what is saved
+        now, so saving again after reading the message is a deliberate overwrite."""
+        data = dict(self.data.items())  # one value per field in this form
+        for conflict in conflicts:
+            data[version_field_name(conflict.partner.pk)] = str(conflict.current_version)
+        form = AllocationsForm(data, rows=rows)
+        form.is_valid()
+        return form
+
     def amount_field(self, row: EditorRow) -> forms.BoundField:
         return self[amount_field_name(row.partner.pk)]
 
@@ -83,8 +84,11 @@ class AllocationsForm(forms.Form):
         }
 
     def typed_amounts(self) -> dict[int, Decimal | None]:
-        """For the live totals: each row's amount if it parses, else None. Needs is_valid()."""
+        """For the live totals: each row's amount if it parses, else None (empty when the form
+        is not bound: the page as saved). Needs is_valid() on a bound form."""
         result: dict[int, Decimal | None] = {}
+        if not self.is_bound:
+            return result
         for row in self.rows:
             name = amount_field_name(row.partner.pk)
             result[row.partner.pk] = None if name in self.errors else self.cleaned_data.get(name)

@@ -1,5 +1,6 @@
 """Reads the budget pages need, scoped to the user asking."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -268,6 +269,41 @@ def allocation_editor_rows(*, programme: Programme) -> list[EditorRow]:
         "display_name"
     )
     return [EditorRow(partner=p, allocation=allocations.get(p.pk)) for p in partners]
+
+
+@dataclass(frozen=True)
+class EditorTotals:
+    """What the editor's totals box shows: the programme's sum against its ceiling."""
+
+    total: Decimal
+    ceiling: Decimal
+    unreadable: int = 0
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.ceiling - self.total
+
+    @property
+    def over_by(self) -> Decimal:
+        return max(ZERO, self.total - self.ceiling)
+
+
+def editor_totals(
+    *, programme: Programme, rows: list[EditorRow], typed: Mapping[int, Decimal | None]
+) -> EditorTotals:
+    """The sum of the rows, with what is typed in place of the saved amount of an editable row
+    (None: typed but unreadable, not counted). `typed` is empty for the page as saved."""
+    total, unreadable = ZERO, 0
+    for row in rows:
+        if row.editable and row.partner.pk in typed:
+            value = typed[row.partner.pk]
+            if value is None:
+                unreadable += 1
+            else:
+                total += value
+        elif row.amount is not None:
+            total += row.amount
+    return EditorTotals(total=total, ceiling=programme.ceiling, unreadable=unreadable)
 
 
 def programme_history(*, programme: Programme) -> QuerySet[AuditEvent]:

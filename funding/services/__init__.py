@@ -18,6 +18,7 @@ amounts per partner; `decisions` the committee's decisions. Callers import from 
 from funding.services.allocations import (
     AllocationResult,
     Conflict,
+    PartnerAmountError,
     StaleAllocationsError,
     set_allocations,
 )
@@ -44,6 +45,7 @@ from funding.services.decisions import (
 __all__ = [
     "AllocationResult",
     "Conflict",
+    "PartnerAmountError",
     "StaleAllocationsError",
     "add_allocations_to_decision",
     "add_to_decision",

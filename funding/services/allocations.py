@@ -51,6 +51,15 @@ class StaleAllocationsError(ValidationError):
         )
 
 
+class PartnerAmountError(ValidationError):
+    """A rule refused one partner's amount: `partner_id` says whose, for the page to show it
+    next to that partner's field."""
+
+    def __init__(self, message: str, *, partner_id: int) -> None:
+        super().__init__(message, code="partner_amount")
+        self.partner_id = partner_id
+
+
 @dataclass
 class AllocationResult:
     programme: Programme
@@ -83,7 +92,10 @@ def set_allocations(
     programme = lock_programmes([programme.pk])[programme.pk]
     check_year_open(programme.budget_year)
     for partner_id, amount in amounts.items():
-        check_amount(amount, field=f"amount_{partner_id}")
+        try:
+            check_amount(amount)
+        except ValidationError as error:
+            raise PartnerAmountError(error.messages[0], partner_id=partner_id) from error
     existing = {
         a.partner_id: a
         for a in Allocation.objects.select_for_update(of=("self",))
@@ -121,8 +133,9 @@ def set_allocations(
             if amount == 0:
                 continue
             if not partners[partner_id].is_active:
-                raise ValidationError(
-                    _("%(partner)s är inte aktiv.") % {"partner": partners[partner_id]}
+                raise PartnerAmountError(
+                    _("%(partner)s är inte aktiv.") % {"partner": partners[partner_id]},
+                    partner_id=partner_id,
                 )
             allocation = Allocation.objects.create(
                 programme=programme, partner=partners[partner_id], amount=amount, updated_by=by
@@ -138,14 +151,13 @@ def set_allocations(
             changed.append(allocation)
         elif allocation.amount != amount:
             if allocation.is_decided:
-                raise ValidationError(
-                    {
-                        f"amount_{partner_id}": _(
-                            "%(partner)s: beloppet är beslutat och kan bara ändras genom ett "
-                            "nytt beslut."
-                        )
-                        % {"partner": allocation.partner}
-                    }
+                raise PartnerAmountError(
+                    _(
+                        "%(partner)s: beloppet är beslutat och kan bara ändras genom ett "
+                        "nytt beslut."
+                    )
+                    % {"partner": allocation.partner},
+                    partner_id=partner_id,
                 )
             old = allocation.amount
             allocation.amount = amount

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,10 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedRequest
 from audit.models import current_revision
-from core.admin import add_service_errors
-from core.money import ZERO, format_amount
+from core.money import format_amount
 from funding import services
-from funding.forms import AllocationsForm, StartYearForm, version_field_name
+from funding.forms import AllocationsForm, StartYearForm
 from funding.models import BudgetYear, Programme
 from funding.permissions import can_edit_allocations, can_manage_budget, can_view_budget
 from funding.selectors import (
@@ -31,6 +29,7 @@ from funding.selectors import (
     allocation_editor_rows,
     budget_overview,
     budget_years_for,
+    editor_totals,
     programme_history,
     programmes_for,
 )
@@ -92,28 +91,6 @@ def overview(request: AuthenticatedRequest, year: int) -> HttpResponse:
     return render(request, "funding/overview.html", context)
 
 
-def _totals(rows: list[EditorRow], form: AllocationsForm | None, programme: Programme) -> dict:  # type: ignore[type-arg]
-    """What the totals box shows: from the typed values when there is a bound form."""
-    typed = form.typed_amounts() if form is not None and form.is_bound else {}
-    total, unreadable = ZERO, 0
-    for row in rows:
-        if row.editable and row.partner.pk in typed:
-            value = typed[row.partner.pk]
-            if value is None:
-                unreadable += 1
-            else:
-                total += value
-        elif row.amount is not None:
-            total += row.amount
-    return {
-        "total": total,
-        "ceiling": programme.ceiling,
-        "remaining": programme.ceiling - total,
-        "over_by": max(ZERO, total - programme.ceiling),
-        "unreadable": unreadable,
-    }
-
-
 def _editor(
     request: HttpRequest,
     programme: Programme,
@@ -132,7 +109,7 @@ def _editor(
         ],
         "form": form,
         "can_edit": can_edit,
-        "totals": _totals(rows, form, programme),
+        "totals": editor_totals(programme=programme, rows=rows, typed=form.typed_amounts()),
         "conflicts": conflicts or [],
     }
     return render(request, "funding/allocation_editor.html", context, status=status)
@@ -145,7 +122,6 @@ def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> Ht
     rows = allocation_editor_rows(programme=programme)
     if request.method == "GET":
         return _editor(request, programme, rows, AllocationsForm(rows=rows))
-
     if not can_edit_allocations(request.user, programme):
         raise PermissionDenied
     form = AllocationsForm(request.POST, rows=rows)
@@ -160,20 +136,18 @@ def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> Ht
             by=request.user,
         )
     except services.StaleAllocationsError as stale:
-        # Keep what they typed; move the hidden versions to what is saved now, so saving again
-        # after reading the message is a deliberate overwrite.
-        data = request.POST.copy()
-        for conflict in stale.conflicts:
-            data[version_field_name(conflict.partner.pk)] = str(conflict.current_version)
-        fresh_rows = allocation_editor_rows(programme=programme)
-        form = AllocationsForm(data, rows=fresh_rows)
-        form.is_valid()
+        fresh = allocation_editor_rows(programme=programme)
+        form = form.with_versions_of(stale.conflicts, fresh)
         form.add_error(None, stale)
-        return _editor(request, programme, fresh_rows, form, conflicts=stale.conflicts, status=409)
+        return _editor(request, programme, fresh, form, conflicts=stale.conflicts, status=409)
     except ValidationError as error:
-        add_service_errors(form, error)
+        form.add_service_error(error)
         return _editor(request, programme, rows, form, status=400)
+    _tell_saved(request, result)
+    return redirect("funding:allocations", year, slug)
 
+
+def _tell_saved(request: HttpRequest, result: services.AllocationResult) -> None:
     if result.changed:
         messages.success(
             request,
@@ -190,7 +164,6 @@ def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> Ht
             )
             % {"over": format_amount(result.over_ceiling_by)},
         )
-    return redirect(reverse("funding:allocations", args=[year, slug]))
 
 
 @login_required
@@ -201,7 +174,8 @@ def allocation_totals(request: AuthenticatedRequest, year: int, slug: str) -> Ht
     rows = allocation_editor_rows(programme=programme)
     form = AllocationsForm(request.POST, rows=rows)
     form.is_valid()
-    context = {"programme": programme, "totals": _totals(rows, form, programme)}
+    totals = editor_totals(programme=programme, rows=rows, typed=form.typed_amounts())
+    context = {"programme": programme, "totals": totals}
     return render(request, "funding/allocation_editor.html#totals", context)
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
-from core.admin import add_service_errors
+from core.forms import add_service_errors
 from funding import services
 from funding.forms_decisions import AddAllocationsForm, ApproveForm, DecisionForm
 from funding.models import Decision, DecisionStatus

@@ -1,0 +1,44 @@
+"""Form pieces every app's pages and admin share: amounts as Swedes type them, and a service's
+refusal shown where it belongs."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.money import ZERO, parse_amount
+
+
+class AmountField(forms.Field):
+    """Whole kronor as Swedes type them (`3 000 000`); blank means 0 kr."""
+
+    widget = forms.TextInput
+    max_length = 40
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "maxlength": str(self.max_length)}
+        )
+
+    def to_python(self, value: Any) -> Decimal:
+        text = "" if value is None else str(value)
+        if len(text) > self.max_length:
+            raise ValidationError(_("Beloppet är för långt."), code="max_length")
+        if not text.strip():
+            return ZERO
+        return parse_amount(text)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
