@@ -121,6 +121,23 @@ class Agreement(models.Model):
     def terms_editable(self) -> bool:
         return self.status in TERMS_EDITABLE
 
+    # The steps an official takes, for pages to ask (the lifecycle is TRANSITIONS above).
+    @property
+    def can_be_sent(self) -> bool:
+        return self.can_become(AgreementStatus.SENT)
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.status == AgreementStatus.SENT and self.can_become(AgreementStatus.DRAFT)
+
+    @property
+    def can_be_completed(self) -> bool:
+        return self.can_become(AgreementStatus.COMPLETED)
+
+    @property
+    def can_be_terminated(self) -> bool:
+        return self.can_become(AgreementStatus.TERMINATED)
+
 
 class Instalment(models.Model):
     """One payment (utbetalning) of the plan. The plan adds up exactly to the agreement amount."""

@@ -32,6 +32,7 @@ from funding.services.budget import (
     update_programme,
 )
 from funding.services.decisions import (
+    NOT_EDITABLE,
     add_allocations_to_decision,
     add_to_decision,
     approve_decision,
@@ -43,6 +44,7 @@ from funding.services.decisions import (
 )
 
 __all__ = [
+    "NOT_EDITABLE",
     "AllocationResult",
     "Conflict",
     "PartnerAmountError",

@@ -18,9 +18,9 @@ from accounts.http import AuthenticatedRequest
 from core.forms import add_service_errors
 from funding import services
 from funding.forms_decisions import AddAllocationsForm, ApproveForm, DecisionForm
-from funding.models import Decision, DecisionStatus
+from funding.models import Decision
 from funding.pdf import render_decision_pdf
-from funding.permissions import can_record_decisions, can_view_decisions
+from funding.permissions import can_edit_decision, can_record_decisions, can_view_decisions
 from funding.selectors import allocations_open_for, decision_detail, decision_list
 
 
@@ -72,18 +72,18 @@ def decision_new(request: AuthenticatedRequest) -> HttpResponse:
 def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     can_record = can_record_decisions(request.user)
-    is_draft = decision.status == DecisionStatus.DRAFT
     items = list(decision.items.all())
     context = {
         "decision": decision,
         "items": items,
         "total": sum(i.amount for i in items),
         "can_record": can_record,
+        "can_edit": can_edit_decision(request.user, decision),
         "add_form": AddAllocationsForm(choices=allocations_open_for(decision))
-        if can_record and is_draft
+        if can_edit_decision(request.user, decision)
         else None,
         "approve_form": ApproveForm(initial={"approved_on": decision.meeting_date})
-        if can_record and decision.status == DecisionStatus.DECIDED
+        if can_record and decision.can_be_approved
         else None,
     }
     return render(request, "funding/decisions/detail.html", context)
@@ -94,8 +94,8 @@ def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def decision_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     _secretary_only(request)
-    if decision.status != DecisionStatus.DRAFT:
-        messages.error(request, _("Ett fattat beslut kan inte ändras."))
+    if not decision.is_editable:
+        messages.error(request, str(services.NOT_EDITABLE))
         return redirect("decisions:detail", pk)
     form = DecisionForm.for_decision(decision, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -122,8 +122,9 @@ def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Välj minst en fördelning i listan."))
         return redirect("decisions:detail", pk)
     try:
-        for allocation in form.cleaned_data["allocations"]:
-            services.add_to_decision(decision=decision, allocation=allocation, by=request.user)
+        services.add_allocations_to_decision(
+            decision=decision, allocations=list(form.cleaned_data["allocations"]), by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("decisions:detail", pk)
