@@ -2,17 +2,17 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from archive import services
 from archive.models import ArchiveBundle, BundleStatus
 from archive.permissions import can_make_bundles
+from core.documents import stored_file_response
 from funding.models import BudgetYear
 
 
@@ -55,16 +55,13 @@ def bundle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_GET
 def bundle_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     _only_secretaries(request)
     bundle = get_object_or_404(ArchiveBundle, pk=pk, status=BundleStatus.DONE)
-    response = FileResponse(
-        bundle.file.open("rb"),
-        content_type="application/zip",
-        as_attachment=True,
+    return stored_file_response(
+        bundle.file,
+        sha256=bundle.sha256,
         filename=f"arkivpaket-{bundle.budget_year.year}.zip",
+        content_type="application/zip",
     )
-    response["X-Content-SHA256"] = bundle.sha256
-    return response

@@ -7,7 +7,7 @@ Secretaries record and change; officials see the same pages read-only; partners 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
+from core.documents import stored_file_response
 from core.forms import add_service_errors
 from funding import services
 from funding.forms_decisions import AddAllocationsForm, ApproveForm, DecisionForm
@@ -190,14 +191,7 @@ def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     document = getattr(decision, "document", None)
     name = f"protokollsutdrag-{decision.registration_number or decision.pk}"
     if document is not None:
-        response = FileResponse(
-            document.file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"{name}.pdf",
-        )
-        response["X-Content-SHA256"] = document.sha256
-        return response
+        return stored_file_response(document.file, sha256=document.sha256, filename=f"{name}.pdf")
     preview = HttpResponse(render_decision_pdf(decision), content_type="application/pdf")
     preview["Content-Disposition"] = f'inline; filename="{name}-UTKAST.pdf"'
     return preview
