@@ -1,0 +1,202 @@
+"""Drafting an agreement: its terms, payment plan and reporting requirements, while a draft."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agreements.models import (
+    Agreement,
+    Instalment,
+    ReportingRequirement,
+)
+from agreements.services.lifecycle import check_terms_editable, lock
+from agreements.services.plans import (
+    PlannedInstalment,
+    PlannedReport,
+    check_plan,
+    default_instalment_dates,
+    even_payment_plan,
+)
+from audit.actions import AuditAction
+from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
+from funding.models import Allocation
+
+
+def default_reference(allocation: Allocation) -> str:
+    """`GF-2024-COOMPANION`: stable and readable (GF = grundfinansiering)."""
+    slug = slugify(allocation.partner.slug).upper()
+    return f"GF-{allocation.programme.budget_year.year}-{slug}"
+
+
+@transaction.atomic
+def create_agreement(
+    *,
+    allocation: Allocation,
+    period_start: date,
+    period_end: date,
+    purpose: str,
+    conditions: str = "",
+    reference: str = "",
+    is_example_data: bool = False,
+    by: User | None,
+) -> Agreement:
+    """Draft the agreement of a decided allocation; its amount is the allocation's."""
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("partner", "programme__budget_year")
+        .get(pk=allocation.pk)
+    )
+    if not allocation.is_decided:
+        raise ValidationError(
+            _("En överenskommelse kan bara upprättas för en beslutad fördelning.")
+        )
+    if Agreement.objects.filter(allocation=allocation).exists():
+        raise ValidationError(_("Fördelningen har redan en överenskommelse."))
+    agreement = Agreement(
+        reference=reference or default_reference(allocation),
+        allocation=allocation,
+        partner=allocation.partner,
+        period_start=period_start,
+        period_end=period_end,
+        amount=allocation.amount,
+        purpose=purpose,
+        conditions=conditions,
+        is_example_data=is_example_data,
+    )
+    agreement.full_clean()
+    agreement.save()
+    record_event(
+        action=AuditAction.AGREEMENT_CREATED,
+        target=agreement,
+        by=by,
+        changes={"status": (None, agreement.status), "amount": (None, agreement.amount)},
+    )
+    return agreement
+
+
+@transaction.atomic
+def draft_agreement(
+    *,
+    allocation: Allocation,
+    period_start: date,
+    period_end: date,
+    purpose: str,
+    conditions: str = "",
+    by: User | None,
+) -> Agreement:
+    """Draft from a decided allocation, with the default plan: two even instalments."""
+    agreement = create_agreement(
+        allocation=allocation,
+        period_start=period_start,
+        period_end=period_end,
+        purpose=purpose,
+        conditions=conditions,
+        by=by,
+    )
+    set_payment_plan(
+        agreement=agreement,
+        instalments=even_payment_plan(agreement.amount, default_instalment_dates(period_start)),
+        by=by,
+    )
+    return agreement
+
+
+@transaction.atomic
+def revise_draft(
+    *,
+    agreement: Agreement,
+    period_start: date,
+    period_end: date,
+    purpose: str,
+    conditions: str,
+    instalments: Sequence[PlannedInstalment],
+    reports: Sequence[PlannedReport],
+    by: User | None,
+) -> Agreement:
+    """Save a draft's terms, payment plan and reporting together: all of it or none."""
+    update_agreement_terms(
+        agreement=agreement,
+        period_start=period_start,
+        period_end=period_end,
+        purpose=purpose,
+        conditions=conditions,
+        by=by,
+    )
+    set_payment_plan(agreement=agreement, instalments=instalments, by=by)
+    set_reporting_requirements(agreement=agreement, requirements=reports, by=by)
+    return Agreement.objects.get(pk=agreement.pk)
+
+
+@transaction.atomic
+def update_agreement_terms(
+    *,
+    agreement: Agreement,
+    by: User | None,
+    period_start: Maybe[date] = UNCHANGED,
+    period_end: Maybe[date] = UNCHANGED,
+    purpose: Maybe[str] = UNCHANGED,
+    conditions: Maybe[str] = UNCHANGED,
+) -> Agreement:
+    agreement = lock(agreement)
+    check_terms_editable(agreement)
+    values = given(
+        period_start=period_start, period_end=period_end, purpose=purpose, conditions=conditions
+    )
+    audited_update(agreement, values=values, action=AuditAction.AGREEMENT_TERMS_CHANGED, by=by)
+    return agreement
+
+
+@transaction.atomic
+def set_payment_plan(
+    *, agreement: Agreement, instalments: Sequence[PlannedInstalment], by: User | None
+) -> list[Instalment]:
+    agreement = lock(agreement)
+    check_terms_editable(agreement)
+    plan = sorted(instalments, key=lambda i: i.due_date)
+    check_plan(agreement, plan)
+    old = [(str(i.due_date), i.amount) for i in agreement.instalments.all()]
+    agreement.instalments.all().delete()
+    rows = Instalment.objects.bulk_create(
+        Instalment(agreement=agreement, number=n, due_date=item.due_date, amount=item.amount)
+        for n, item in enumerate(plan, start=1)
+    )
+    new = [(str(i.due_date), i.amount) for i in rows]
+    if old != new:
+        record_event(
+            action=AuditAction.AGREEMENT_PAYMENT_PLAN_SET,
+            target=agreement,
+            by=by,
+            changes={"instalments": (old, new)},
+        )
+    return rows
+
+
+@transaction.atomic
+def set_reporting_requirements(
+    *, agreement: Agreement, requirements: Sequence[PlannedReport], by: User | None
+) -> list[ReportingRequirement]:
+    agreement = lock(agreement)
+    check_terms_editable(agreement)
+    rows = [
+        ReportingRequirement(agreement=agreement, description=r.description, due_date=r.due_date)
+        for r in requirements
+    ]
+    for row in rows:
+        row.full_clean(exclude=["agreement"])
+    old = [(r.description, str(r.due_date)) for r in agreement.reporting_requirements.all()]
+    agreement.reporting_requirements.all().delete()
+    ReportingRequirement.objects.bulk_create(rows)
+    new = [(r.description, str(r.due_date)) for r in rows]
+    if old != new:
+        record_event(
+            action=AuditAction.AGREEMENT_REPORTING_SET,
+            target=agreement,
+            by=by,
+            changes={"reporting_requirements": (old, new)},
+        )
+    return rows

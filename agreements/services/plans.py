@@ -1,0 +1,74 @@
+"""Payment plans and reporting requirements as a draft states them, and the rules a plan must
+keep (design §3 invariant 1: whole kronor, adding up exactly to the agreement amount)."""
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from agreements.models import (
+    Agreement,
+)
+from core.money import ZERO, format_amount, is_whole_kronor, split_evenly
+
+
+@dataclass(frozen=True)
+class PlannedInstalment:
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PlannedReport:
+    description: str
+    due_date: date
+
+
+def even_payment_plan(amount: Decimal, due_dates: Sequence[date]) -> list[PlannedInstalment]:
+    """The default plan: whole kronor, as even as possible, adding up exactly."""
+    parts = split_evenly(amount, len(due_dates))
+    return [PlannedInstalment(due_date=d, amount=a) for d, a in zip(due_dates, parts, strict=True)]
+
+
+def default_instalment_dates(period_start: date) -> list[date]:
+    """Two payments: at the end of the period's first month and of its seventh month."""
+    dates = []
+    for offset in (0, 6):
+        month_index = period_start.month - 1 + offset
+        year, month = period_start.year + month_index // 12, month_index % 12 + 1
+        dates.append(date(year, month, calendar.monthrange(year, month)[1]))
+    return dates
+
+
+def check_plan(agreement: Agreement, plan: Sequence[PlannedInstalment]) -> None:
+    if not plan:
+        raise ValidationError({"instalments": _("Betalningsplanen behöver minst en utbetalning.")})
+    for item in plan:
+        if not isinstance(item.amount, Decimal):
+            raise TypeError("instalment amounts are Decimal")
+        if item.amount < 0 or not is_whole_kronor(item.amount):
+            raise ValidationError(
+                {"instalments": _("Varje utbetalning är ett helt antal kronor, minst 0 kr.")}
+            )
+        if not agreement.period_start.year - 1 <= item.due_date.year <= agreement.period_end.year:
+            raise ValidationError(
+                {
+                    "instalments": _("Utbetalningsdatum %(date)s ligger utanför avtalsperioden.")
+                    % {"date": item.due_date.isoformat()}
+                }
+            )
+    total = sum((item.amount for item in plan), ZERO)
+    if total != agreement.amount:
+        raise ValidationError(
+            {
+                "instalments": _(
+                    "Utbetalningarna blir %(total)s men överenskommelsen gäller %(amount)s; "
+                    "de ska summera exakt."
+                )
+                % {"total": format_amount(total), "amount": format_amount(agreement.amount)}
+            }
+        )

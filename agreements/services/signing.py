@@ -1,0 +1,104 @@
+"""Signing: the partner's signatory, then the region's; the region's signature seals the PDF."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Party,
+    Signature,
+    SignedDocument,
+)
+from agreements.pdf import render_agreement_pdf
+from agreements.permissions import can_sign_for_region
+from agreements.services.lifecycle import lock, transition
+from audit.actions import AuditAction
+from audit.services import record_event
+from core.documents import seal_and_store
+from partners.permissions import can_sign_for_partner
+
+
+@transaction.atomic
+def sign_agreement(
+    *,
+    agreement: Agreement,
+    party: str,
+    by: User,
+    signer_name: str = "",
+    signer_title: str = "",
+    signed_at: datetime | None = None,
+) -> Signature:
+    """Record one party's signature. The partner signs first, then the region.
+
+    The caller has re-authenticated the user (the view asks for their password again). When the
+    region has signed, the agreement is signed by both parties.
+    """
+    agreement = lock(agreement)
+    if party == Party.PARTNER:
+        if not can_sign_for_partner(by, agreement.partner):
+            raise ValidationError(_("Du får inte skriva under för den här partnern."))
+        expected, to = AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED
+    elif party == Party.REGION:
+        if not can_sign_for_region(by):
+            raise ValidationError(_("Du får inte skriva under för regionen."))
+        expected, to = AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED
+    else:
+        raise ValidationError(_("Okänd part."))
+    if agreement.status != expected:
+        raise ValidationError(
+            _("Överenskommelsen kan inte skrivas under nu (status: %(status)s).")
+            % {"status": agreement.get_status_display()},
+            code="illegal_transition",
+        )
+    signature = Signature.objects.create(
+        agreement=agreement,
+        agreement_version=agreement.version,
+        party=party,
+        signed_by=by,
+        signer_name=signer_name or by.display_name,
+        signer_title=signer_title or by.title,
+        signed_at=signed_at or timezone.now(),
+    )
+    record_event(
+        action=AuditAction.AGREEMENT_SIGNED,
+        target=agreement,
+        by=by,
+        changes={f"signature:{party}": (None, signature.signer_name)},
+    )
+    transition(agreement, to, by=by)
+    if to == AgreementStatus.SIGNED:
+        _issue_signed_document(agreement, by=by)
+    return signature
+
+
+def _issue_signed_document(agreement: Agreement, *, by: User | None) -> SignedDocument:
+    """Render the final overview once, seal it, store it with its hash. Never rendered again."""
+    stored = seal_and_store(
+        render_agreement_pdf(agreement, draft=False),
+        stem=f"agreements/signed/{agreement.period_start.year}/"
+        f"{agreement.reference}-v{agreement.version}",
+        reason=(
+            f"Överenskommelse {agreement.reference} version {agreement.version}, "
+            "underskriven av båda parter"
+        ),
+    )
+    document = SignedDocument.objects.create(
+        agreement=agreement,
+        agreement_version=agreement.version,
+        file=stored.name,
+        sha256=stored.sha256,
+        size=stored.size,
+    )
+    record_event(
+        action=AuditAction.AGREEMENT_SEALED,
+        target=agreement,
+        by=by,
+        changes={"signed_document": (None, stored.sha256)},
+    )
+    return document

@@ -1,0 +1,184 @@
+"""Committee decisions, the allocations each lists, and its sealed extract (protokollsutdrag)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import KronorField
+from core.validators import multi_line, single_line
+from funding.models.allocations import Allocation
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    DECIDED = "decided", _("Beslutat")
+    APPROVED = "approved", _("Justerat")
+
+
+# Design §3: draft → decided → approved (justerat). The lifecycle as data, like agreements'
+# TRANSITIONS: services, views, the admin and templates ask the decision, never its status.
+DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
+    DecisionStatus.DRAFT: frozenset({DecisionStatus.DECIDED}),
+    DecisionStatus.DECIDED: frozenset({DecisionStatus.APPROVED}),
+    DecisionStatus.APPROVED: frozenset(),
+}
+# Only a draft changes: its record and the allocations it lists. Deciding fixes the amounts.
+DECISION_EDITABLE = frozenset({DecisionStatus.DRAFT})
+# The fields of the record a draft may change (the service, the admin and the form).
+DECISION_FIELDS = (
+    "body",
+    "meeting_date",
+    "paragraph",
+    "registration_number",
+    "title",
+    "text",
+    "legal_basis",
+    "is_example_data",
+)
+
+DEFAULT_DECISION_BODY = "Regionstyrelsens tillväxtutskott"
+
+
+class Decision(models.Model):
+    """A committee decision; deciding it turns the allocations it lists into decided money."""
+
+    body = models.CharField(
+        _("beslutsorgan"), max_length=200, default=DEFAULT_DECISION_BODY, validators=[single_line]
+    )
+    meeting_date = models.DateField(_("sammanträdesdatum"))
+    paragraph = models.PositiveIntegerField(_("paragraf (§)"), null=True, blank=True)
+    registration_number = models.CharField(
+        _("diarienummer"), max_length=32, blank=True, validators=[single_line]
+    )
+    title = models.CharField(_("rubrik"), max_length=300, validators=[single_line])
+    text = models.TextField(_("beslutstext"), max_length=20000, validators=[multi_line])
+    legal_basis = models.TextField(
+        _("rättslig grund"),
+        blank=True,
+        max_length=5000,
+        help_text=_("T.ex. bidrag (inte upphandling) och bedömning av statsstöd."),
+        validators=[multi_line],
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
+    )
+    decided_at = models.DateTimeField(_("beslutat"), null=True, blank=True)
+    approved_on = models.DateField(_("justerat den"), null=True, blank=True)
+    is_example_data = models.BooleanField(_("exempeldata"), default=False)
+    allocations: "models.ManyToManyField[Allocation, DecisionItem]" = models.ManyToManyField(
+        "Allocation",
+        through="DecisionItem",
+        related_name="decisions",
+        verbose_name=_("fördelningar"),
+    )
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ("-meeting_date", "-paragraph")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DecisionStatus.DRAFT)
+                | (
+                    Q(paragraph__isnull=False)
+                    & ~Q(registration_number="")
+                    & Q(decided_at__isnull=False)
+                ),
+                name="decision_decided_has_paragraph_and_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DecisionStatus.APPROVED) | Q(approved_on__isnull=False),
+                name="decision_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True)
+                | Q(approved_on__gte=models.F("meeting_date")),
+                name="decision_approved_after_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["body", "meeting_date", "paragraph"],
+                condition=Q(paragraph__isnull=False),
+                name="decision_paragraph_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        paragraph = f" § {self.paragraph}" if self.paragraph else ""
+        return f"{self.body} {self.meeting_date:%Y-%m-%d}{paragraph}: {self.title}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (DecisionStatus.DECIDED, DecisionStatus.APPROVED)
+
+    @property
+    def is_editable(self) -> bool:
+        """A draft: its record and its list of allocations may change."""
+        return self.status in DECISION_EDITABLE
+
+    @property
+    def can_be_decided(self) -> bool:
+        return self.can_become(DecisionStatus.DECIDED)
+
+    @property
+    def can_be_approved(self) -> bool:
+        return self.can_become(DecisionStatus.APPROVED)
+
+    def can_become(self, status: str) -> bool:
+        return status in DECISION_TRANSITIONS[self.status]
+
+
+class DecisionItem(models.Model):
+    """One allocation as a decision lists it, with the amount the decision is about.
+
+    The amount is frozen when the decision is decided: the extract (protokollsutdrag) shows what
+    the committee decided, even after a later amending decision.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="items")
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="items")
+    amount = KronorField(_("belopp"))
+    # The stubs cannot express a nullable subclass of a generic field; the value is Decimal | None.
+    previous_amount = KronorField(  # type: ignore[misc]
+        _("tidigare beslutat belopp"),
+        null=True,
+        blank=True,
+        help_text=_("Vid ändringsbeslut: det belopp som gällde före beslutet."),
+    )
+
+    class Meta:
+        verbose_name = _("beslutad fördelning")
+        verbose_name_plural = _("beslutade fördelningar")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "allocation"], name="decision_item_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="decision_item_amount_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation}: {self.amount}"
+
+
+class DecisionDocument(models.Model):
+    """The certified extract (protokollsutdrag) of an approved decision, sealed and stored once."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="document", verbose_name=_("beslut")
+    )
+    file = models.FileField(_("fil"), upload_to="decisions/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("protokollsutdrag")
+        verbose_name_plural = _("protokollsutdrag")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="decision_document_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} ({self.sha256[:12]})"
