@@ -1,33 +1,11 @@
-"""A large, realistic dataset on top of the demo, for benchmarks and scale tests (issue 8).
+"""The rows of the large dataset, written in bulk as the services would have written them."""
 
-`python manage.py generate_large_dataset` adds, before the demo's 2024 and 2025, `years` closed
-budget years in which every one of `partners` partners received basic funding, decided by the
-committee and laid down in an agreement that both parties signed and that is now completed —
-with its payment plan, reporting requirements, signatures, status history and, unless told not
-to, its sealed PDF rendered and sealed by the same code as in production. The defaults (10 years,
-300 partners: 3 000 agreements) are the scale the performance issue asks for.
-
-The rows are written with `bulk_create`, as a data migration would: going through the services
-one agreement at a time would take most of an hour, almost all of it in the same checks that
-the service tests already prove. What the services would also have written — the history that
-the timeline and the history pages read — is written here too, so every page sees data shaped
-exactly as in production. The sealed PDFs are the expensive part (one render and one seal each);
-they are made in `jobs` processes.
-"""
-
-import hashlib
-import multiprocessing
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import connections, transaction
 
 from accounts.models import Role, User
 from agreements.models import (
@@ -37,21 +15,17 @@ from agreements.models import (
     Party,
     ReportingRequirement,
     Signature,
-    SignedDocument,
 )
 from audit.actions import AuditAction
 from audit.models import AuditEvent
-from core.documents import seal_and_store
 from core.money import split_evenly
 from demo import facts
-from demo.loader import load_demo
 from funding.models import (
     Allocation,
     AllocationStatus,
     BudgetYear,
     BudgetYearStatus,
     Decision,
-    DecisionDocument,
     DecisionItem,
     DecisionStatus,
     FundingSource,
@@ -59,7 +33,6 @@ from funding.models import (
     ProgrammeKind,
     SourceKind,
 )
-from funding.pdf import render_decision_pdf
 from partners.models import LegalForm, Partner, PartnerMembership
 from partners.validators import luhn_ok
 
@@ -101,7 +74,7 @@ def _amount(partner_index: int, year: int) -> Decimal:
     return Decimal(100_000 + ((partner_index * 7_919 + year * 104_729) % 291) * 10_000)
 
 
-def _partners(count: int, password_hash: str) -> list[Partner]:
+def make_partners(count: int, password_hash: str) -> list[Partner]:
     """The demo's partners plus made-up ones up to `count`, each with a signatory."""
     existing = list(Partner.objects.order_by("pk"))
     taken = set(Partner.objects.values_list("organisation_number", flat=True))
@@ -146,7 +119,7 @@ def _partners(count: int, password_hash: str) -> list[Partner]:
     return existing + created
 
 
-class _History:
+class History:
     """Collects the audit events the services would have written, and writes them in bulk."""
 
     def __init__(self) -> None:
@@ -188,13 +161,13 @@ def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
     return datetime(year, month, day, hour, 0, tzinfo=UTC)
 
 
-def _year(
+def make_year(
     year: int,
     partners: list[Partner],
     signatories: dict[int, User],
     official: User,
     secretary: User,
-    history: _History,
+    history: History,
 ) -> list[Agreement]:
     budget_year = BudgetYear.objects.create(year=year, status=BudgetYearStatus.CLOSED)
     amounts = [_amount(i, year) for i in range(len(partners))]
@@ -387,110 +360,3 @@ def _year(
     Signature.objects.bulk_create(signatures, batch_size=BATCH)
     history.save()
     return agreements
-
-
-def _seal_one(pk: int) -> tuple[int, str, str, int]:
-    """Render and seal one agreement's overview exactly as signing does; store it."""
-    from agreements.pdf import load_for_pdf, render_agreement_pdf
-    from core.sealing import seal_pdf
-
-    agreement = load_for_pdf(Agreement.objects.get(pk=pk))
-    sealed = seal_pdf(
-        render_agreement_pdf(agreement, draft=False),
-        reason=f"Överenskommelse {agreement.reference} version 1, underskriven av båda parter",
-    )
-    digest = hashlib.sha256(sealed).hexdigest()
-    name = default_storage.save(
-        f"agreements/signed/{agreement.period_start.year}/"
-        f"{agreement.reference}-v1-{digest[:12]}.pdf",
-        ContentFile(sealed),
-    )
-    return pk, name, digest, len(sealed)
-
-
-def _close_connections() -> None:
-    connections.close_all()
-
-
-def _seal_all(
-    pks: list[int], *, jobs: int, progress: Callable[[int, int], None]
-) -> list[SignedDocument]:
-    results: Iterable[tuple[int, str, str, int]]
-    if jobs > 1:
-        # Children are forked with this process's connection closed, and open their own.
-        connections.close_all()
-        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_close_connections)
-        results = pool.imap_unordered(_seal_one, pks, chunksize=8)
-    else:
-        pool = None
-        results = map(_seal_one, pks)
-    documents = []
-    try:
-        for done, (pk, name, digest, size) in enumerate(results, start=1):
-            documents.append(
-                SignedDocument(
-                    agreement_id=pk, agreement_version=1, file=name, sha256=digest, size=size
-                )
-            )
-            if done % 100 == 0 or done == len(pks):
-                progress(done, len(pks))
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
-    return documents
-
-
-def generate(
-    *,
-    size: Size,
-    seal: bool = True,
-    jobs: int = 1,
-    progress: Callable[[str], None] = lambda message: None,
-) -> Generated:
-    """Add the large dataset to the demo (loaded first if it is not there). Runs once."""
-    years = list(range(size.first_year, facts.YEAR))
-    if BudgetYear.objects.filter(year__in=years).exists():
-        raise AlreadyGenerated(
-            f"Budget years {years[0]}–{years[-1]} exist already; start from an empty database."
-        )
-    load_demo()
-    official = User.objects.get(username="handlaggare")
-    secretary = User.objects.get(username="sekreterare")
-    with transaction.atomic():
-        partners = _partners(size.partners, make_password(facts.PASSWORD))
-        progress(f"{len(partners)} partners")
-        signatories = {
-            m.partner_id: m.user
-            for m in PartnerMembership.objects.filter(is_signatory=True).select_related("user")
-        }
-        history = _History()
-        agreements: list[Agreement] = []
-        for year in years:
-            agreements += _year(year, partners, signatories, official, secretary, history)
-            progress(f"{year}: {len(partners)} agreements")
-    documents = 0
-    if seal:
-        for decision in Decision.objects.filter(
-            allocations__programme__budget_year__year__in=years
-        ).distinct():
-            stored = seal_and_store(
-                render_decision_pdf(decision),
-                stem=f"decisions/{decision.meeting_date.year}/"
-                f"{decision.registration_number}-{decision.paragraph}",
-                reason=f"Justerat protokollsutdrag, {decision.body} {decision.meeting_date} "
-                f"§ {decision.paragraph}",
-            )
-            DecisionDocument.objects.create(
-                decision=decision, file=stored.name, sha256=stored.sha256, size=stored.size
-            )
-            documents += 1
-        pks = [a.pk for a in agreements]
-        made = _seal_all(
-            pks, jobs=jobs, progress=lambda done, total: progress(f"sealed {done}/{total}")
-        )
-        SignedDocument.objects.bulk_create(made, batch_size=BATCH)
-        documents += len(made)
-    return Generated(
-        years=years, partners=len(partners), agreements=len(agreements), documents=documents
-    )
