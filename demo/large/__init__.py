@@ -22,7 +22,6 @@ from django.db import transaction
 
 from accounts.models import User
 from agreements.models import Agreement, SignedDocument
-from core.documents import seal_and_store
 from demo import facts
 from demo.large.rows import (
     BATCH,
@@ -35,8 +34,8 @@ from demo.large.rows import (
 )
 from demo.large.sealing import seal_all
 from demo.loader import load_demo
-from funding.models import BudgetYear, Decision, DecisionDocument
-from funding.pdf import render_decision_pdf
+from funding.models import BudgetYear, Decision
+from funding.services.decisions import issue_decision_extract
 from partners.models import PartnerMembership
 
 
@@ -73,16 +72,8 @@ def generate(
         for decision in Decision.objects.filter(
             allocations__programme__budget_year__year__in=years
         ).distinct():
-            stored = seal_and_store(
-                render_decision_pdf(decision),
-                stem=f"decisions/{decision.meeting_date.year}/"
-                f"{decision.registration_number}-{decision.paragraph}",
-                reason=f"Justerat protokollsutdrag, {decision.body} {decision.meeting_date} "
-                f"§ {decision.paragraph}",
-            )
-            DecisionDocument.objects.create(
-                decision=decision, file=stored.name, sha256=stored.sha256, size=stored.size
-            )
+            # The history of these decisions is written in bulk (rows.History).
+            issue_decision_extract(decision)
             documents += 1
         pks = [a.pk for a in agreements]
         made = seal_all(

@@ -325,7 +325,19 @@ def approve_decision(*, decision: Decision, approved_on: date, by: User | None) 
             "approved_on": (None, approved_on),
         },
     )
-    # The certified extract: rendered once, sealed, stored; served byte for byte from now on.
+    document = issue_decision_extract(decision)
+    record_event(
+        action=AuditAction.DECISION_SEALED,
+        target=decision,
+        by=by,
+        changes={"document": (None, document.sha256)},
+    )
+    return decision
+
+
+def issue_decision_extract(decision: Decision) -> DecisionDocument:
+    """The certified extract of an approved decision: rendered once, sealed, stored; served byte
+    for byte from now on. In the caller's transaction, which records it."""
     stored = seal_and_store(
         render_decision_pdf(decision),
         stem=f"decisions/{decision.meeting_date.year}/"
@@ -333,16 +345,9 @@ def approve_decision(*, decision: Decision, approved_on: date, by: User | None) 
         reason=f"Justerat protokollsutdrag, {decision.body} {decision.meeting_date} "
         f"§ {decision.paragraph}",
     )
-    DecisionDocument.objects.create(
+    return DecisionDocument.objects.create(
         decision=decision, file=stored.name, sha256=stored.sha256, size=stored.size
     )
-    record_event(
-        action=AuditAction.DECISION_SEALED,
-        target=decision,
-        by=by,
-        changes={"document": (None, stored.sha256)},
-    )
-    return decision
 
 
 @transaction.atomic
