@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -124,7 +125,7 @@ def demo(db: None, settings: object, tmp_path_factory: pytest.TempPathFactory) -
         call_command("dumpdata", *_DEMO_APPS, natural_foreign=True, output=str(cache), verbosity=0)
 
 
-def make_user(username: str, role: str = "", **extra: object) -> User:
+def make_user(username: str, role: str = "", **extra: Any) -> User:
     user = User.objects.create_user(
         username=username,
         password="correct-horse-battery",
@@ -193,8 +194,12 @@ def programme(budget_year: BudgetYear, regional_source: FundingSource, official:
     )
 
 
-def make_partner(slug: str, **extra: object) -> Partner:
-    values = {"display_name": slug.title(), "legal_name": f"{slug.title()} AB", "slug": slug}
+def make_partner(slug: str, **extra: Any) -> Partner:
+    values: dict[str, Any] = {
+        "display_name": slug.title(),
+        "legal_name": f"{slug.title()} AB",
+        "slug": slug,
+    }
     values.update(extra)
     return partners.create_partner(by=None, **values)
 

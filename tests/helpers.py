@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import connections
 from django.test import Client
@@ -11,6 +12,9 @@ from agreements.models import Agreement, AgreementStatus, Instalment, ReportingR
 from funding import services
 from funding.models import Allocation, AllocationStatus, Decision, Programme
 from partners.models import Partner
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 NBSP = "\u00a0"
 
@@ -34,9 +38,9 @@ def login(client: Client, username: str) -> Client:
     return client
 
 
-def text(response: object) -> str:
+def text(response: "_MonkeyPatchedWSGIResponse") -> str:
     """The response body with no-break spaces as plain spaces, for readable assertions."""
-    body = response.content.decode()  # type: ignore[attr-defined]
+    body = response.content.decode()
     return body.replace(NBSP, " ").replace("&nbsp;", " ")
 
 

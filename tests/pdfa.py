@@ -8,6 +8,9 @@ import re
 
 import pikepdf
 
+# What `obj.get(key, {})` gives: the PDF dictionary, or the empty default.
+type _DictOrDefault = pikepdf.Object | dict[str, pikepdf.Object]
+
 
 def problems(pdf: bytes) -> list[str]:
     found: list[str] = []
@@ -28,17 +31,20 @@ def problems(pdf: bytes) -> list[str]:
         meta = doc.open_metadata()
         if meta.pdfa_status != "3A":
             found.append(f"XMP says PDF/A {meta.pdfa_status!r}, not 3A")
-        intents = doc.Root.get("/OutputIntents", [])
+        intents: pikepdf.Object | list[pikepdf.Object] = doc.Root.get("/OutputIntents", [])
         if not any(i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i for i in intents):
             found.append("no GTS_PDFA1 output intent with an ICC profile")
-        if doc.Root.get("/MarkInfo", {}).get("/Marked") is not True:
+        mark_info: _DictOrDefault = doc.Root.get("/MarkInfo", {})
+        # pikepdf's stubs say `get` gives an Object, but it converts PDF booleans to bool.
+        if mark_info.get("/Marked") is not True:  # type: ignore[comparison-overlap]
             found.append("not marked as tagged (MarkInfo)")
         if "/StructTreeRoot" not in doc.Root:
             found.append("no structure tree")
         if "/Lang" not in doc.Root:
             found.append("no document language")
         for page_no, page in enumerate(doc.pages, start=1):
-            fonts = page.get("/Resources", {}).get("/Font", {})
+            resources: _DictOrDefault = page.get("/Resources", {})
+            fonts: _DictOrDefault = resources.get("/Font", {})
             for name, font in fonts.items():
                 descendants = font.get("/DescendantFonts", [font])
                 for f in descendants:
@@ -52,7 +58,8 @@ def problems(pdf: bytes) -> list[str]:
             for key in ("/F", "/UF", "/AFRelationship"):
                 if key not in obj:
                     found.append(f"attachment {name}: no {key}")
-            stream = obj.get("/EF", {}).get("/F")
+            embedded: _DictOrDefault = obj.get("/EF", {})
+            stream = embedded.get("/F")
             if stream is None or "/Subtype" not in stream:
                 found.append(f"attachment {name}: no MIME type")
     return found

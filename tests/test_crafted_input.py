@@ -7,6 +7,7 @@
 """
 
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -64,8 +65,9 @@ def test_crafted_paths_are_not_found(client: Client, username: str, path: str) -
 def test_names_refuse_control_characters(name: str) -> None:
     partner = Partner.objects.get(slug="coompanion")
     for field in ("display_name", "legal_name"):
+        change: dict[str, Any] = {field: name}
         with pytest.raises(ValidationError, match="styrtecken"):
-            partners.update_partner(partner=partner, by=None, **{field: name})
+            partners.update_partner(partner=partner, by=None, **change)
     partner.refresh_from_db()
     assert partner.display_name == "Coompanion"
 

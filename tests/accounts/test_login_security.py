@@ -1,8 +1,9 @@
 """Login throttling, two-factor login for staff, sessions (issue 6, ASVS V6 and V7)."""
 
 import base64
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -14,6 +15,9 @@ from agreements.models import Agreement
 from funding.models import BudgetYear
 from tests.helpers import text
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 pytestmark = pytest.mark.django_db
 DEMO_KEY = base64.b32decode("HALLANDDEMOTOTP2")
 
@@ -23,7 +27,11 @@ def _demo(demo: None) -> None:
     """Every test here runs on the demo data."""
 
 
-def _password(client: Client, username: str, password: str = "halland-demo") -> object:  # noqa: S107
+def _password(
+    client: Client,
+    username: str,
+    password: str = "halland-demo",  # noqa: S107
+) -> "_MonkeyPatchedWSGIResponse":
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
@@ -206,14 +214,14 @@ def test_an_unknown_path_asks_for_the_second_step_first(client: Client) -> None:
 SIGN_URL = "/agreements/GF-2024-HIGHFIVE/sign/"  # sent for signing; highfive is its signatory
 
 
-def _sign(client: Client, password: str) -> Any:
+def _sign(client: Client, password: str) -> "_MonkeyPatchedWSGIResponse":
     return client.post(
         SIGN_URL,
         {"signer_name": "Demo", "signer_title": "VD", "password": password, "confirm": "on"},
     )
 
 
-def _change_password(client: Client, old: str) -> Any:
+def _change_password(client: Client, old: str) -> "_MonkeyPatchedWSGIResponse":
     new = "ett-nytt-langt-losenord-2026"
     return client.post(
         "/accounts/password/",
@@ -222,7 +230,9 @@ def _change_password(client: Client, old: str) -> Any:
 
 
 @pytest.mark.parametrize("attempt", [_sign, _change_password], ids=["signing", "password change"])
-def test_re_entered_passwords_count_towards_the_lockout(client: Client, attempt: Any) -> None:
+def test_re_entered_passwords_count_towards_the_lockout(
+    client: Client, attempt: Callable[[Client, str], "_MonkeyPatchedWSGIResponse"]
+) -> None:
     """Finding 4: re-entering a password was an unthrottled oracle for a session holder."""
     _password(client, "highfive")
     for _ in range(4):
@@ -259,12 +269,12 @@ def test_a_right_re_entered_password_still_signs(client: Client) -> None:
 # Finding 5: the address lockouts count by. Without a trusted proxy configured, REMOTE_ADDR is
 # the client and X-Forwarded-For is whatever the client typed; behind the proxy, the proxy's
 # last entry is the client and REMOTE_ADDR is the proxy's.
-def _fail_five_times(**meta: str) -> None:
+def _fail_five_times(**meta: Any) -> None:
     for _ in range(5):
         Client().post("/accounts/login/", {"username": "handlaggare", "password": "fel"}, **meta)
 
 
-def _login_status(**meta: str) -> int:
+def _login_status(**meta: Any) -> int:
     response = Client().post(
         "/accounts/login/", {"username": "handlaggare", "password": "halland-demo"}, **meta
     )

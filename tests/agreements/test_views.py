@@ -3,6 +3,7 @@
 import io
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,9 @@ from agreements.models import Agreement, AgreementStatus, SignedDocument
 from funding import services as funding
 from funding.models import Allocation, Programme
 from tests.helpers import NBSP, login, text  # noqa: F401
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +35,8 @@ def stored_bytes(reference: str) -> bytes:
         return f.read()
 
 
-def download(response: object) -> bytes:
+def download(response: "_MonkeyPatchedWSGIResponse") -> bytes:
+    # django-stubs types a test client's response as never streaming.
     return b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
 
@@ -379,7 +384,7 @@ def test_partner_cannot_use_official_actions(client: Client) -> None:
 # --- verification ------------------------------------------------------------------------
 
 
-def _verify(client: Client, content: bytes, name: str = "x.pdf") -> object:
+def _verify(client: Client, content: bytes, name: str = "x.pdf") -> "_MonkeyPatchedWSGIResponse":
     return client.post("/verify/", {"file": SimpleUploadedFile(name, content, "application/pdf")})
 
 

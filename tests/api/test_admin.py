@@ -28,7 +28,9 @@ def test_list_and_revoke(demo: None) -> None:
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
-    assert AuditEvent.objects.get(action="api_token.revoked").actor.username == "admin"
+    actor = AuditEvent.objects.get(action="api_token.revoked").actor
+    assert actor is not None
+    assert actor.username == "admin"
     detail = client.get(f"/admin/api/apitoken/{token.pk}/change/")
     assert detail.status_code == 200
     assert token.digest not in detail.content.decode()

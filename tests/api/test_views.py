@@ -103,7 +103,9 @@ def test_last_used_is_written_at_most_every_few_minutes(demo: None) -> None:
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # not a write per request
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=6))
     client.get("/api/v1/")
-    assert ApiToken.objects.get(pk=token.pk).last_used_at > first - timedelta(minutes=1)
+    last_used = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert last_used is not None
+    assert last_used > first - timedelta(minutes=1)
 
 
 def test_index_says_whose_token_it_is(coompanion_api: ApiClient) -> None:
@@ -169,6 +171,7 @@ def test_money_is_an_exact_decimal_string(official_api: ApiClient) -> None:
     assert row["amount"] == f"{matgille.amount}.00"
     assert Decimal(row["amount"]) == matgille.amount
     assert row["status"] == "decided"
+    assert matgille.decision is not None
     assert row["decision"]["registration_number"] == matgille.decision.registration_number
     assert row["decision"]["meeting_date"] == matgille.decision.meeting_date.isoformat()
 

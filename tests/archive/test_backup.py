@@ -15,6 +15,7 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import pyrage
 import pytest
@@ -47,7 +48,8 @@ def _counts() -> dict[str, int]:
 
 def _documents() -> dict[str, str]:
     docs = list(SignedDocument.objects.all()) + list(DecisionDocument.objects.all())
-    return {d.file.name: d.sha256 for d in docs}
+    # A stored document always has a file; django-stubs types FieldFile.name as str | None.
+    return {cast(str, d.file.name): d.sha256 for d in docs}
 
 
 def _make_key(path: Path) -> str:

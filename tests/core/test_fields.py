@@ -13,7 +13,7 @@ def test_kronor_field_refuses_ore_instead_of_rounding(regional_source: FundingSo
 
 
 def test_kronor_field_refuses_float(regional_source: FundingSource) -> None:
-    regional_source.amount = 39000000.0
+    regional_source.amount = 39000000.0  # type: ignore[assignment]  # a float on purpose
     with pytest.raises(TypeError, match="never float"):
         regional_source.save()
 

@@ -5,13 +5,16 @@ Issue 13, findings 2 and 5: a 1,5 GB upload to the public /verify/ was spooled t
 no rate limit; behind a proxy every client shared the proxy's address.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from tests.helpers import text
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +30,15 @@ class UnreadableBody:
     readline = read
 
 
-def _post_unread(client: Client, path: str, length: int) -> Any:
+def _post_unread(client: Client, path: str, length: int) -> "_MonkeyPatchedWSGIResponse":
+    unreadable: dict[str, Any] = {"wsgi.input": UnreadableBody()}
     return client.generic(
         "POST",
         path,
         b"",
         content_type="multipart/form-data; boundary=xyz",
         CONTENT_LENGTH=str(length),
-        **{"wsgi.input": UnreadableBody()},
+        **unreadable,
     )
 
 
@@ -65,12 +69,13 @@ def test_the_limits_are_settings() -> None:
 
 
 def test_a_get_with_a_body_is_not_read_either() -> None:
+    unreadable: dict[str, Any] = {"wsgi.input": UnreadableBody()}
     response = Client().generic(
         "GET",
         "/verify/",
         b"",
         CONTENT_LENGTH=str(GB),
-        **{"wsgi.input": UnreadableBody()},
+        **unreadable,
     )
     assert response.status_code == 413
 
@@ -83,7 +88,7 @@ def test_an_upload_within_the_limit_still_works(client: Client) -> None:
     assert "inte en PDF" in text(response)
 
 
-def _verify(client: Client, content: bytes, **extra: str) -> Any:
+def _verify(client: Client, content: bytes, **extra: Any) -> "_MonkeyPatchedWSGIResponse":
     upload = SimpleUploadedFile("x.pdf", content, "application/pdf")
     return client.post("/verify/", {"file": upload}, **extra)
 

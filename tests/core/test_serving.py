@@ -3,6 +3,7 @@
 import json
 import logging
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.core.management import call_command
@@ -40,9 +41,9 @@ def test_collected_static_files_are_hashed_compressed_and_served_with_a_long_cac
 def test_production_logs_are_one_json_object_a_line() -> None:
     from django.conf import settings
 
-    formatter = JsonFormatter(
-        **{k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"}
-    )
+    # config/settings/base.py leaves LOGGING to inference: dict[str, object].
+    formatters = cast(dict[str, dict[str, Any]], settings.LOGGING["formatters"])
+    formatter = JsonFormatter(**{k: v for k, v in formatters["json"].items() if k != "()"})
     record = logging.LogRecord(
         "funding", logging.WARNING, __file__, 1, "Över ramen: %s", ("x",), None
     )

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def authenticate(*, username: str, password: str) -> User | None:
     """Authenticate as the login page does (django-axes needs the request)."""
     request = RequestFactory().post("/accounts/login/")
-    return django_authenticate(request, username=username, password=password)  # type: ignore[return-value]
+    return django_authenticate(request, username=username, password=password)
 
 
 OUR_APPS = ("accounts", "audit", "partners", "funding", "agreements", "otp_totp")
@@ -27,7 +27,7 @@ OUR_APPS = ("accounts", "audit", "partners", "funding", "agreements", "otp_totp"
 
 def snapshot() -> dict[str, str]:
     return {
-        model._meta.label: serializers.serialize("json", model.objects.order_by("pk"))
+        model._meta.label: serializers.serialize("json", model._default_manager.order_by("pk"))
         for app in OUR_APPS
         for model in apps.get_app_config(app).get_models()
     }

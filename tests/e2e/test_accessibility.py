@@ -3,7 +3,9 @@
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+# axe-playwright-python ships no type information (no py.typed, no stubs).
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
 from funding.models import Decision
 from tests.e2e.conftest import screenshot

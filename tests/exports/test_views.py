@@ -2,13 +2,15 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
 
 from agreements.models import Agreement, Instalment
 from partners.models import Partner
@@ -29,7 +31,7 @@ def _demo(demo: None) -> None:
     """Every test here runs on the demo data."""
 
 
-def workbook(client: Client, url: str = "/budget/2024/export.xlsx"):  # type: ignore[no-untyped-def]
+def workbook(client: Client, url: str = "/budget/2024/export.xlsx") -> Workbook:
     response = client.get(url)
     assert response.status_code == 200
     return load_workbook(io.BytesIO(response.content))
@@ -62,11 +64,11 @@ def test_workbook_has_the_years_allocations_agreements_and_payments(client: Clie
     assert isinstance(matgille[6], int)  # a number, not text
     assert matgille[7] == "Beslutad"
     assert matgille[8:10] == ("RS230001", 101)
-    assert matgille[10].date() == date(2023, 10, 24)
-    assert sum(row[6] for row in allocations) == 11900000
+    assert cast(datetime, matgille[10]).date() == date(2023, 10, 24)
+    assert sum(cast(int, row[6]) for row in allocations) == 11900000
 
     agreements = list(book["Överenskommelser"].iter_rows(min_row=2, values_only=True))
-    assert sorted(row[0] for row in agreements) == sorted(
+    assert sorted(cast(str, row[0]) for row in agreements) == sorted(
         Agreement.objects.filter(allocation__programme__budget_year__year=2024).values_list(
             "reference", flat=True
         )
@@ -75,7 +77,7 @@ def test_workbook_has_the_years_allocations_agreements_and_payments(client: Clie
     # The payment plan adds up exactly to each agreement's amount.
     amounts = {row[0]: row[6] for row in agreements}
     for reference, amount in amounts.items():
-        assert sum(p[4] for p in payments if p[0] == reference) == amount
+        assert sum(cast(int, p[4]) for p in payments if p[0] == reference) == amount
 
 
 def test_csv_of_each_table_opens_in_swedish_excel(client: Client) -> None:

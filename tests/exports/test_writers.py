@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from openpyxl import load_workbook
 
@@ -85,7 +86,7 @@ def test_xlsx_numbers_and_dates_are_typed_and_text_is_never_a_formula() -> None:
     assert formula.data_type == "s"
     assert formula.value == '=HYPERLINK("http://evil.example","x")'
     assert sheet["C3"].value is None
-    assert sum(sheet.cell(row=r, column=2).value for r in range(2, 5)) == 4500000
+    assert sum(cast(int, sheet.cell(row=r, column=2).value) for r in range(2, 5)) == 4500000
     # No formula element anywhere in the sheet's XML.
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode()

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import psycopg
 
@@ -55,7 +55,9 @@ def run(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: floa
     return done.stdout
 
 
-def wait_for[T](what: str, check: Callable[[], T | None], *, timeout: float = 30) -> T:
+def wait_for[T](
+    what: str, check: Callable[[], T | Literal[False] | None], *, timeout: float = 30
+) -> T:
     """Poll `check` until it returns something truthy; fail with `what` after `timeout` s."""
     deadline = time.monotonic() + timeout
     while True:

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 import psycopg
 import pytest
@@ -138,7 +138,7 @@ def processes(site: Site) -> Iterator[Processes]:
 
 
 def one(db: psycopg.Connection, sql: str, *params: Any) -> Any:
-    row = db.execute(sql, params).fetchone()  # type: ignore[arg-type]
+    row = db.execute(sql, params).fetchone()
     return row[0] if row and len(row) == 1 else row
 
 
@@ -196,6 +196,15 @@ def assert_history_agrees(db: psycopg.Connection) -> None:
         assert Decimal(events[-1][1]["amount"][1]) == amount, slug
 
 
+class SaveAllocations(TypedDict):
+    """The arguments of an app process's `save_allocations` (tests/faults/app_process.py)."""
+
+    year: int
+    amounts: dict[str, str]  # partner slug: amount
+    expected_versions: dict[str, int]  # partner slug: version
+    reason: NotRequired[str]
+
+
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 def test_a_database_restart_during_a_save_leaves_all_or_nothing_and_the_app_carries_on(
     site: Site, processes: Processes, mode: str
@@ -219,7 +228,7 @@ def test_a_database_restart_during_a_save_leaves_all_or_nothing_and_the_app_carr
     last_event = one(db, "SELECT max(id) FROM audit_auditevent")
     revision = one(db, "SELECT number FROM audit_revision")
     # Two rows in one unit of work; the first is written before the save reaches the lock.
-    save = {
+    save: SaveAllocations = {
         "year": 2025,
         "amounts": {slug: str(before[slug][0] + 1000) for slug in ("coompanion", "connect-vast")},
         "expected_versions": {slug: before[slug][1] for slug in ("coompanion", "connect-vast")},
@@ -511,7 +520,7 @@ def test_a_worker_killed_mid_bundle_never_leaves_a_bad_zip_and_the_bundle_is_reb
     )
 
     # In storage, every ZIP is a finished bundle's, and matches its recorded hash.
-    finished = dict(
+    finished: dict[str, str] = dict(
         db.execute(
             "SELECT file, sha256 FROM archive_archivebundle WHERE status = 'done'"
         ).fetchall()

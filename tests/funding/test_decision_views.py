@@ -96,7 +96,8 @@ def test_record_add_decide_approve_and_extract(client: Client) -> None:
     document = DecisionDocument.objects.get(decision=decision)
 
     response = client.get(f"/decisions/{decision.pk}/pdf/")
-    pdf = b"".join(response.streaming_content)
+    # django-stubs types a test client's response as never streaming.
+    pdf = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     with document.file.open("rb") as f:
         assert pdf == f.read()
     assert pdfa.problems(pdf) == []
@@ -152,7 +153,9 @@ def test_remove_from_draft(client: Client) -> None:
     login(client, "sekreterare")
     decision = record(client)
     add_2025(client, decision)
-    allocation = decision.items.first().allocation
+    item = decision.items.first()
+    assert item is not None
+    allocation = item.allocation
     client.post(f"/decisions/{decision.pk}/remove/{allocation.pk}/")
     assert decision.items.count() == 5
 

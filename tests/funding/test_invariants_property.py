@@ -5,9 +5,11 @@ secretaries make, a programme's decided money never exceeds its ceiling, and eac
 refused exactly when it would break a rule (so the test cannot pass by refusing everything).
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
@@ -91,7 +93,7 @@ class AllocationSequenceTest(TestCase):
 
     @settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(ops=operations)
-    def test_decided_money_never_exceeds_the_ceiling(self, ops: list[tuple]) -> None:  # type: ignore[type-arg]
+    def test_decided_money_never_exceeds_the_ceiling(self, ops: list[tuple[Any, ...]]) -> None:
         user, programme, ids = self._world()
         self.paragraph = 0
         for op in ops:
@@ -99,6 +101,7 @@ class AllocationSequenceTest(TestCase):
             decided = _decided_total(programme)
             current = {a.partner_id: a for a in programme.allocations.all()}
             kind = op[0]
+            call: Callable[[], object]
             if kind == "set":
                 partner_id, amount = ids[op[1]], op[2]
                 existing = current.get(partner_id)
