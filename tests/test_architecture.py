@@ -101,3 +101,25 @@ def test_no_import_circle() -> None:
 def test_no_module_over_400_lines(module: str) -> None:
     lines = len(MODULES[module].read_text().splitlines())
     assert lines <= MAX_MODULE_LINES, f"{module}: {lines} lines; split it by sub-domain"
+
+
+MAX_VIEW_LINES = 30
+
+
+def _views() -> list[tuple[str, ast.FunctionDef, int]]:
+    found = []
+    for name, path in MODULES.items():
+        if not (name.endswith(".views") or ".views." in name):
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                found.append((f"{name}.{node.name}", node, (node.end_lineno or first) - first + 1))
+    return found
+
+
+def test_views_are_thin() -> None:
+    """Authorise → selector or service → render, in at most 30 lines (decorators included)."""
+    views = _views()
+    assert len(views) > 20  # the pages were found
+    assert [f"{name}: {lines}" for name, _node, lines in views if lines > MAX_VIEW_LINES] == []
