@@ -29,6 +29,10 @@ class AuditAction(models.TextChoices):
     PARTNER_CREATED = "partner.created", _("Partnern lades till")
     PARTNER_UPDATED = "partner.updated", _("Partnern ändrades")
     PARTNER_MEMBERSHIP_SET = "partner.membership_set", _("Användarens koppling till partnern")
+    PARTNER_PAYMENT_DETAILS_SET = (
+        "partner.payment_details_set",
+        _("Partnerns betalningsuppgifter ändrades"),
+    )
     AGREEMENT_CREATED = "agreement.created", _("Överenskommelsen upprättades")
     AGREEMENT_TERMS_CHANGED = "agreement.terms_changed", _("Villkoren ändrades")
     AGREEMENT_PAYMENT_PLAN_SET = "agreement.payment_plan_set", _("Betalningsplanen sattes")

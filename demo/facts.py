@@ -81,6 +81,17 @@ PROGRAMME_SLUG = "grundfinansiering"
 PROGRAMME_CEILING = Decimal("11900000")  # PUBLIC
 
 # PUBLIC: names and what they do. Legal names are not public: the display name stands in.
+# Illustrative bankgiro numbers (Exempeldata): check digits valid, numbers invented. The
+# partners' real payment details are not public.
+EXAMPLE_BANKGIRO = {
+    "coompanion": "999-0011",
+    "connect-vast": "999-0029",
+    "matgille": "999-0037",
+    "highfive": "999-0045",
+    "leap-for-life": "999-0052",
+    "tek-kompetens": "999-0060",
+}
+
 PARTNERS = [
     {
         "slug": "coompanion",

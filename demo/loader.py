@@ -28,7 +28,7 @@ from funding.models import (
     ProgrammeKind,
 )
 from partners import services as partners
-from partners.models import Partner, PartnerMembership
+from partners.models import Partner, PartnerMembership, PaymentMethod
 
 
 def _user(spec: facts.UserFact) -> User:
@@ -65,6 +65,14 @@ def _partner(spec: dict[str, Any]) -> Partner:
     partner = Partner.objects.filter(slug=spec["slug"]).first()
     if partner is None:
         partner = partners.create_partner(by=None, **spec)
+    if not partner.payment_method and spec["slug"] in facts.EXAMPLE_BANKGIRO:
+        partner = partners.set_payment_details(
+            partner=partner,
+            method=PaymentMethod.BANKGIRO,
+            account=facts.EXAMPLE_BANKGIRO[spec["slug"]],
+            example_data=True,
+            by=None,
+        )
     return partner
 
 

@@ -9,6 +9,8 @@ from core.admin import ServiceModelAdmin
 from partners import services
 from partners.models import Partner, PartnerMembership
 
+PAYMENT_FIELDS = ("payment_method", "payment_account", "payment_details_are_example_data")
+
 
 @admin.register(Partner)
 class PartnerAdmin(ServiceModelAdmin[Partner]):
@@ -16,16 +18,26 @@ class PartnerAdmin(ServiceModelAdmin[Partner]):
     list_filter = ("is_active", "legal_form")
     search_fields = ("display_name", "legal_name", "organisation_number")
     prepopulated_fields = {"slug": ("display_name",)}
-    fields = services.PARTNER_FIELDS
+    fields = (*services.PARTNER_FIELDS, *PAYMENT_FIELDS)
 
     def save_via_service(
         self, form: forms.ModelForm[Partner], obj: Partner | None, *, by: User
     ) -> Partner:
-        data = form.cleaned_data
+        data = {k: v for k, v in form.cleaned_data.items() if k not in PAYMENT_FIELDS}
         if obj is None:
-            return services.create_partner(by=by, **data)
-        changed = {k: data[k] for k in form.changed_data}
-        return services.update_partner(partner=obj, by=by, **changed)
+            partner = services.create_partner(by=by, **data)
+        else:
+            changed = {k: data[k] for k in form.changed_data if k in data}
+            partner = services.update_partner(partner=obj, by=by, **changed)
+        if obj is None or set(form.changed_data) & set(PAYMENT_FIELDS):
+            partner = services.set_payment_details(
+                partner=partner,
+                method=form.cleaned_data["payment_method"],
+                account=form.cleaned_data["payment_account"],
+                example_data=form.cleaned_data["payment_details_are_example_data"],
+                by=by,
+            )
+        return partner
 
 
 @admin.register(PartnerMembership)

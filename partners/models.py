@@ -1,11 +1,17 @@
 """Partner organisations and the users who act for them (design §3, partners)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import multi_line, single_line
-from partners.validators import validate_organisation_number
+from partners.validators import (
+    format_giro_number,
+    normalise_giro_number,
+    validate_giro_number,
+    validate_organisation_number,
+)
 
 
 class LegalForm(models.TextChoices):
@@ -22,6 +28,11 @@ class LegalForm(models.TextChoices):
 class PartnerQuerySet(models.QuerySet["Partner"]):
     def active(self) -> "PartnerQuerySet":
         return self.filter(is_active=True)
+
+
+class PaymentMethod(models.TextChoices):
+    BANKGIRO = "bankgiro", _("Bankgiro")
+    PLUSGIRO = "plusgiro", _("Plusgiro")
 
 
 class Partner(models.Model):
@@ -60,6 +71,21 @@ class Partner(models.Model):
     description = models.TextField(
         _("beskrivning"), blank=True, max_length=2000, validators=[multi_line]
     )
+    # Where the region pays the partner's instalments (design §3, Partner payment details).
+    payment_method = models.CharField(
+        _("betalningssätt"), max_length=16, choices=PaymentMethod.choices, blank=True
+    )
+    payment_account = models.CharField(
+        _("bankgiro- eller plusgironummer"),
+        max_length=8,
+        blank=True,
+        help_text=_("Bara siffror; kontrollsiffran prövas."),
+    )
+    payment_details_are_example_data = models.BooleanField(
+        _("betalningsuppgifterna är exempeldata"),
+        default=False,
+        help_text=_("Påhittade för demonstration: märks Exempeldata där de visas."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_example_data = models.BooleanField(
         _("exempeldata"),
@@ -93,10 +119,44 @@ class Partner(models.Model):
             models.CheckConstraint(
                 condition=models.Q(legal_form__in=LegalForm.values), name="partner_legal_form_valid"
             ),
+            # Both or neither, and only digits of a length the method allows; the check digit
+            # is the validator's (partners.validators.validate_giro_number).
+            models.CheckConstraint(
+                condition=models.Q(payment_method="", payment_account="")
+                | models.Q(payment_method="bankgiro", payment_account__regex=r"^[0-9]{7,8}$")
+                | models.Q(payment_method="plusgiro", payment_account__regex=r"^[0-9]{2,8}$"),
+                name="partner_payment_details_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def clean(self) -> None:
+        self.payment_account = normalise_giro_number(self.payment_account)
+        if bool(self.payment_method) != bool(self.payment_account):
+            field = "payment_account" if self.payment_method else "payment_method"
+            raise ValidationError(
+                {field: _("Ange både betalningssätt och nummer, eller inget av dem.")}
+            )
+        if self.payment_method:
+            try:
+                validate_giro_number(self.payment_method, self.payment_account)
+            except ValidationError as error:
+                raise ValidationError({"payment_account": error.messages}) from error
+
+    @property
+    def has_payment_details(self) -> bool:
+        """Whether an instalment can be paid: a giro number whose check digit holds."""
+        try:
+            self.clean()
+        except ValidationError:
+            return False
+        return bool(self.payment_method)
+
+    @property
+    def payment_account_display(self) -> str:
+        return format_giro_number(self.payment_method, self.payment_account)
 
 
 class PartnerMembership(models.Model):

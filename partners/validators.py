@@ -47,3 +47,39 @@ def validate_organisation_number(value: str) -> None:
         raise ValidationError(
             _("Kontrollsiffran stämmer inte. Kontrollera organisationsnumret."), code="luhn"
         )
+
+
+# Payment details: bankgiro and plusgiro numbers (Bankgirot; PlusGirot, Nordea). Both end in a
+# mod-10 (Luhn) check digit over the whole number. A bankgiro number has 7 or 8 digits, shown as
+# NNN-NNNN or NNNN-NNNN; a plusgiro number has 2 to 8, shown with the check digit after a hyphen
+# (NNNNNN-N).
+GIRO_LENGTHS = {"bankgiro": (7, 8), "plusgiro": (2, 8)}
+
+
+def normalise_giro_number(value: str) -> str:
+    """The digits of a giro number as people write it (`5050-1055`, `12 34 56-7`)."""
+    return re.sub(r"[\s\u00a0-]", "", value or "")
+
+
+def validate_giro_number(method: str, digits: str) -> None:
+    shortest, longest = GIRO_LENGTHS[method]
+    name = _("Bankgironumret") if method == "bankgiro" else _("Plusgironumret")
+    if not re.fullmatch(r"[0-9]+", digits, re.ASCII) or not shortest <= len(digits) <= longest:
+        raise ValidationError(
+            _("%(name)s ska ha %(shortest)s–%(longest)s siffror.")
+            % {"name": name, "shortest": shortest, "longest": longest},
+            code="format",
+        )
+    if not luhn_ok(digits):
+        raise ValidationError(
+            _("Kontrollsiffran stämmer inte. Kontrollera %(name)s.") % {"name": name.lower()},
+            code="luhn",
+        )
+
+
+def format_giro_number(method: str, digits: str) -> str:
+    if not digits:
+        return ""
+    if method == "bankgiro":
+        return f"{digits[:-4]}-{digits[-4:]}"
+    return f"{digits[:-1]}-{digits[-1]}"
