@@ -122,4 +122,5 @@ def test_the_admin_sets_payment_details_through_the_service(demo: None) -> None:
     partner.refresh_from_db()
     assert (partner.payment_method, partner.payment_account) == ("plusgiro", "4100012")
     event = AuditEvent.objects.filter(action=AuditAction.PARTNER_PAYMENT_DETAILS_SET).latest("id")
-    assert event.actor is not None and event.actor.username == "admin"
+    assert event.actor is not None
+    assert event.actor.username == "admin"
