@@ -139,6 +139,21 @@ class Agreement(models.Model):
         return self.can_become(AgreementStatus.TERMINATED)
 
 
+class InstalmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planerad")
+    RELEASED = "released", _("Attesterad för utbetalning")
+    PAID = "paid", _("Utbetald")
+
+
+# Design §3, Instalment status: an official releases (attests) a planned instalment, the finance
+# system pays it, the payment is booked. Nothing goes back: a mistake is corrected in finance.
+INSTALMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    InstalmentStatus.PLANNED: frozenset({InstalmentStatus.RELEASED}),
+    InstalmentStatus.RELEASED: frozenset({InstalmentStatus.PAID}),
+    InstalmentStatus.PAID: frozenset(),
+}
+
+
 class Instalment(models.Model):
     """One payment (utbetalning) of the plan. The plan adds up exactly to the agreement amount."""
 
@@ -146,6 +161,28 @@ class Instalment(models.Model):
     number = models.PositiveSmallIntegerField(_("nummer"))
     due_date = models.DateField(_("utbetalas"))
     amount = KronorField(_("belopp"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=InstalmentStatus.choices,
+        default=InstalmentStatus.PLANNED,
+    )
+    released_on = models.DateField(_("attesterad den"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attesterad av"),
+    )
+    paid_on = models.DateField(_("utbetald den"), null=True, blank=True)
+    finance_reference = models.CharField(
+        _("referens i ekonomisystemet"),
+        max_length=64,
+        blank=True,
+        validators=[single_line],
+    )
 
     class Meta:
         verbose_name = _("utbetalning")
@@ -157,10 +194,31 @@ class Instalment(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="instalment_amount_nonneg"),
             models.CheckConstraint(condition=Q(number__gte=1), name="instalment_number_pos"),
+            models.CheckConstraint(
+                condition=Q(status__in=InstalmentStatus.values), name="instalment_status_valid"
+            ),
+            # What each status says, the row says too: released with a date, paid with one.
+            models.CheckConstraint(
+                condition=Q(status=InstalmentStatus.PLANNED, released_on__isnull=True)
+                | (~Q(status=InstalmentStatus.PLANNED) & Q(released_on__isnull=False)),
+                name="instalment_released_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=InstalmentStatus.PAID, paid_on__isnull=False)
+                | (~Q(status=InstalmentStatus.PAID) & Q(paid_on__isnull=True)),
+                name="instalment_paid_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=models.F("released_on")),
+                name="instalment_paid_after_release",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.agreement} #{self.number}"
+
+    def can_become(self, status: str) -> bool:
+        return status in INSTALMENT_TRANSITIONS[self.status]
 
 
 class ReportingRequirement(models.Model):

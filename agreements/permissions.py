@@ -23,3 +23,8 @@ def can_sign_for_region(user: AnyUser) -> bool:
 
 def can_sign_as_partner(user: AnyUser, agreement: Agreement) -> bool:
     return can_sign_for_partner(user, agreement.partner)
+
+
+def can_handle_payments(user: AnyUser) -> bool:
+    """Release (attest) instalments and book them paid: the region's officials."""
+    return is_official(user)

@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     AGREEMENT_STATUS_CHANGED = "agreement.status_changed", _("Överenskommelsens status ändrades")
     AGREEMENT_SIGNED = "agreement.signed", _("Överenskommelsen skrevs under")
     AGREEMENT_SEALED = "agreement.sealed", _("Överenskommelsen förseglades")
+    INSTALMENT_RELEASED = "instalment.released", _("Utbetalningen attesterades")
+    INSTALMENT_PAID = "instalment.paid", _("Utbetalningen bokades som betald")
     ARCHIVE_REQUESTED = "archive.requested", _("Arkivpaket beställdes")
     ARCHIVE_BUILT = "archive.built", _("Arkivpaketet byggdes")
     ARCHIVE_FAILED = "archive.failed", _("Arkivpaketet kunde inte byggas")

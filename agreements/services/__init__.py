@@ -21,6 +21,7 @@ from agreements.services.lifecycle import (
     terminate_agreement,
     withdraw_from_signing,
 )
+from agreements.services.payments import book_instalment_paid, release_instalment
 from agreements.services.plans import (
     PlannedInstalment,
     PlannedReport,
@@ -32,12 +33,14 @@ from agreements.services.signing import sign_agreement
 __all__ = [
     "PlannedInstalment",
     "PlannedReport",
+    "book_instalment_paid",
     "complete_agreement",
     "create_agreement",
     "default_instalment_dates",
     "default_reference",
     "draft_agreement",
     "even_payment_plan",
+    "release_instalment",
     "revise_draft",
     "send_for_signing",
     "set_payment_plan",

@@ -273,6 +273,8 @@ SEAL_TRUST_ROOTS = env.list("SEAL_TRUST_ROOTS", default=[])
 SEAL_TSA_URL = env.str("SEAL_TSA_URL", default="")
 # Benchmarks only (`make bench`): adds /bench/floor/, the minimal view pages are compared with.
 BENCH_FLOOR_ENDPOINT = env.bool("BENCH_FLOOR_ENDPOINT", default=False)
+# An official may release (attest) an instalment due within this many days, or past due.
+PAYMENT_RELEASE_WINDOW_DAYS = env.int("PAYMENT_RELEASE_WINDOW_DAYS", default=30)
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Uploads to the public verification page per client address and 10 minutes (core.limits).

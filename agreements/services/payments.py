@@ -1,0 +1,129 @@
+"""Paying an agreement's instalments: planned → released (attested by an official) → paid.
+
+Design §3 (Instalment status) and §4 workflow 8. The rules are checked here, after locking the
+agreement and then the instalment (the order every agreement write takes), so two officials
+releasing the same instalment at once queue, and the second is told it is already released.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agreements.models import AgreementStatus, Instalment, InstalmentStatus
+from agreements.permissions import can_handle_payments
+from agreements.services.lifecycle import lock
+from audit.actions import AuditAction
+from audit.services import record_event
+from core.validators import single_line
+
+
+def _lock(instalment: Instalment) -> Instalment:
+    agreement = lock(instalment.agreement)
+    locked = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    locked.agreement = agreement
+    return locked
+
+
+def _check_may_handle(by: User | None) -> None:
+    if by is not None and not can_handle_payments(by):
+        raise ValidationError(_("Bara regionens handläggare kan hantera utbetalningar."))
+
+
+@transaction.atomic
+def release_instalment(
+    *, instalment: Instalment, by: User | None, on: date | None = None
+) -> Instalment:
+    """Attest a planned instalment for payment.
+
+    Refused unless the agreement is signed by both parties (and not terminated), the partner has
+    valid payment details, and the instalment is due within PAYMENT_RELEASE_WINDOW_DAYS or past
+    due.
+    """
+    _check_may_handle(by)
+    instalment = _lock(instalment)
+    agreement, today = instalment.agreement, on or timezone.localdate()
+    if not instalment.can_become(InstalmentStatus.RELEASED):
+        raise ValidationError(
+            _("Utbetalning %(n)s är redan %(status)s.")
+            % {"n": instalment.number, "status": instalment.get_status_display().lower()},
+            code="not_planned",
+        )
+    if agreement.status != AgreementStatus.SIGNED:
+        raise ValidationError(
+            _("Bara en underskriven överenskommelse kan betalas ut (den är %(status)s).")
+            % {"status": agreement.get_status_display().lower()},
+            code="not_signed",
+        )
+    if not agreement.partner.has_payment_details:
+        raise ValidationError(
+            _("%(partner)s saknar giltigt bankgiro- eller plusgironummer.")
+            % {"partner": agreement.partner.legal_name},
+            code="no_payment_details",
+        )
+    window = timedelta(days=settings.PAYMENT_RELEASE_WINDOW_DAYS)
+    if instalment.due_date > today + window:
+        raise ValidationError(
+            _("Utbetalningen ska ske %(due)s och kan attesteras tidigast %(earliest)s.")
+            % {
+                "due": date_format(instalment.due_date),
+                "earliest": date_format(instalment.due_date - window),
+            },
+            code="not_due",
+        )
+    instalment.status = InstalmentStatus.RELEASED
+    instalment.released_on = today
+    instalment.released_by = by
+    instalment.save(update_fields=["status", "released_on", "released_by"])
+    record_event(
+        action=AuditAction.INSTALMENT_RELEASED,
+        target=instalment,
+        by=by,
+        changes={"status": (InstalmentStatus.PLANNED, InstalmentStatus.RELEASED)},
+    )
+    return instalment
+
+
+@transaction.atomic
+def book_instalment_paid(
+    *, instalment: Instalment, paid_on: date, by: User | None, finance_reference: str = ""
+) -> Instalment:
+    """Record that the finance system paid a released instalment (date, and its reference)."""
+    _check_may_handle(by)
+    instalment = _lock(instalment)
+    if not instalment.can_become(InstalmentStatus.PAID):
+        raise ValidationError(
+            _("Bara en attesterad utbetalning kan bokas som betald."), code="not_released"
+        )
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("Utbetalningsdagen kan inte ligga i framtiden.")})
+    if instalment.released_on is not None and paid_on < instalment.released_on:
+        raise ValidationError(
+            {
+                "paid_on": _("Utbetalningsdagen kan inte vara före attesten (%(on)s).")
+                % {"on": date_format(instalment.released_on)}
+            }
+        )
+    reference = finance_reference.strip()
+    single_line(reference)
+    instalment.status = InstalmentStatus.PAID
+    instalment.paid_on = paid_on
+    instalment.finance_reference = reference
+    instalment.full_clean()
+    instalment.save(update_fields=["status", "paid_on", "finance_reference"])
+    record_event(
+        action=AuditAction.INSTALMENT_PAID,
+        target=instalment,
+        by=by,
+        changes={
+            "status": (InstalmentStatus.RELEASED, InstalmentStatus.PAID),
+            "paid_on": (None, paid_on),
+        },
+        reason=reference,
+    )
+    return instalment
