@@ -6,7 +6,7 @@ number, which most clients would read as a binary float.
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.urls import reverse
 from django.utils import translation
@@ -184,6 +184,11 @@ class InstalmentOut(Schema):
     number: int
     due_date: date
     amount: Money
+    status: Literal["planned", "released", "paid"] = Field(
+        description="planned, released (attested for payment by an official) or paid."
+    )
+    released_on: date | None
+    paid_on: date | None
 
 
 class ReportingRequirementOut(Schema):

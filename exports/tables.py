@@ -91,6 +91,10 @@ PAYMENT_COLUMNS = (
     Column(_("Utbetalning nr"), Kind.NUMBER, lambda i: i.number, 10),
     Column(_("Utbetalas"), Kind.DATE, lambda i: i.due_date, 12),
     Column(_("Belopp (kr)"), Kind.AMOUNT, lambda i: i.amount, 16),
+    Column(_("Status"), Kind.TEXT, lambda i: i.get_status_display(), 24),
+    Column(_("Attesterad"), Kind.DATE, lambda i: i.released_on, 12),
+    Column(_("Utbetald"), Kind.DATE, lambda i: i.paid_on, 12),
+    Column(_("Referens i ekonomisystemet"), Kind.TEXT, lambda i: i.finance_reference, 20),
     Column(
         _("Överenskommelsens status"), Kind.TEXT, lambda i: i.agreement.get_status_display(), 24
     ),

@@ -151,3 +151,38 @@ def test_two_officials_releasing_at_once_release_it_once(demo: None) -> None:
     assert sorted(outcomes)[1] == "released"
     assert "redan attesterad" in sorted(outcomes)[0]
     assert AuditEvent.objects.for_object(instalment).count() == 1
+
+
+def test_the_api_and_the_exports_show_payment_status() -> None:
+    import csv
+    import io
+
+    from django.test import Client
+
+    from api.services import create_token
+    from tests.helpers import login
+
+    instalment = first_instalment(SIGNED)
+    services.release_instalment(instalment=instalment, by=official())
+    services.book_instalment_paid(
+        instalment=instalment, paid_on=timezone.localdate(), finance_reference="V-9", by=official()
+    )
+    _token, secret = create_token(user=User.objects.get(username="coompanion"), name="t", by=None)
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    data = api.get(f"/api/v1/agreements/{SIGNED}").json()
+    assert data["instalments"][0]["status"] == "paid"
+    assert data["instalments"][0]["paid_on"] == timezone.localdate().isoformat()
+    assert data["instalments"][1]["status"] == "planned"
+    schema = api.get("/api/v1/openapi.json").json()["components"]["schemas"]["InstalmentOut"]
+    assert schema["properties"]["status"]["enum"] == ["planned", "released", "paid"]
+
+    client = Client()
+    login(client, "handlaggare")
+    content = client.get("/budget/2024/export/payments.csv").content.decode("utf-8-sig")
+    rows = {
+        (r["Referens"], r["Utbetalning nr"]): r
+        for r in csv.DictReader(io.StringIO(content), delimiter=";")
+    }
+    paid = rows[(SIGNED, "1")]
+    assert (paid["Status"], paid["Referens i ekonomisystemet"]) == ("Utbetald", "V-9")
+    assert rows[(SIGNED, "2")]["Status"] == "Planerad"
