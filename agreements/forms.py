@@ -11,8 +11,9 @@ from accounts.models import User
 from accounts.passwords import password_is_correct
 from agreements.models import Agreement
 from agreements.services import PlannedInstalment, PlannedReport
+from core.forms import AmountField
 from core.money import format_input
-from funding.forms import AmountField
+from core.validators import multi_line, single_line
 
 
 class DateInput(forms.DateInput):
@@ -22,9 +23,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# Only ISO dates, as the date input sends them. The Swedish locale's input formats also take
+# "%m/%d/%Y", so a typed 05/06/2024 (5 June to a Swede) was saved as 6 May.
+ISO_DATE = ["%Y-%m-%d"]
+
+
 class TermsForm(forms.Form):
-    period_start = forms.DateField(label=_("Period från"), widget=DateInput())
-    period_end = forms.DateField(label=_("Period till"), widget=DateInput())
+    period_start = forms.DateField(
+        label=_("Period från"), widget=DateInput(), input_formats=ISO_DATE
+    )
+    period_end = forms.DateField(label=_("Period till"), widget=DateInput(), input_formats=ISO_DATE)
     purpose = forms.CharField(
         label=_("Syfte"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -56,7 +64,9 @@ class TermsForm(forms.Form):
 
 
 class InstalmentForm(forms.Form):
-    due_date = forms.DateField(label=_("Utbetalas"), widget=DateInput(), required=False)
+    due_date = forms.DateField(
+        label=_("Utbetalas"), widget=DateInput(), required=False, input_formats=ISO_DATE
+    )
     amount = AmountField(label=_("Belopp (kr)"))
 
     def clean(self) -> dict[str, Any]:
@@ -68,7 +78,9 @@ class InstalmentForm(forms.Form):
 
 class ReportForm(forms.Form):
     description = forms.CharField(label=_("Vad ska rapporteras"), max_length=500, required=False)
-    due_date = forms.DateField(label=_("Senast"), widget=DateInput(), required=False)
+    due_date = forms.DateField(
+        label=_("Senast"), widget=DateInput(), required=False, input_formats=ISO_DATE
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -122,8 +134,13 @@ def planned_reports(formset: Any) -> list[PlannedReport]:
 class SignForm(forms.Form):
     """Signing re-authenticates: the signatory types their password again."""
 
-    signer_name = forms.CharField(label=_("Namn som visas"), max_length=200)
-    signer_title = forms.CharField(label=_("Titel som visas"), max_length=200, required=False)
+    # Signature.objects.create() runs no model validation: the form refuses control characters.
+    signer_name = forms.CharField(
+        label=_("Namn som visas"), max_length=200, validators=[single_line]
+    )
+    signer_title = forms.CharField(
+        label=_("Titel som visas"), max_length=200, required=False, validators=[single_line]
+    )
     password = forms.CharField(
         label=_("Ditt lösenord"),
         strip=False,
@@ -149,8 +166,12 @@ class SignForm(forms.Form):
 
 
 class TerminateForm(forms.Form):
+    # terminate_agreement saves the reason without model validation: refused here.
     reason = forms.CharField(
-        label=_("Skäl till hävningen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Skäl till hävningen"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[multi_line],
     )
 
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -51,7 +51,8 @@ from agreements.selectors import (
     signed_document,
 )
 from agreements.verification import verify_pdf
-from core.admin import add_service_errors
+from core.documents import stored_file_response
+from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
 
 
@@ -229,7 +230,10 @@ def agreement_terminate(request: AuthenticatedRequest, reference: str) -> HttpRe
         raise PermissionDenied
     form = TerminateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Ange skälet till att överenskommelsen hävs."))
+        if form.has_error("reason", "required"):
+            messages.error(request, _("Ange skälet till att överenskommelsen hävs."))
+        else:  # too long, NUL, control characters: say which
+            messages.error(request, " ".join(str(e) for e in form.errors["reason"]))
         return redirect("agreements:detail", reference)
     return _run(
         request,
@@ -273,21 +277,17 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
 
 
 @login_required
-@never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_http_methods(["GET"])
 def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponseBase:
     """The sealed PDF, byte for byte as stored. Never re-rendered."""
     document = current_signed_document(user=request.user, reference=reference)
     if document is None:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
+    return stored_file_response(
+        document.file,
+        sha256=document.sha256,
         filename=f"{document.agreement.reference}-v{document.agreement_version}.pdf",
     )
-    response["X-Content-SHA256"] = document.sha256
-    return response
 
 
 @login_required

@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.http import HttpRequest
 
@@ -18,9 +20,24 @@ class ReadOnlyAdmin[M: models.Model](admin.ModelAdmin[M]):
         return False
 
 
+class _DateBrowsingChangeList(ChangeList):
+    """Django's date hierarchy turns ?at__year=… into a datetime and catches ValueError only: a
+    year beyond the C long range was an OverflowError, a server error. Any such year is an
+    incorrect lookup, which the admin answers with its usual notice."""
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     """History is read-only everywhere, the admin included."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _DateBrowsingChangeList
 
     list_display = ("at", "action", "target_repr", "actor", "reason")
     list_filter = ("action", "target_type")

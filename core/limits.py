@@ -9,6 +9,8 @@ the route Django will serve (`path_info`, resolved) and the declared Content-Len
   MAX_REQUEST_BODY_BYTES; an upload view declares its own limit with `@limit_body(...)`.
   A request without Content-Length (chunked) has no body for Django: WSGIRequest reads at
   most Content-Length bytes, and none when it is missing.
+- a query string with a NUL character is refused with 400 (no address takes one, and filters
+  hand query values to PostgreSQL, which refuses NUL with an error).
 - a view marked `@rate_limit(...)` takes that many unsafe requests (POST...) per client
   address (`core.clients.client_ip`) and window, then answers 429 until the window ends.
 
@@ -24,7 +26,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
@@ -70,6 +72,13 @@ def within_rate(*, scope: str, key: str, limit: int, window_seconds: int) -> tup
     return count <= limit, retry_after
 
 
+def _has_nul(request: HttpRequest) -> bool:
+    raw = str(request.META.get("QUERY_STRING", ""))
+    if "%00" not in raw and "\x00" not in raw:
+        return False  # the common case: no parsing
+    return any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists())
+
+
 def _content_length(request: HttpRequest) -> int:
     try:
         return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
@@ -82,6 +91,14 @@ def _view(path_info: str) -> Any:
         return resolve(path_info).func
     except Resolver404:
         return None
+
+
+def _namespace(path_info: str) -> str:
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return ""
+    return match.namespaces[0] if match.namespaces else ""
 
 
 def _max_body(view: Any) -> int:
@@ -97,6 +114,12 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            # No address of ours takes a NUL character. Filters pass query values to the
+            # database unread (the admin's lists), and PostgreSQL refuses NUL with an error.
+            if _namespace(request.path_info) == "api":
+                return JsonResponse({"detail": "A query parameter contains NUL."}, status=400)
+            return render(request, "400.html", status=400)
         length = _content_length(request)
         unsafe = request.method not in SAFE_METHODS
         if not unsafe and length <= settings.MAX_REQUEST_BODY_BYTES:

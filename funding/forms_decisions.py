@@ -1,10 +1,13 @@
 """Forms for recording decisions. The services check the rules (format, ceilings)."""
 
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.converters import IdConverter
 from core.money import format_amount
 from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision
 
@@ -16,9 +19,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# Only ISO dates, as the date input sends them. The Swedish locale's input formats also take
+# "%m/%d/%Y", so a typed 05/06/2024 (5 June to a Swede) was saved as 6 May.
+ISO_DATE = ["%Y-%m-%d"]
+
+
 class DecisionForm(forms.Form):
     body = forms.CharField(label=_("Beslutsorgan"), max_length=200, initial=DEFAULT_DECISION_BODY)
-    meeting_date = forms.DateField(label=_("Sammanträdesdatum"), widget=DateInput())
+    meeting_date = forms.DateField(
+        label=_("Sammanträdesdatum"), widget=DateInput(), input_formats=ISO_DATE
+    )
     paragraph = forms.IntegerField(
         label=_("Paragraf (§)"), min_value=1, max_value=99999, required=False
     )
@@ -48,8 +58,26 @@ class DecisionForm(forms.Form):
         return cls(data, initial={name: getattr(decision, name) for name in cls.base_fields})
 
 
+class AllocationsField(forms.ModelMultipleChoiceField[Allocation]):
+    """Allocation ids as the URL converter takes them, checked before the database sees them.
+
+    Django turns the posted ids into an `IN (...)` lookup, and on SQLite an id of 20 or more
+    digits raised OverflowError, a server error (issue 13).
+    """
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not re.fullmatch(IdConverter.regex, str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
 class AddAllocationsForm(forms.Form):
-    allocations = forms.ModelMultipleChoiceField(
+    allocations = AllocationsField(
         label=_("Fördelningar som beslutet fastställer"),
         queryset=Allocation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -65,4 +93,6 @@ class AddAllocationsForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    approved_on = forms.DateField(label=_("Justerat den"), widget=DateInput())
+    approved_on = forms.DateField(
+        label=_("Justerat den"), widget=DateInput(), input_formats=ISO_DATE
+    )
