@@ -4,12 +4,16 @@ Behind a load balancer every request comes from the balancer's address, so throt
 REMOTE_ADDR would lump all clients together: five wrong passwords from anyone would lock the
 real user out (issue 13, finding 5). The proxy appends the address it was connected from to
 X-Forwarded-For; that last entry (or, behind N proxies, the N-th from the end) is the client.
-Everything to its left was sent by the client and can be forged, so it never counts. And the
-header counts only when the request really comes from one of our proxies (TRUSTED_PROXY_IPS):
-a client that reaches an app server directly cannot choose its own address either.
+Everything to its left was sent by the client and never counts. And the header counts only when
+the request really comes from one of our proxies (TRUSTED_PROXY_IPS): a client that reaches an
+app server directly cannot choose its own address either.
+
+The header is read strictly: split on commas, the entry at the proxies' position must be a bare
+IP address, else the request counts as coming from REMOTE_ADDR. A lenient parser (django-ipware
+was tried) skips what it cannot read, so a client could make it pick an address of its own
+choosing by sending a malformed entry after it (an unclosed quote swallowed the proxy's entry).
 
 With TRUSTED_PROXY_COUNT = 0 (the default, no proxy) the header is ignored altogether.
-python-ipware (through django-ipware) parses the header: ports, IPv6 brackets, junk.
 """
 
 import ipaddress
@@ -17,7 +21,6 @@ from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest
-from ipware import get_client_ip
 
 
 @cache
@@ -42,12 +45,12 @@ def client_ip(request: HttpRequest) -> str:
     hops: int = settings.TRUSTED_PROXY_COUNT
     if hops <= 0 or not _from_trusted_proxy(remote):
         return remote
-    # Behind N proxies the client is N-th from the end of the chain python-ipware reads
-    # client-first; its proxy_count counts the proxies listed after the client.
-    forwarded, _routable = get_client_ip(
-        request,
-        proxy_count=hops - 1,
-        request_header_order=["HTTP_X_FORWARDED_FOR"],
-        strict=False,
-    )
-    return forwarded or remote
+    # Several X-Forwarded-For headers arrive joined by commas (WSGI), in the order sent.
+    entries = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+    if len(entries) < hops:
+        return remote
+    candidate = entries[-hops].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

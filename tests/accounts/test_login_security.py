@@ -304,6 +304,24 @@ def test_behind_the_proxy_each_client_is_counted_by_itself(settings: Any, proxy:
     assert _login_status(**user) == 302
 
 
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "198.51.100.7",
+        '198.51.100.7, "',  # an unclosed quote once made a lenient parser skip the proxy's entry
+        "198.51.100.7, unknown",
+        "198.51.100.7:443",
+        "[198.51.100.7]",
+    ],
+)
+def test_behind_the_proxy_no_forged_header_picks_the_address(settings: Any, forged: str) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": f"{forged}, 203.0.113.9"}
+    _fail_five_times(**attacker)
+    assert _login_status(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7") == 302
+    assert _login_status(**attacker) == 429  # counted as 203.0.113.9, the real address
+
+
 def test_behind_the_proxy_a_forged_header_does_not_change_the_address(settings: Any) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
     # The attacker sends the user's address; the proxy appends the attacker's real one.
