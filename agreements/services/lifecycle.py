@@ -95,5 +95,6 @@ def terminate_agreement(*, agreement: Agreement, by: User | None, reason: str) -
         raise ValidationError({"reason": _("Ange skälet till att överenskommelsen hävs.")})
     agreement = lock(agreement)
     agreement.termination_reason = reason
+    agreement.full_clean(validate_unique=False, validate_constraints=False)
     agreement.save(update_fields=["termination_reason", "updated_at"])
     return transition(agreement, AgreementStatus.TERMINATED, by=by, reason=reason)

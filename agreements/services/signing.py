@@ -56,7 +56,7 @@ def sign_agreement(
             % {"status": agreement.get_status_display()},
             code="illegal_transition",
         )
-    signature = Signature.objects.create(
+    signature = Signature(
         agreement=agreement,
         agreement_version=agreement.version,
         party=party,
@@ -65,6 +65,9 @@ def sign_agreement(
         signer_title=signer_title or by.title,
         signed_at=signed_at or timezone.now(),
     )
+    # What is printed into the sealed PDF is validated here, whatever the caller checked.
+    signature.full_clean(exclude=["agreement", "signed_by"])
+    signature.save()
     record_event(
         action=AuditAction.AGREEMENT_SIGNED,
         target=agreement,

@@ -210,3 +210,19 @@ def test_every_state_has_a_transition_entry() -> None:
     assert set(TRANSITIONS) == set(AgreementStatus.values)
     for targets in TRANSITIONS.values():
         assert targets <= set(AgreementStatus.values)
+
+
+def test_signing_and_terminating_refuse_control_characters_in_the_service(demo: None) -> None:
+    """A review found the services saved what only the forms checked (issue 13)."""
+    highfive = Agreement.objects.get(reference="GF-2024-HIGHFIVE")
+    signatory = User.objects.get(username="highfive")
+    with pytest.raises(ValidationError):
+        agreements.sign_agreement(
+            agreement=highfive, party=Party.PARTNER, by=signatory, signer_name="De\x0bmo"
+        )
+    with pytest.raises(ValidationError):
+        agreements.terminate_agreement(
+            agreement=highfive, by=User.objects.get(username="handlaggare"), reason="skäl\x1b[31m"
+        )
+    highfive.refresh_from_db()
+    assert (highfive.status, highfive.signatures.count()) == ("sent", 0)
