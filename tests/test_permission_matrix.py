@@ -62,6 +62,11 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # Everyone here is past the second step already (or does not need it): back to "next".
     "two_factor": {"GET": same(302), "POST": same(302)},
     "password_change_done": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    # The admin's password change, throttled (config.urls): staff of the admin only.
+    "admin_password_change": {
+        "GET": codes(302, 302, 302, 302, 302, 200),
+        "POST": codes(302, 302, 302, 302, 302, 200),
+    },
     "funding:index": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
     "funding:overview": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
     "funding:start_next": {"GET": NOT_ALLOWED, "POST": codes(302, 404, 404, 302, 403, 302)},

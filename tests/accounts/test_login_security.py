@@ -250,6 +250,21 @@ def test_re_entered_passwords_count_towards_the_lockout(
     assert _password(Client(), "highfive").status_code == 429
 
 
+def test_the_admins_password_change_counts_towards_the_lockout(client: Client) -> None:
+    """A review found /admin/password_change/ checked the old password unthrottled."""
+    from tests.helpers import login
+
+    login(client, "admin")
+    new = "ett-nytt-langt-losenord-2026"
+    data = {"old_password": "fel-losenord", "new_password1": new, "new_password2": new}
+    for _ in range(4):
+        assert client.post("/admin/password_change/", data).status_code == 200
+    assert client.post("/admin/password_change/", data).status_code == 429
+    data["old_password"] = "halland-demo"
+    assert client.post("/admin/password_change/", data).status_code == 429
+    assert User.objects.get(username="admin").check_password("halland-demo")
+
+
 def test_wrong_logins_lock_the_signing_too(client: Client) -> None:
     _password(client, "highfive")
     other = Client()
