@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import translation
 
 from agreements.models import Agreement, SignedDocument
@@ -58,8 +58,12 @@ def decided_grants(*, budget_year: BudgetYear) -> QuerySet[Allocation]:
             "programme__budget_year", "programme__source", "partner", "decision", "agreement"
         )
         .annotate(
+            # Sealed for the version in force: an amendment's draft is not public either.
             agreement_signed=Exists(
-                SignedDocument.objects.filter(agreement__allocation=OuterRef("pk"))
+                SignedDocument.objects.filter(
+                    agreement__allocation=OuterRef("pk"),
+                    agreement_version=F("agreement__version"),
+                )
             )
         )
         .order_by("programme__name", "partner__display_name")

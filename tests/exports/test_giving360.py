@@ -174,3 +174,13 @@ def test_an_agreements_text_is_published_only_once_it_is_signed(client: Client) 
     # A signed agreement's purpose is public: it is what both parties signed.
     signed = Agreement.objects.get(status=AgreementStatus.SIGNED, partner__slug="coompanion")
     assert signed.purpose in grants["Grundfinansiering 2024: Coompanion"]["description"]
+
+
+def test_an_amendments_draft_is_not_published_either(client: Client) -> None:
+    """The sealed document must be of the version in force (a review's finding)."""
+    from agreements.models import Agreement, AgreementStatus
+
+    signed = Agreement.objects.get(status=AgreementStatus.SIGNED, partner__slug="coompanion")
+    Agreement.objects.filter(pk=signed.pk).update(version=2, purpose="Utkast till tillägg")
+    data = json.dumps(package(client), ensure_ascii=False)
+    assert "Utkast till tillägg" not in data
