@@ -8,8 +8,10 @@ signed agreement or a decision extract, which also says which one and which vers
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from agreements.models import SignedDocument
-from core.sealing import SealCheck, check_seal
+from core.sealing import SealCheck, check_seal_within
 from funding.models import DecisionDocument
 
 
@@ -37,7 +39,7 @@ def verify_pdf(pdf: bytes) -> Verification:
     digest = hashlib.sha256(pdf).hexdigest()
     return Verification(
         sha256=digest,
-        seal=check_seal(pdf),
+        seal=check_seal_within(pdf, seconds=settings.VERIFY_CHECK_SECONDS),
         agreement_document=SignedDocument.objects.select_related("agreement__partner")
         .filter(sha256=digest)
         .first(),

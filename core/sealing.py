@@ -14,6 +14,9 @@ certificates in that PKCS#12 file.
 
 import asyncio
 import functools
+import math
+import multiprocessing
+import resource
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -245,3 +248,42 @@ def check_seal(pdf: bytes) -> SealCheck:
         signer=_signer_name(status.signing_cert),
         signed_at=status.signer_reported_dt,
     )
+
+
+def check_seal_within(pdf: bytes, *, seconds: float) -> SealCheck:
+    """`check_seal` in a child process that may spend at most `seconds` of CPU.
+
+    The public verification page parses whatever anyone uploads. A PDF's structure can make the
+    parser work for a long time (20 MB of whitespace before %%EOF took 20-40 s of CPU), which
+    would tie up an app server's worker per upload. The child is forked (no start-up cost),
+    limited by RLIMIT_CPU and killed when it runs over; a file that cannot be read in time is
+    "unreadable". Nothing in the child touches the database.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_check_in_child, args=(pdf, sender, seconds), daemon=True)
+    child.start()
+    sender.close()
+    result: SealCheck | None = None
+    try:
+        if receiver.poll(seconds + 2):  # CPU time is limited in the child; this bounds the wait
+            result = receiver.recv()
+    except (EOFError, OSError):
+        result = None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if result is None:
+        return SealCheck(readable=False, problem=f"not readable within {seconds} s of CPU")
+    return result
+
+
+def _check_in_child(pdf: bytes, sender: Any, seconds: float) -> None:
+    limit = max(1, math.ceil(seconds))
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+    try:
+        sender.send(check_seal(pdf))
+    finally:
+        sender.close()

@@ -277,6 +277,8 @@ BENCH_FLOOR_ENDPOINT = env.bool("BENCH_FLOOR_ENDPOINT", default=False)
 PAYMENT_RELEASE_WINDOW_DAYS = env.int("PAYMENT_RELEASE_WINDOW_DAYS", default=30)
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# CPU seconds the verification may spend on one upload (core.sealing.check_seal_within).
+VERIFY_CHECK_SECONDS = env.float("VERIFY_CHECK_SECONDS", default=5.0)
 # Uploads to the public verification page per client address and 10 minutes (core.limits).
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
 # Any other request body larger than this is refused unread with 413 (core.limits); Django's

@@ -152,3 +152,29 @@ def test_behind_the_proxy_the_limit_counts_the_forwarded_client(client: Client) 
     # The proxy appends the address it saw; what the client sent before it is ignored.
     assert [via_proxy(f"10.9.9.{i}, 203.0.113.5") for i in range(4)] == [400, 400, 400, 429]
     assert via_proxy("198.51.100.7") == 400
+
+
+@override_settings(VERIFY_CHECK_SECONDS=1)
+def test_a_costly_file_is_unreadable_within_the_cpu_limit_not_a_tied_up_worker(
+    client: Client,
+) -> None:
+    """A review found %%EOF easy to satisfy: whitespace after the header cost 20-40 s of CPU.
+
+    The parse runs in a child process limited to VERIFY_CHECK_SECONDS of CPU; here 1 s, for
+    a file the parser needs far longer for, so the outcome does not depend on machine speed.
+    """
+    pdf = b"%PDF-1.7\n" + b" " * (20 * 1024 * 1024 - 100) + b"\n%%EOF\n"
+    response = _verify(client, pdf)
+    assert response.status_code == 200
+    assert "kunde inte läsas som PDF" in text(response)
+    result = response.context["result"]
+    assert "CPU" in result.seal.problem
+
+
+def test_the_bounded_check_still_finds_an_authentic_seal(demo: None, client: Client) -> None:
+    from agreements.models import SignedDocument
+
+    document = SignedDocument.objects.get(agreement__reference="GF-2024-COOMPANION")
+    with document.file.open("rb") as f:
+        response = _verify(client, f.read())
+    assert "Äkta" in text(response)
