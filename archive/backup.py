@@ -25,8 +25,10 @@ import os
 import shutil
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 import pyrage
@@ -175,9 +177,29 @@ def _write_tar(target: Path, *, workdir: Path) -> int:
     return len(manifest)
 
 
+WORK_DIR_PREFIXES = ("halland-backup-", "halland-restore-")
+# A run that was killed (SIGKILL, out of memory, a lost machine) cannot remove its clear work
+# directory; the next run does, once no run can still be using it.
+STALE_WORK_DIR = timedelta(days=1)
+
+
+def remove_stale_work_dirs(*, older_than: timedelta = STALE_WORK_DIR) -> list[Path]:
+    """Remove clear work directories left by killed backup or restore runs."""
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for path in Path(tempfile.gettempdir()).iterdir():
+        if not path.name.startswith(WORK_DIR_PREFIXES) or not path.is_dir():
+            continue
+        if path.stat().st_mtime < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def backup(target: Path, *, recipients: Sequence[str]) -> int:
     """Write the encrypted backup to `target`; return how many documents it holds."""
     keys = parse_recipients(recipients)  # before any work: no key, no file
+    remove_stale_work_dirs()
     # The clear tar lives only in a directory of our own (mode 0700), removed on the way out.
     with tempfile.TemporaryDirectory(prefix="halland-backup-") as tmp:
         clear = Path(tmp) / "backup.tar.gz"
@@ -235,6 +257,7 @@ def restore(source: Path, *, identities: Sequence[x25519.Identity]) -> Restored:
         raise BackupError("The database is not empty: restore only into a new database.")
     if not source.is_file():
         raise BackupError(f"{source} does not exist.")
+    remove_stale_work_dirs()
     # The decrypted tar is as secret as the database: a private directory, removed afterwards.
     with tempfile.TemporaryDirectory(prefix="halland-restore-") as tmp:
         clear = Path(tmp) / "backup.tar.gz"

@@ -377,3 +377,28 @@ def test_the_age_command_decrypts_the_backup(
             content = tar.extractfile(f"media/{name}").read()  # type: ignore[union-attr]
             with default_storage.open(name, "rb") as f:
                 assert content == f.read()
+
+
+def test_a_killed_runs_clear_work_directory_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    """The clear tar exists only while a run lasts; a killed run's is removed later."""
+    import os
+    import tempfile
+    import time
+
+    from archive.backup import remove_stale_work_dirs
+
+    stale = Path(tempfile.mkdtemp(prefix="halland-backup-"))
+    (stale / "data.json").write_text("password hashes")
+    fresh = Path(tempfile.mkdtemp(prefix="halland-restore-"))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    try:
+        removed = remove_stale_work_dirs()
+        assert stale in removed
+        assert not stale.exists()
+        assert fresh.exists()  # a run may still be using it
+    finally:
+        import shutil
+
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)
