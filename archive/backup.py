@@ -42,7 +42,7 @@ from pyrage import x25519
 
 from accounts.models import User
 
-APPS = ("accounts", "audit", "partners", "funding", "agreements", "archive", "otp_totp")
+APPS = ("accounts", "audit", "partners", "funding", "agreements", "archive", "api", "otp_totp")
 
 # Every binary age file starts with this line (age-encryption.org/v1, "Header").
 AGE_MAGIC = b"age-encryption.org/v1\n"
