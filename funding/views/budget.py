@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedRequest
 from audit.models import current_revision
 from core.money import format_amount
 from funding import services
-from funding.forms import AllocationsForm, StartYearForm
+from funding.forms.budget import AllocationsForm, StartYearForm
 from funding.models import BudgetYear, Programme
 from funding.permissions import can_edit_allocations, can_manage_budget, can_view_budget
 from funding.selectors import (

@@ -18,7 +18,7 @@ from accounts.http import AuthenticatedRequest
 from core.documents import stored_file_response
 from core.forms import add_service_errors
 from funding import services
-from funding.forms_decisions import AddAllocationsForm, ApproveForm, DecisionForm
+from funding.forms.decisions import AddAllocationsForm, ApproveForm, DecisionForm
 from funding.models import Decision
 from funding.pdf import render_decision_pdf
 from funding.permissions import can_edit_decision, can_record_decisions, can_view_decisions
