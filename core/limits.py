@@ -9,8 +9,8 @@ the route Django will serve (`path_info`, resolved) and the declared Content-Len
   MAX_REQUEST_BODY_BYTES; an upload view declares its own limit with `@limit_body(...)`.
   A request without Content-Length (chunked) has no body for Django: WSGIRequest reads at
   most Content-Length bytes, and none when it is missing.
-- a query string with a NUL character is refused with 400 (no address takes one, and filters
-  hand query values to PostgreSQL, which refuses NUL with an error).
+- a query string with a NUL character is refused with 400 (no page takes one, and filters
+  hand query values to PostgreSQL, which refuses NUL with an error); the API validates its own.
 - a view marked `@rate_limit(...)` takes that many unsafe requests (POST...) per client
   address (`core.clients.client_ip`) and window, then answers 429 until the window ends.
 
@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
@@ -114,11 +114,10 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request):
-            # No address of ours takes a NUL character. Filters pass query values to the
-            # database unread (the admin's lists), and PostgreSQL refuses NUL with an error.
-            if _namespace(request.path_info) == "api":
-                return JsonResponse({"detail": "A query parameter contains NUL."}, status=400)
+        if _has_nul(request) and _namespace(request.path_info) != "api":
+            # No page of ours takes a NUL character. Filters pass query values to the database
+            # unread (the admin's lists), and PostgreSQL refuses NUL with an error. The API
+            # validates every parameter it reads and answers 422, as its OpenAPI document says.
             return render(request, "400.html", status=400)
         length = _content_length(request)
         unsafe = request.method not in SAFE_METHODS

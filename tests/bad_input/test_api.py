@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.bad_input.common import HUGE, HUGER, NUL, SCRIPT, TOKENS, refused_for_nul, snapshot
+from tests.bad_input.common import HUGE, HUGER, NUL, SCRIPT, TOKENS, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -170,11 +170,6 @@ QUERY_KEYS = [(f"{API}{endpoint}", param, repr(value)) for endpoint, param, _n, 
 def test_hostile_query_parameter_is_422(endpoint: str, param: str, name: str, value: str) -> None:
     before = snapshot()
     response = _get(f"{API}{endpoint}", {param: value})
-    if "\x00" in value:
-        refused_for_nul(response)
-        assert response["Content-Type"] == "application/json"
-        assert snapshot() == before
-        return
     assert response.status_code == 422
     detail = _json(response)["detail"]
     assert isinstance(detail, list)
