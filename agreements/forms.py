@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.passwords import password_is_correct
-from agreements.models import Agreement
+from agreements.models import Agreement, InstalmentStatus
 from agreements.services import PlannedInstalment, PlannedReport
 from core.forms import AmountField
 from core.money import format_input
@@ -212,3 +212,35 @@ class VerifyForm(forms.Form):
                 code="truncated",
             )
         return upload
+
+
+class PaymentFilterForm(forms.Form):
+    """The payments page's filters, from the address bar: what does not parse is ignored."""
+
+    ar = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alla")), *InstalmentStatus.choices],
+    )
+
+    def filters(self) -> tuple[int | None, str]:
+        if not self.is_valid():
+            return None, ""
+        return self.cleaned_data["ar"], self.cleaned_data["status"]
+
+
+class ReleaseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Jag attesterar utbetalningen. Det kan inte ångras."), required=True
+    )
+
+
+class BookPaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("Utbetald den"), widget=DateInput(), input_formats=ISO_DATE)
+    finance_reference = forms.CharField(
+        label=_("Referens i ekonomisystemet"),
+        max_length=64,
+        required=False,
+        validators=[single_line],
+    )

@@ -3,11 +3,19 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.permissions import AnyUser, is_region_staff
-from agreements.models import Agreement, ReportingRequirement, Signature, SignedDocument
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Instalment,
+    ReportingRequirement,
+    Signature,
+    SignedDocument,
+)
+from agreements.permissions import can_handle_payments
 from audit.models import AuditEvent
 from funding.models import Allocation, AllocationStatus
 from partners.permissions import membership_of
@@ -154,3 +162,28 @@ def signed_document(agreement: Agreement) -> SignedDocument | None:
         (d for d in agreement.signed_documents.all() if d.agreement_version == agreement.version),
         None,
     )
+
+
+def payments_for(
+    user: AnyUser, *, year: int | None = None, status: str = ""
+) -> QuerySet[Instalment]:
+    """The payments page: instalments of agreements signed by both parties (only those can be
+    paid), soonest due first, in one query. Officials only; anyone else sees none."""
+    if not can_handle_payments(user):
+        return Instalment.objects.none()
+    qs = Instalment.objects.filter(
+        # Terminated before both signed: never payable, not listed.
+        Exists(SignedDocument.objects.filter(agreement=OuterRef("agreement"))),
+        agreement__status__in=(
+            AgreementStatus.SIGNED,
+            AgreementStatus.COMPLETED,
+            AgreementStatus.TERMINATED,
+        ),
+    )
+    if year:
+        qs = qs.filter(agreement__allocation__programme__budget_year__year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related(
+        "agreement__partner", "agreement__allocation__programme__budget_year", "released_by"
+    ).order_by("due_date", "agreement__reference", "number")

@@ -5,7 +5,7 @@ from django.urls import include, path, reverse_lazy
 
 from accounts import passwords as accounts_passwords
 from accounts import views as accounts_views
-from agreements import views as agreement_views
+from agreements.views import agreements as agreement_views
 from api.views import api as api_v1
 from config.views import home
 from core.views import accessibility, bench_floor, healthz
@@ -27,7 +27,8 @@ urlpatterns = [
     ),
     path("budget/", include("funding.urls.budget")),
     path("decisions/", include("funding.urls.decisions")),
-    path("agreements/", include("agreements.urls")),
+    path("agreements/", include("agreements.urls.agreements")),
+    path("payments/", include("agreements.urls.payments")),
     path("archive/", include("archive.urls")),
     path("", include("exports.urls")),
     path("verify/", agreement_views.verify, name="verify"),

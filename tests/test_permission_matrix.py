@@ -103,6 +103,11 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     },
     "agreements:pdf": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
     "agreements:preview": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    # Payments: officials only; a release of an instalment already released, or booking one not
+    # yet released, is refused with a message and a redirect back to the list.
+    "payments:index": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    "payments:release": {"GET": NOT_ALLOWED, "POST": codes(302, 404, 404, 302, 404, 404)},
+    "payments:book": {"GET": NOT_ALLOWED, "POST": codes(302, 404, 404, 302, 404, 404)},
     "archive:index": {
         "GET": codes(302, 404, 404, 404, 200, 404),
         "POST": codes(302, 404, 404, 404, 200, 404),
@@ -183,7 +188,11 @@ def objects(demo: None) -> dict[str, Any]:
         "year": {"funding": 2025, "exports": 2024, "api": 2025},
         "table": "allocations",
         "slug": "grundfinansiering",
-        "pk": {"decisions": demo_decision.pk, "archive": bundle.pk},
+        "pk": {
+            "decisions": demo_decision.pk,
+            "archive": bundle.pk,
+            "payments": agreement.instalments.order_by("number")[0].pk,
+        },
         "allocation_id": {"decisions": agreement.allocation_id, "agreements": awaiting.pk},
         "reference": agreement.reference,
     }

@@ -33,6 +33,7 @@ PAGES = {
         "/agreements/GF-2024-LEAP-FOR-LIFE/edit/",
         "/decisions/",
         DECISION,
+        "/payments/",
         "/accounts/password/",
         "/verify/",
         "/accessibility/",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements import views
+from agreements.views import agreements as views
 
 app_name = "agreements"
 

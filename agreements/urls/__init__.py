@@ -1,0 +1,2 @@
+"""URLs of the agreements app: agreements.urls.agreements (namespace "agreements") and
+agreements.urls.payments (namespace "payments"), included from config.urls."""

@@ -1,0 +1,2 @@
+"""Agreement pages (agreements.views.agreements) and the officials' payments page
+(agreements.views.payments)."""
