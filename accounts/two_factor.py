@@ -11,10 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.models import Role, User
+from core.routing import namespace, route
 
 # Routes that stay reachable before the second step, by the name of the route Django will
 # actually serve. Never decide on `request.path`: it starts with SCRIPT_NAME, which a WSGI
@@ -37,18 +38,15 @@ OPEN_ROUTES = frozenset(
 OPEN_NAMESPACES = frozenset({"api"})
 
 
-def is_open_before_second_step(path_info: str) -> bool:
-    """Whether the view Django resolves `path_info` to may be used before the second step.
+def is_open_before_second_step(request: HttpRequest) -> bool:
+    """Whether the view Django resolves the request to may be used before the second step.
 
     A path that resolves to nothing is not open: the second step comes first, then the 404.
     """
-    try:
-        match = resolve(path_info)
-    except Resolver404:
+    match = route(request)
+    if match is None:
         return False
-    return match.view_name in OPEN_ROUTES or bool(
-        match.namespaces and match.namespaces[0] in OPEN_NAMESPACES
-    )
+    return match.view_name in OPEN_ROUTES or namespace(request) in OPEN_NAMESPACES
 
 
 def needs_two_factor(user: Any) -> bool:
@@ -71,7 +69,7 @@ class RequireTwoFactorMiddleware:
             and user.is_authenticated
             and needs_two_factor(user)
             and not user.is_verified()  # set by OTPMiddleware
-            and not is_open_before_second_step(request.path_info)
+            and not is_open_before_second_step(request)
         ):
             return redirect(
                 reverse("two_factor") + "?" + urlencode({"next": request.get_full_path()})

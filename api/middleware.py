@@ -9,15 +9,8 @@ is dropped here, whatever server is in front, and Content-Length says what GET w
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
 
-
-def _is_api(path_info: str) -> bool:
-    try:
-        match = resolve(path_info)
-    except Resolver404:
-        return False
-    return bool(match.namespaces and match.namespaces[0] == "api")
+from core.routing import namespace
 
 
 class ApiHeadMiddleware:
@@ -25,7 +18,7 @@ class ApiHeadMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "HEAD" or not _is_api(request.path_info):
+        if request.method != "HEAD" or namespace(request) != "api":
             return self.get_response(request)
         request.method = "GET"
         try:

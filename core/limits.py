@@ -28,9 +28,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
 
 from core.clients import client_ip
+from core.routing import namespace, route
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -86,21 +86,6 @@ def _content_length(request: HttpRequest) -> int:
         return 0  # as WSGIRequest: an unreadable length means no body is read
 
 
-def _view(path_info: str) -> Any:
-    try:
-        return resolve(path_info).func
-    except Resolver404:
-        return None
-
-
-def _namespace(path_info: str) -> str:
-    try:
-        match = resolve(path_info)
-    except Resolver404:
-        return ""
-    return match.namespaces[0] if match.namespaces else ""
-
-
 def _max_body(view: Any) -> int:
     declared = getattr(view, "max_body_setting", None)
     if declared is None:
@@ -114,7 +99,7 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request) and _namespace(request.path_info) != "api":
+        if _has_nul(request) and namespace(request) != "api":
             # No page of ours takes a NUL character. Filters pass query values to the database
             # unread (the admin's lists), and PostgreSQL refuses NUL with an error. The API
             # validates every parameter it reads and answers 422, as its OpenAPI document says.
@@ -123,7 +108,8 @@ class RequestLimitsMiddleware:
         unsafe = request.method not in SAFE_METHODS
         if not unsafe and length <= settings.MAX_REQUEST_BODY_BYTES:
             return self.get_response(request)  # the common case: no resolving
-        view = _view(request.path_info)
+        match = route(request)
+        view = match.func if match else None
         limit = _max_body(view)
         if length > limit:
             response = render(
