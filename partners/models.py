@@ -148,11 +148,13 @@ class Partner(models.Model):
     @property
     def has_payment_details(self) -> bool:
         """Whether an instalment can be paid: a giro number whose check digit holds."""
+        if not self.payment_method:
+            return False
         try:
-            self.clean()
+            validate_giro_number(self.payment_method, self.payment_account)
         except ValidationError:
             return False
-        return bool(self.payment_method)
+        return True
 
     @property
     def payment_account_display(self) -> str:

@@ -8,7 +8,7 @@ from accounts.models import Role, User
 from audit.actions import AuditAction
 from audit.services import UNCHANGED, Maybe, audited_update, diff, given, record_event
 from partners.models import Partner, PartnerMembership
-from partners.validators import normalise_giro_number, normalise_organisation_number
+from partners.validators import normalise_organisation_number
 
 PARTNER_FIELDS = (
     "display_name",
@@ -123,7 +123,7 @@ def set_payment_details(
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     values = {
         "payment_method": method,
-        "payment_account": normalise_giro_number(account),
+        "payment_account": account,  # Partner.clean normalises it (999-0011 → 9990011)
         "payment_details_are_example_data": example_data,
     }
     audited_update(
