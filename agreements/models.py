@@ -128,7 +128,7 @@ class Agreement(models.Model):
 
     @property
     def can_be_withdrawn(self) -> bool:
-        return self.status == AgreementStatus.SENT and self.can_become(AgreementStatus.DRAFT)
+        return self.can_become(AgreementStatus.DRAFT)  # back to draft: only from sent
 
     @property
     def can_be_completed(self) -> bool:

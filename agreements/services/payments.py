@@ -20,7 +20,6 @@ from agreements.permissions import can_handle_payments
 from agreements.services.lifecycle import lock
 from audit.actions import AuditAction
 from audit.services import record_event
-from core.validators import single_line
 
 
 def _lock(instalment: Instalment) -> Instalment:
@@ -110,11 +109,10 @@ def book_instalment_paid(
             }
         )
     reference = finance_reference.strip()
-    single_line(reference)
     instalment.status = InstalmentStatus.PAID
     instalment.paid_on = paid_on
     instalment.finance_reference = reference
-    instalment.full_clean()
+    instalment.full_clean()  # the reference's own validators (single line, length)
     instalment.save(update_fields=["status", "paid_on", "finance_reference"])
     record_event(
         action=AuditAction.INSTALMENT_PAID,
