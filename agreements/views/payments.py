@@ -34,16 +34,17 @@ def _instalment(request: AuthenticatedRequest, pk: int) -> Instalment:
 def payment_index(request: AuthenticatedRequest) -> HttpResponse:
     if not can_handle_payments(request.user):
         raise Http404
-    filters = PaymentFilterForm(request.GET)
-    year, status = filters.filters()
+    filter_form = PaymentFilterForm(request.GET)
+    year, status = filter_form.filters()
     payments = payments_for(request.user, year=year, status=status)
     page = Paginator(payments, PAYMENTS_PER_PAGE).get_page(request.GET.get("sida"))
     context = {
         "page": page,
-        "filters": filters,
+        "filter_form": filter_form,
+        # The page's own filters, kept on the pager's links and on the way back from an action.
+        "filters": urlencode({k: v for k, v in (("ar", year), ("status", status)) if v}),
         "release_form": ReleaseForm(),
         "paid_form": BookPaidForm(initial={"paid_on": timezone.localdate()}),
-        "query": request.GET.urlencode(),
     }
     return render(request, "agreements/payments.html", context)
 
