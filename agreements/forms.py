@@ -11,28 +11,14 @@ from accounts.models import User
 from accounts.passwords import password_is_correct
 from agreements.models import Agreement, InstalmentStatus
 from agreements.services import PlannedInstalment, PlannedReport
-from core.forms import AmountField
+from core.forms import AmountField, DateField
 from core.money import format_input
 from core.validators import multi_line, single_line
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-# Only ISO dates, as the date input sends them. The Swedish locale's input formats also take
-# "%m/%d/%Y", so a typed 05/06/2024 (5 June to a Swede) was saved as 6 May.
-ISO_DATE = ["%Y-%m-%d"]
-
-
 class TermsForm(forms.Form):
-    period_start = forms.DateField(
-        label=_("Period från"), widget=DateInput(), input_formats=ISO_DATE
-    )
-    period_end = forms.DateField(label=_("Period till"), widget=DateInput(), input_formats=ISO_DATE)
+    period_start = DateField(label=_("Period från"))
+    period_end = DateField(label=_("Period till"))
     purpose = forms.CharField(
         label=_("Syfte"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -64,9 +50,7 @@ class TermsForm(forms.Form):
 
 
 class InstalmentForm(forms.Form):
-    due_date = forms.DateField(
-        label=_("Utbetalas"), widget=DateInput(), required=False, input_formats=ISO_DATE
-    )
+    due_date = DateField(label=_("Utbetalas"), required=False)
     amount = AmountField(label=_("Belopp (kr)"))
 
     def clean(self) -> dict[str, Any]:
@@ -78,9 +62,7 @@ class InstalmentForm(forms.Form):
 
 class ReportForm(forms.Form):
     description = forms.CharField(label=_("Vad ska rapporteras"), max_length=500, required=False)
-    due_date = forms.DateField(
-        label=_("Senast"), widget=DateInput(), required=False, input_formats=ISO_DATE
-    )
+    due_date = DateField(label=_("Senast"), required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -237,7 +219,7 @@ class ReleaseForm(forms.Form):
 
 
 class BookPaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Utbetald den"), widget=DateInput(), input_formats=ISO_DATE)
+    paid_on = DateField(label=_("Utbetald den"))
     finance_reference = forms.CharField(
         label=_("Referens i ekonomisystemet"),
         max_length=64,

@@ -42,3 +42,20 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
                 form.add_error(target, e)
     else:
         form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends and shows ISO dates (2024-10-22)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateField(forms.DateField):
+    """A date as the date picker sends it, ISO only. The Swedish locale's input formats also
+    take "%m/%d/%Y", so a typed 05/06/2024 (5 June to a Swede) was saved as 6 May."""
+
+    widget = DateInput
+    input_formats = ["%Y-%m-%d"]

@@ -8,27 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.converters import IdConverter
+from core.forms import DateField
 from core.money import format_amount
 from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-# Only ISO dates, as the date input sends them. The Swedish locale's input formats also take
-# "%m/%d/%Y", so a typed 05/06/2024 (5 June to a Swede) was saved as 6 May.
-ISO_DATE = ["%Y-%m-%d"]
-
-
 class DecisionForm(forms.Form):
     body = forms.CharField(label=_("Beslutsorgan"), max_length=200, initial=DEFAULT_DECISION_BODY)
-    meeting_date = forms.DateField(
-        label=_("Sammanträdesdatum"), widget=DateInput(), input_formats=ISO_DATE
-    )
+    meeting_date = DateField(label=_("Sammanträdesdatum"))
     paragraph = forms.IntegerField(
         label=_("Paragraf (§)"), min_value=1, max_value=99999, required=False
     )
@@ -93,6 +80,4 @@ class AddAllocationsForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    approved_on = forms.DateField(
-        label=_("Justerat den"), widget=DateInput(), input_formats=ISO_DATE
-    )
+    approved_on = DateField(label=_("Justerat den"))
