@@ -28,3 +28,14 @@ def can_sign_as_partner(user: AnyUser, agreement: Agreement) -> bool:
 def can_handle_payments(user: AnyUser) -> bool:
     """Release (attest) instalments and book them paid: the region's officials."""
     return is_official(user)
+
+
+def can_write_report(user: AnyUser, agreement: Agreement) -> bool:
+    """Any user of the agreement's partner writes and submits its reports (design §4 wf 7)."""
+    membership = membership_of(user)
+    return membership is not None and membership.partner_id == agreement.partner_id
+
+
+def can_review_reports(user: AnyUser) -> bool:
+    """Approve or return submitted reports: the region's officials."""
+    return is_official(user)

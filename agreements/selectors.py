@@ -3,14 +3,28 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.permissions import AnyUser, is_region_staff
 from agreements.models import (
+    REPORT_DELIVERED,
     Agreement,
     AgreementStatus,
     Instalment,
+    Report,
+    ReportAttachment,
     ReportingRequirement,
     Signature,
     SignedDocument,
@@ -47,26 +61,53 @@ def agreements_for(user: AnyUser) -> QuerySet[Agreement]:
     )
 
 
+def outstanding_requirements() -> QuerySet[ReportingRequirement]:
+    """Requirements still waiting for the partner: of a signed agreement, with no report with
+    the region (none, a draft, or returned). Past the due date they are late (försenad)."""
+    return ReportingRequirement.objects.filter(agreement__status=AgreementStatus.SIGNED).exclude(
+        report__status__in=REPORT_DELIVERED
+    )
+
+
 def next_report_date() -> Subquery:
-    """Annotation: the agreement's earliest reporting date not yet passed, or None.
+    """Annotation: the agreement's next reporting date: for a signed agreement its earliest
+    outstanding requirement, late ones included ("next report" never hides a late one); for
+    any other, its earliest date not yet passed. None when there is none.
 
     A correlated subquery, not an aggregate: PostgreSQL then works it out only for the rows
     shown (a page of the list), instead of grouping every agreement (3 000 after a decade) first.
     """
+    today = timezone.localdate()
+    signed = Q(pk__in=outstanding_requirements().values("pk"))
+    upcoming = ~Q(agreement__status=AgreementStatus.SIGNED) & Q(due_date__gte=today)
     return Subquery(
-        ReportingRequirement.objects.filter(
-            agreement=OuterRef("pk"), due_date__gte=timezone.localdate()
-        )
+        ReportingRequirement.objects.filter(signed | upcoming, agreement=OuterRef("pk"))
         .order_by("due_date")
         .values("due_date")[:1]
     )
 
 
+def overdue_report_count() -> Subquery:
+    """Annotation: how many of the agreement's reports are late (försenade)."""
+    late = (
+        outstanding_requirements()
+        .filter(agreement=OuterRef("pk"), due_date__lt=timezone.localdate())
+        .order_by()
+        .values("agreement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(late), 0)
+
+
 def agreement_list(
     *, user: AnyUser, year: int | None = None, status: str = ""
 ) -> QuerySet[Agreement]:
-    """The list page: with each agreement's next reporting date, in one query."""
-    qs = agreements_for(user).annotate(next_report=next_report_date())
+    """The list page: with each agreement's next reporting date and late reports, in one
+    query."""
+    qs = agreements_for(user).annotate(
+        next_report=next_report_date(), overdue_reports=overdue_report_count()
+    )
     if year:
         qs = qs.filter(allocation__programme__budget_year__year=year)
     if status:
@@ -90,8 +131,12 @@ def agreement_detail(*, user: AnyUser, reference: str) -> Agreement | None:
         agreements_for(user)
         .select_related("allocation__programme__source", "allocation__decision")
         .prefetch_related(
-            "instalments",
-            "reporting_requirements",
+            Prefetch("instalments", queryset=Instalment.objects.select_related("after_report")),
+            Prefetch(
+                "reporting_requirements",
+                queryset=ReportingRequirement.objects.select_related("report"),
+            ),
+            "indicators",
             Prefetch("signatures", queryset=Signature.objects.order_by("signed_at")),
             Prefetch(
                 "signed_documents", queryset=SignedDocument.objects.order_by("-agreement_version")
@@ -133,9 +178,83 @@ def agreement_timeline(agreement: Agreement) -> list[TimelineEntry]:
 
 
 def next_reporting_date(agreement: Agreement) -> date | None:
+    """As `next_report_date`, from the agreement's prefetched requirements and reports."""
     today = timezone.localdate()
-    upcoming = [r.due_date for r in agreement.reporting_requirements.all() if r.due_date >= today]
-    return min(upcoming, default=None)
+    requirements = agreement.reporting_requirements.all()
+    if agreement.status == AgreementStatus.SIGNED:
+        dates = [
+            r.due_date
+            for r in requirements
+            if r.current_report is None or r.current_report.status not in REPORT_DELIVERED
+        ]
+    else:
+        dates = [r.due_date for r in requirements if r.due_date >= today]
+    return min(dates, default=None)
+
+
+@dataclass
+class RequirementRow:
+    requirement: ReportingRequirement
+    report: Report | None
+    overdue: bool
+
+
+def requirement_rows(agreement: Agreement) -> list[RequirementRow]:
+    """The agreement's reporting requirements with their reports and whether each is late,
+    from the prefetched rows (`agreement_detail`)."""
+    today = timezone.localdate()
+    rows = []
+    for requirement in agreement.reporting_requirements.all():
+        requirement.agreement = agreement
+        rows.append(
+            RequirementRow(requirement, requirement.current_report, requirement.is_overdue(today))
+        )
+    return rows
+
+
+def requirement_detail(agreement: Agreement, requirement_id: int) -> ReportingRequirement | None:
+    """One reporting requirement of an agreement the user may see, with its report, the
+    report's values and files, and the agreement's key figures: the report page's data."""
+    requirement = (
+        ReportingRequirement.objects.filter(agreement=agreement, pk=requirement_id)
+        .select_related("report__submitted_by", "report__reviewed_by")
+        .first()
+    )
+    if requirement is None:
+        return None
+    requirement.agreement = agreement  # already loaded, in the user's scope
+    report = requirement.current_report
+    if report is not None:
+        prefetch_related_objects(
+            [report], "values", Prefetch("attachments", queryset=ReportAttachment.objects.all())
+        )
+    return requirement
+
+
+def report_history(report: Report | None) -> QuerySet[AuditEvent]:
+    if report is None:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.for_object(report).select_related("actor").order_by("at", "id")
+
+
+def attachment_for(
+    *, user: AnyUser, reference: str, requirement_id: int, pk: int
+) -> ReportAttachment | None:
+    """A report's file, looked up within what the user may see (another partner's: None)."""
+    scope = visible_agreements(user, via="report__requirement__agreement__")
+    if scope is None:
+        return None
+    return (
+        ReportAttachment.objects.filter(
+            scope,
+            pk=pk,
+            report__requirement_id=requirement_id,
+            report__requirement__agreement__reference=reference,
+        )
+        .select_related("report__requirement__agreement")
+        .order_by()
+        .first()
+    )
 
 
 def current_signed_document(*, user: AnyUser, reference: str) -> SignedDocument | None:

@@ -214,6 +214,111 @@ REPORTS = [
     ("Slutrapport med ekonomisk redovisning", date(2025, 3, 31)),
 ]
 INSTALMENT_DATES = [date(2024, 1, 31), date(2024, 7, 31)]
+# The second instalment is paid once the first report (the half-year report) is approved.
+SECOND_INSTALMENT_AFTER_REPORT = 1
+
+# Key figures (nyckeltal) per agreement: Exempeldata. Name, unit, target.
+INDICATORS: dict[str, list[tuple[str, str, Decimal]]] = {
+    "coompanion": [
+        ("Antal rådgivna företag", "företag", Decimal(120)),
+        ("Antal nystartade kooperativa företag", "företag", Decimal(15)),
+    ],
+    "connect-vast": [
+        ("Antal rådgivna innovativa bolag", "företag", Decimal(40)),
+        ("Kapital som bolagen tagit in", "mnkr", Decimal(20)),
+    ],
+    "matgille": [
+        ("Antal deltagande livsmedelsföretag", "företag", Decimal(60)),
+        ("Antal genomförda aktiviteter", "aktiviteter", Decimal(12)),
+    ],
+    "highfive": [
+        ("Antal bolag i inkubatorn", "företag", Decimal(25)),
+        ("Antal nya arbetstillfällen", "personer", Decimal(30)),
+    ],
+    "leap-for-life": [
+        ("Antal bolag i programmet", "företag", Decimal(10)),
+        ("Antal timmar coachning", "timmar", Decimal(400)),
+    ],
+    "tek-kompetens": [
+        ("Antal deltagande företag", "företag", Decimal(50)),
+        ("Antal personer som gått utbildning", "personer", Decimal(200)),
+        ("Andel deltagare som är kvinnor", "procent", Decimal(40)),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class ReportStory:
+    """What happened to one report in the demo (all Exempeldata)."""
+
+    slug: str
+    number: int  # the requirement, 1 or 2, in date order
+    submitted: date | None
+    outcome: str  # "approved", "returned", "submitted", "draft"
+    reviewed: date | None = None
+    comment: str = ""
+    attachment: str = ""  # a file name; its content is generated
+
+
+REPORT_STORIES = [
+    ReportStory(
+        "tek-kompetens",
+        1,
+        date(2024, 8, 28),
+        "approved",
+        date(2024, 9, 5),
+        attachment="Lägesrapport TEK Kompetens 2024.pdf",
+    ),
+    ReportStory(
+        "tek-kompetens",
+        2,
+        date(2025, 3, 20),
+        "approved",
+        date(2025, 4, 2),
+        attachment="Ekonomisk redovisning 2024.xlsx",
+    ),
+    ReportStory(
+        "coompanion",
+        1,
+        date(2024, 8, 30),
+        "approved",
+        date(2024, 9, 10),
+        attachment="Lägesrapport Coompanion 2024.pdf",
+    ),
+    ReportStory(
+        "coompanion",
+        2,
+        date(2025, 3, 28),
+        "returned",
+        date(2025, 4, 8),
+        comment="Den ekonomiska redovisningen saknas. Bifoga den och lämna in rapporten igen.",
+        attachment="Verksamhetsberättelse 2024.pdf",
+    ),
+    ReportStory(
+        "matgille",
+        1,
+        date(2024, 8, 31),
+        "submitted",
+        attachment="Lägesrapport Hallands Matgille 2024.pdf",
+    ),
+    # Hallands Matgille's final report (due 31 March 2025) is not written: it is overdue.
+]
+
+REPORT_NARRATIVE = (
+    "{partner} har under perioden genomfört verksamheten enligt överenskommelsens syfte. "
+    "Rapporten redovisar aktiviteter, resultat och nyckeltal.\n\n"
+    "Texten är exempeldata i demonstrationen."
+)
+
+# Instalments: (slug, number) → (released on, paid on or None). The rest stay planned.
+INSTALMENT_STORIES: dict[tuple[str, int], tuple[date, date | None]] = {
+    ("tek-kompetens", 1): (date(2024, 1, 25), date(2024, 1, 31)),
+    ("tek-kompetens", 2): (date(2024, 9, 6), date(2024, 9, 12)),
+    ("coompanion", 1): (date(2024, 1, 25), date(2024, 1, 31)),
+    ("coompanion", 2): (date(2024, 9, 11), None),  # released, waiting for the finance system
+    # Hallands Matgille's first instalment is due and waits for an official to release it; its
+    # second waits for the half-year report (submitted, not yet reviewed) to be approved.
+}
 
 USERS = [
     UserFact("admin", "Demo", "Administratör", "", "Systemförvaltare", superuser=True),

@@ -5,6 +5,7 @@ so a second run changes nothing and writes no history.
 """
 
 import base64
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from agreements import services as agreements
 from agreements.models import Agreement, AgreementStatus, Party
-from demo import facts
+from demo import facts, follow_up
 from funding import services as funding
 from funding.models import (
     Allocation,
@@ -180,8 +181,6 @@ def _agreement(allocation: Allocation, target: str, official: User, signatory: U
         is_example_data=True,
         by=official,
     )
-    amounts = agreements.even_payment_plan(agreement.amount, facts.INSTALMENT_DATES)
-    agreements.set_payment_plan(agreement=agreement, instalments=amounts, by=official)
     agreements.set_reporting_requirements(
         agreement=agreement,
         requirements=[
@@ -189,6 +188,17 @@ def _agreement(allocation: Allocation, target: str, official: User, signatory: U
         ],
         by=official,
     )
+    agreements.set_indicators(
+        agreement=agreement,
+        indicators=[
+            agreements.PlannedIndicator(name=name, unit=unit, target=target)
+            for name, unit, target in facts.INDICATORS[allocation.partner.slug]
+        ],
+        by=official,
+    )
+    first, second = agreements.even_payment_plan(agreement.amount, facts.INSTALMENT_DATES)
+    second = replace(second, after_report=facts.SECOND_INSTALMENT_AFTER_REPORT)
+    agreements.set_payment_plan(agreement=agreement, instalments=[first, second], by=official)
     if target == AgreementStatus.DRAFT:
         return agreement
     agreements.send_for_signing(agreement=agreement, by=official)
@@ -208,11 +218,7 @@ def _agreement(allocation: Allocation, target: str, official: User, signatory: U
         by=official,
         signed_at=datetime(year - 1, 12, 15, 14, 0, tzinfo=UTC),
     )
-    if target == AgreementStatus.COMPLETED:
-        agreements.complete_agreement(
-            agreement=agreement, by=official, reason="Slutrapporten är godkänd (exempel)."
-        )
-    return agreement
+    return agreement  # completed after its reports and payments: demo.follow_up
 
 
 @transaction.atomic
@@ -229,9 +235,16 @@ def load_demo() -> None:
     programme = _programme(year, sources["regional"], official)
     _allocate(programme, facts.SPLIT_2024, official, partners_by_slug)
     _decision(programme, secretary)
-    for allocation in programme.allocations.select_related("partner", "programme__budget_year"):
-        slug = allocation.partner.slug
-        _agreement(allocation, facts.AGREEMENT_STATES[slug], official, signatories[slug])
+    agreements_by_slug = {
+        allocation.partner.slug: _agreement(
+            allocation,
+            facts.AGREEMENT_STATES[allocation.partner.slug],
+            official,
+            signatories[allocation.partner.slug],
+        )
+        for allocation in programme.allocations.select_related("partner", "programme__budget_year")
+    }
+    follow_up.play(agreements_by_slug, signatories, official)
 
     next_year, next_sources = _year(facts.NEXT_YEAR, BudgetYearStatus.PREPARATION, official)
     next_programme = _programme(next_year, next_sources["regional"], official)

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
-from agreements.models import Agreement
+from agreements.models import Agreement, ReportStatus
 from api.models import ApiToken
 from api.services import create_token, token_digest
 from archive.models import ArchiveBundle
@@ -103,6 +103,21 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     },
     "agreements:pdf": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
     "agreements:preview": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    # Reports (issue 15), on Coompanion's returned final report: the partner's users write it
+    # (an empty POST saves an empty draft), officials review it, staff read it; the files go to
+    # the same people. Another partner gets the 404 of a report that does not exist.
+    "agreements:report": {
+        "GET": codes(302, 200, 404, 200, 200, 200),
+        "POST": codes(302, 302, 404, 403, 403, 403),
+    },
+    # A returned report cannot be approved or returned again: the official is told so.
+    "agreements:report_approve": {"GET": NOT_ALLOWED, "POST": codes(302, 403, 404, 302, 403, 403)},
+    "agreements:report_return": {"GET": NOT_ALLOWED, "POST": codes(302, 403, 404, 400, 403, 403)},
+    "agreements:attachment": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
+    "agreements:attachment_remove": {
+        "GET": NOT_ALLOWED,
+        "POST": codes(302, 302, 404, 403, 403, 403),
+    },
     # Payments: officials only; a release of an instalment already released, or booking one not
     # yet released, is refused with a message and a redirect back to the list.
     "payments:index": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
@@ -183,6 +198,7 @@ def objects(demo: None) -> dict[str, Any]:
     build_bundle(bundle.pk)
     demo_decision = Decision.objects.get(paragraph=101)
     agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
+    returned = agreement.reporting_requirements.get(report__status=ReportStatus.RETURNED)
     return {
         # 2025 is the open year (drafts to edit); 2024 has decided grants to publish.
         "year": {"funding": 2025, "exports": 2024, "api": 2025},
@@ -192,7 +208,9 @@ def objects(demo: None) -> dict[str, Any]:
             "decisions": demo_decision.pk,
             "archive": bundle.pk,
             "payments": agreement.instalments.order_by("number")[0].pk,
+            "agreements": returned.pk,
         },
+        "attachment_id": returned.report.attachments.get().pk,
         "allocation_id": {"decisions": agreement.allocation_id, "agreements": awaiting.pk},
         "reference": agreement.reference,
     }

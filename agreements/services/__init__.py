@@ -11,28 +11,40 @@ from agreements.services.drafting import (
     default_reference,
     draft_agreement,
     revise_draft,
+    set_indicators,
     set_payment_plan,
     set_reporting_requirements,
     update_agreement_terms,
 )
 from agreements.services.lifecycle import (
     complete_agreement,
+    follow_up_left,
     send_for_signing,
     terminate_agreement,
     withdraw_from_signing,
 )
 from agreements.services.payments import book_instalment_paid, release_instalment
 from agreements.services.plans import (
+    PlannedIndicator,
     PlannedInstalment,
     PlannedReport,
     default_instalment_dates,
     even_payment_plan,
 )
+from agreements.services.reports import (
+    approve_report,
+    remove_attachment,
+    return_report,
+    save_report,
+    submit_report,
+)
 from agreements.services.signing import sign_agreement
 
 __all__ = [
+    "PlannedIndicator",
     "PlannedInstalment",
     "PlannedReport",
+    "approve_report",
     "book_instalment_paid",
     "complete_agreement",
     "create_agreement",
@@ -40,12 +52,18 @@ __all__ = [
     "default_reference",
     "draft_agreement",
     "even_payment_plan",
+    "follow_up_left",
     "release_instalment",
+    "remove_attachment",
+    "return_report",
     "revise_draft",
+    "save_report",
     "send_for_signing",
+    "set_indicators",
     "set_payment_plan",
     "set_reporting_requirements",
     "sign_agreement",
+    "submit_report",
     "terminate_agreement",
     "update_agreement_terms",
     "withdraw_from_signing",

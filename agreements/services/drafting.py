@@ -9,13 +9,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from agreements.models import (
-    Agreement,
-    Instalment,
-    ReportingRequirement,
-)
+from agreements.models import Agreement, Indicator, Instalment, ReportingRequirement
 from agreements.services.lifecycle import check_terms_editable, lock
 from agreements.services.plans import (
+    PlannedIndicator,
     PlannedInstalment,
     PlannedReport,
     check_plan,
@@ -116,9 +113,13 @@ def revise_draft(
     conditions: str,
     instalments: Sequence[PlannedInstalment],
     reports: Sequence[PlannedReport],
+    indicators: Sequence[PlannedIndicator] | None = None,
     by: User | None,
 ) -> Agreement:
-    """Save a draft's terms, payment plan and reporting together: all of it or none."""
+    """Save a draft's terms, reporting, key figures and payment plan together: all or none.
+
+    The reporting requirements go first: the plan's instalments may be tied to them.
+    """
     update_agreement_terms(
         agreement=agreement,
         period_start=period_start,
@@ -127,8 +128,10 @@ def revise_draft(
         conditions=conditions,
         by=by,
     )
-    set_payment_plan(agreement=agreement, instalments=instalments, by=by)
     set_reporting_requirements(agreement=agreement, requirements=reports, by=by)
+    if indicators is not None:
+        set_indicators(agreement=agreement, indicators=indicators, by=by)
+    set_payment_plan(agreement=agreement, instalments=instalments, by=by)
     return Agreement.objects.get(pk=agreement.pk)
 
 
@@ -159,13 +162,31 @@ def set_payment_plan(
     check_terms_editable(agreement)
     plan = sorted(instalments, key=lambda i: i.due_date)
     check_plan(agreement, plan)
-    old = [(str(i.due_date), i.amount) for i in agreement.instalments.all()]
+    requirements = list(agreement.reporting_requirements.order_by("due_date", "pk"))
+    for item in plan:
+        if item.after_report is not None and not 1 <= item.after_report <= len(requirements):
+            raise ValidationError(
+                {
+                    "instalments": _("Det finns ingen återrapport nummer %(n)s att vänta på.")
+                    % {"n": item.after_report}
+                }
+            )
+    old = [
+        (str(i.due_date), i.amount, i.after_report_id)
+        for i in agreement.instalments.order_by("number")
+    ]
     agreement.instalments.all().delete()
     rows = Instalment.objects.bulk_create(
-        Instalment(agreement=agreement, number=n, due_date=item.due_date, amount=item.amount)
+        Instalment(
+            agreement=agreement,
+            number=n,
+            due_date=item.due_date,
+            amount=item.amount,
+            after_report=requirements[item.after_report - 1] if item.after_report else None,
+        )
         for n, item in enumerate(plan, start=1)
     )
-    new = [(str(i.due_date), i.amount) for i in rows]
+    new = [(str(i.due_date), i.amount, i.after_report_id) for i in rows]
     if old != new:
         record_event(
             action=AuditAction.AGREEMENT_PAYMENT_PLAN_SET,
@@ -186,11 +207,18 @@ def set_reporting_requirements(
         ReportingRequirement(agreement=agreement, description=r.description, due_date=r.due_date)
         for r in requirements
     ]
+    rows.sort(key=lambda r: r.due_date)
     for row in rows:
         row.full_clean(exclude=["agreement"])
-    old = [(r.description, str(r.due_date)) for r in agreement.reporting_requirements.all()]
-    agreement.reporting_requirements.all().delete()
-    ReportingRequirement.objects.bulk_create(rows)
+    # Updated in place, row by row in date order, so an instalment tied to "report 2" stays
+    # tied to the second report when its wording or date is edited.
+    existing = list(agreement.reporting_requirements.order_by("due_date", "pk"))
+    old = [(r.description, str(r.due_date)) for r in existing]
+    for current, row in zip(existing, rows, strict=False):
+        current.description, current.due_date = row.description, row.due_date
+        current.save(update_fields=["description", "due_date"])
+    ReportingRequirement.objects.filter(pk__in=[r.pk for r in existing[len(rows) :]]).delete()
+    ReportingRequirement.objects.bulk_create(rows[len(existing) :])
     new = [(r.description, str(r.due_date)) for r in rows]
     if old != new:
         record_event(
@@ -198,5 +226,37 @@ def set_reporting_requirements(
             target=agreement,
             by=by,
             changes={"reporting_requirements": (old, new)},
+        )
+    return rows
+
+
+@transaction.atomic
+def set_indicators(
+    *, agreement: Agreement, indicators: Sequence[PlannedIndicator], by: User | None
+) -> list[Indicator]:
+    """The key figures (nyckeltal) the partner reports on, while the agreement is a draft."""
+    agreement = lock(agreement)
+    check_terms_editable(agreement)
+    names = [i.name.strip().casefold() for i in indicators]
+    if len(set(names)) != len(names):
+        raise ValidationError({"indicators": _("Två nyckeltal har samma namn.")})
+    rows = [
+        Indicator(agreement=agreement, position=n, name=i.name, unit=i.unit, target=i.target)
+        for n, i in enumerate(indicators, start=1)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["agreement"], validate_constraints=False)
+        if row.target is not None and row.target < 0:
+            raise ValidationError({"indicators": _("Ett mål kan inte vara negativt.")})
+    old = [(i.name, i.unit, str(i.target)) for i in agreement.indicators.all()]
+    agreement.indicators.all().delete()
+    Indicator.objects.bulk_create(rows)
+    new = [(i.name, i.unit, str(i.target)) for i in rows]
+    if old != new:
+        record_event(
+            action=AuditAction.AGREEMENT_INDICATORS_SET,
+            target=agreement,
+            by=by,
+            changes={"indicators": (old, new)},
         )
     return rows

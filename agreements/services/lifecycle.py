@@ -6,10 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from agreements.models import (
-    Agreement,
-    AgreementStatus,
-)
+from agreements.models import Agreement, AgreementStatus, InstalmentStatus, ReportStatus
 from agreements.services.plans import PlannedInstalment, check_plan
 from audit.actions import AuditAction
 from audit.services import record_event
@@ -55,6 +52,17 @@ def check_terms_editable(agreement: Agreement) -> None:
         )
 
 
+def follow_up_left(agreement: Agreement) -> list[str]:
+    """What must happen before a signed agreement can be completed, in words (none: done)."""
+    left = []
+    unapproved = agreement.reporting_requirements.exclude(report__status=ReportStatus.APPROVED)
+    if unapproved.exists():
+        left.append(str(_("alla återrapporter är godkända")))
+    if agreement.instalments.exclude(status=InstalmentStatus.PAID).exists():
+        left.append(str(_("alla utbetalningar är gjorda")))
+    return left
+
+
 @transaction.atomic
 def send_for_signing(*, agreement: Agreement, by: User | None) -> Agreement:
     agreement = lock(agreement)
@@ -85,7 +93,13 @@ def withdraw_from_signing(*, agreement: Agreement, by: User | None, reason: str)
 
 @transaction.atomic
 def complete_agreement(*, agreement: Agreement, by: User | None, reason: str = "") -> Agreement:
+    """Close a signed agreement whose every report is approved and every instalment paid."""
     agreement = lock(agreement)
+    if agreement.can_become(AgreementStatus.COMPLETED) and (left := follow_up_left(agreement)):
+        raise ValidationError(
+            _("Överenskommelsen kan avslutas när %(left)s.") % {"left": " och ".join(left)},
+            code="follow_up_left",
+        )
     return transition(agreement, AgreementStatus.COMPLETED, by=by, reason=reason)
 
 

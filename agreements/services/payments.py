@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from agreements.models import AgreementStatus, Instalment, InstalmentStatus
+from agreements.models import AgreementStatus, Instalment, InstalmentStatus, Report, ReportStatus
 from agreements.permissions import can_handle_payments
 from agreements.services.lifecycle import lock
 from audit.actions import AuditAction
@@ -24,7 +24,11 @@ from audit.services import record_event
 
 def _lock(instalment: Instalment) -> Instalment:
     agreement = lock(instalment.agreement)
-    locked = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    locked = (
+        Instalment.objects.select_for_update(of=("self",))
+        .select_related("after_report")
+        .get(pk=instalment.pk)
+    )
     locked.agreement = agreement
     return locked
 
@@ -41,8 +45,8 @@ def release_instalment(
     """Attest a planned instalment for payment.
 
     Refused unless the agreement is signed by both parties (and not terminated), the partner has
-    valid payment details, and the instalment is due within PAYMENT_RELEASE_WINDOW_DAYS or past
-    due.
+    valid payment details, the report the instalment is tied to (if any) is approved, and the
+    instalment is due within PAYMENT_RELEASE_WINDOW_DAYS or past due.
     """
     _check_may_handle(by)
     instalment = _lock(instalment)
@@ -64,6 +68,18 @@ def release_instalment(
             _("%(partner)s saknar giltigt bankgiro- eller plusgironummer.")
             % {"partner": agreement.partner.legal_name},
             code="no_payment_details",
+        )
+    # Tied to a report: paid only after that report is approved. The agreement is locked, and
+    # approving a report locks it too, so this reads a settled answer (design §3).
+    tied = instalment.after_report
+    if (
+        tied is not None
+        and not Report.objects.filter(requirement=tied, status=ReportStatus.APPROVED).exists()
+    ):
+        raise ValidationError(
+            _("Utbetalning %(n)s betalas när återrapporten ”%(report)s” är godkänd.")
+            % {"n": instalment.number, "report": tied.description},
+            code="report_not_approved",
         )
     window = timedelta(days=settings.PAYMENT_RELEASE_WINDOW_DAYS)
     if instalment.due_date > today + window:

@@ -20,12 +20,24 @@ from core.money import ZERO, format_amount, is_whole_kronor, split_evenly
 class PlannedInstalment:
     due_date: date
     amount: Decimal
+    # Paid only after this report is approved: its number (1, 2, …) among the agreement's
+    # reporting requirements in date order, as the drafting page lists them.
+    after_report: int | None = None
 
 
 @dataclass(frozen=True)
 class PlannedReport:
     description: str
     due_date: date
+
+
+@dataclass(frozen=True)
+class PlannedIndicator:
+    """A key figure the partner will report: name, unit, and a target where there is one."""
+
+    name: str
+    unit: str
+    target: Decimal | None = None
 
 
 def even_payment_plan(amount: Decimal, due_dates: Sequence[date]) -> list[PlannedInstalment]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from agreements.views import agreements as views
+from agreements.views import reports
 
 app_name = "agreements"
 
@@ -28,4 +29,23 @@ urlpatterns = [
     path("<reference:reference>/terminate/", views.agreement_terminate, name="terminate"),
     path("<reference:reference>/pdf/", views.agreement_pdf, name="pdf"),
     path("<reference:reference>/preview/", views.agreement_preview, name="preview"),
+    path("<reference:reference>/reports/<id:pk>/", reports.report_view, name="report"),
+    path(
+        "<reference:reference>/reports/<id:pk>/approve/",
+        reports.report_approve,
+        name="report_approve",
+    ),
+    path(
+        "<reference:reference>/reports/<id:pk>/return/", reports.report_return, name="report_return"
+    ),
+    path(
+        "<reference:reference>/reports/<id:pk>/files/<id:attachment_id>/",
+        reports.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<reference:reference>/reports/<id:pk>/files/<id:attachment_id>/remove/",
+        reports.attachment_remove,
+        name="attachment_remove",
+    ),
 ]

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -48,6 +49,7 @@ from agreements.selectors import (
     allocations_awaiting_agreement,
     current_signed_document,
     next_reporting_date,
+    requirement_rows,
     signed_document,
 )
 from agreements.verification import verify_pdf
@@ -138,10 +140,18 @@ def agreement_new(request: AuthenticatedRequest, allocation_id: int) -> HttpResp
 @require_http_methods(["GET"])
 def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     agreement = _agreement(request, reference)
+    next_report = next_reporting_date(agreement)
     context = {
         "agreement": agreement,
         "timeline": agreement_timeline(agreement),
-        "next_report": next_reporting_date(agreement),
+        "next_report": next_report,
+        "next_report_overdue": next_report is not None
+        and agreement.status == AgreementStatus.SIGNED
+        and next_report < timezone.localdate(),
+        "requirements": requirement_rows(agreement),
+        "reports_open": agreement.status
+        in (AgreementStatus.SIGNED, AgreementStatus.COMPLETED, AgreementStatus.TERMINATED),
+        "follow_up_left": services.follow_up_left(agreement) if agreement.can_be_completed else [],
         "document": signed_document(agreement),
         "can_draft": can_draft_agreements(request.user),
         "signing_party": _signing_party(request.user, agreement),

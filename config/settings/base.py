@@ -277,6 +277,9 @@ BENCH_FLOOR_ENDPOINT = env.bool("BENCH_FLOOR_ENDPOINT", default=False)
 PAYMENT_RELEASE_WINDOW_DAYS = env.int("PAYMENT_RELEASE_WINDOW_DAYS", default=30)
 # Largest PDF accepted by the public verification page.
 VERIFY_MAX_UPLOAD_BYTES = env.int("VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# A report attachment (PDF, Word, Excel): refused above this, before the body is read.
+REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+REPORT_MAX_ATTACHMENTS = env.int("REPORT_MAX_ATTACHMENTS", default=20)
 # CPU seconds the verification may spend on one upload (core.sealing.check_seal_within).
 VERIFY_CHECK_SECONDS = env.float("VERIFY_CHECK_SECONDS", default=5.0)
 # Uploads to the public verification page per client address and 10 minutes (core.limits).

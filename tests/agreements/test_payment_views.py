@@ -13,7 +13,7 @@ from tests.helpers import add_partners_with_decided_2024, add_signed_agreements,
 
 pytestmark = pytest.mark.django_db
 
-SIGNED = "GF-2024-COOMPANION"
+SIGNED = "GF-2024-MATGILLE"  # signed; its first instalment is due and planned
 
 
 @pytest.fixture(autouse=True)

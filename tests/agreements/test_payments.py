@@ -31,7 +31,7 @@ def first_instalment(reference: str) -> Instalment:
     return Instalment.objects.filter(agreement__reference=reference).order_by("number")[0]
 
 
-SIGNED = "GF-2024-COOMPANION"  # signed by both parties; its 2024 instalments are past due
+SIGNED = "GF-2024-MATGILLE"  # signed by both parties; its first instalment is due, planned
 
 
 def test_an_official_releases_a_due_instalment_and_books_it_paid() -> None:
@@ -76,7 +76,7 @@ def test_not_twice_and_not_back() -> None:
 
 
 def test_not_without_valid_payment_details() -> None:
-    Partner.objects.filter(slug="coompanion").update(payment_method="", payment_account="")
+    Partner.objects.filter(slug="matgille").update(payment_method="", payment_account="")
     with pytest.raises(ValidationError, match="saknar giltigt bankgiro"):
         services.release_instalment(instalment=first_instalment(SIGNED), by=official())
 
@@ -167,7 +167,7 @@ def test_the_api_and_the_exports_show_payment_status() -> None:
     services.book_instalment_paid(
         instalment=instalment, paid_on=timezone.localdate(), finance_reference="V-9", by=official()
     )
-    _token, secret = create_token(user=User.objects.get(username="coompanion"), name="t", by=None)
+    _token, secret = create_token(user=User.objects.get(username="matgille"), name="t", by=None)
     api = Client(headers={"Authorization": f"Bearer {secret}"})
     data = api.get(f"/api/v1/agreements/{SIGNED}").json()
     assert data["instalments"][0]["status"] == "paid"

@@ -12,6 +12,7 @@ from audit.models import AuditEvent
 from funding import services as funding
 from funding.models import Allocation, Programme
 from partners.models import Partner
+from partners.services import set_payment_details
 from tests.funding.helpers import decide_allocations
 
 H1, H2 = date(2024, 1, 31), date(2024, 7, 31)
@@ -100,6 +101,15 @@ def test_full_lifecycle(draft: Agreement, official: User, signatory_a: User) -> 
         (Party.PARTNER, signatory_a, "VD"),
         (Party.REGION, official, "Handläggare"),
     ]
+    # Completed only when every instalment is paid (and every report approved: none here).
+    with pytest.raises(ValidationError, match="alla utbetalningar är gjorda"):
+        agreements.complete_agreement(agreement=draft, by=official)
+    set_payment_details(partner=draft.partner, method="bankgiro", account="999-0011", by=None)
+    for instalment in draft.instalments.all():
+        agreements.release_instalment(instalment=instalment, by=official, on=instalment.due_date)
+        agreements.book_instalment_paid(
+            instalment=instalment, paid_on=instalment.due_date, by=official
+        )
     agreements.complete_agreement(agreement=draft, by=official)
     draft.refresh_from_db()
     assert draft.status == AgreementStatus.COMPLETED

@@ -1,4 +1,4 @@
-"""Agreements (överenskommelser), their payment plans, reporting, signatures and signed PDFs.
+"""Agreements (överenskommelser), their signatures and signed PDFs.
 
 The lifecycle is data (`TRANSITIONS` below); `agreements.services` refuses any change that is not
 in it and writes each change to the history.
@@ -137,111 +137,6 @@ class Agreement(models.Model):
     @property
     def can_be_terminated(self) -> bool:
         return self.can_become(AgreementStatus.TERMINATED)
-
-
-class InstalmentStatus(models.TextChoices):
-    PLANNED = "planned", _("Planerad")
-    RELEASED = "released", _("Attesterad för utbetalning")
-    PAID = "paid", _("Utbetald")
-
-
-# Design §3, Instalment status: an official releases (attests) a planned instalment, the finance
-# system pays it, the payment is booked. Nothing goes back: a mistake is corrected in finance.
-INSTALMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    InstalmentStatus.PLANNED: frozenset({InstalmentStatus.RELEASED}),
-    InstalmentStatus.RELEASED: frozenset({InstalmentStatus.PAID}),
-    InstalmentStatus.PAID: frozenset(),
-}
-
-
-class Instalment(models.Model):
-    """One payment (utbetalning) of the plan. The plan adds up exactly to the agreement amount."""
-
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments")
-    number = models.PositiveSmallIntegerField(_("nummer"))
-    due_date = models.DateField(_("utbetalas"))
-    amount = KronorField(_("belopp"))
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=InstalmentStatus.choices,
-        default=InstalmentStatus.PLANNED,
-    )
-    released_on = models.DateField(_("attesterad den"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("attesterad av"),
-    )
-    paid_on = models.DateField(_("utbetald den"), null=True, blank=True)
-    finance_reference = models.CharField(
-        _("referens i ekonomisystemet"),
-        max_length=64,
-        blank=True,
-        validators=[single_line],
-    )
-
-    class Meta:
-        verbose_name = _("utbetalning")
-        verbose_name_plural = _("utbetalningar")
-        ordering = ("agreement", "number")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agreement", "number"], name="instalment_number_unique"
-            ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="instalment_amount_nonneg"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="instalment_number_pos"),
-            models.CheckConstraint(
-                condition=Q(status__in=InstalmentStatus.values), name="instalment_status_valid"
-            ),
-            # What each status says, the row says too: released with a date, paid with one.
-            models.CheckConstraint(
-                condition=Q(status=InstalmentStatus.PLANNED, released_on__isnull=True)
-                | (~Q(status=InstalmentStatus.PLANNED) & Q(released_on__isnull=False)),
-                name="instalment_released_has_date",
-            ),
-            models.CheckConstraint(
-                condition=Q(status=InstalmentStatus.PAID, paid_on__isnull=False)
-                | (~Q(status=InstalmentStatus.PAID) & Q(paid_on__isnull=True)),
-                name="instalment_paid_has_date",
-            ),
-            models.CheckConstraint(
-                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=models.F("released_on")),
-                name="instalment_paid_after_release",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agreement} #{self.number}"
-
-    def can_become(self, status: str) -> bool:
-        return status in INSTALMENT_TRANSITIONS[self.status]
-
-
-class ReportingRequirement(models.Model):
-    """What the partner reports back (återrapportering), and when."""
-
-    agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="reporting_requirements"
-    )
-    description = models.CharField(_("vad"), max_length=500, validators=[single_line])
-    due_date = models.DateField(_("senast"))
-
-    class Meta:
-        verbose_name = _("återrapportering")
-        verbose_name_plural = _("återrapporteringar")
-        ordering = ("agreement", "due_date", "pk")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(description=""), name="reporting_requirement_description"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.description} ({self.due_date})"
 
 
 class Party(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Forms for drafting and signing agreements. They parse and show errors; services decide."""
+"""Forms for drafting, signing and paying agreements. They parse and show errors; services
+decide."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.passwords import password_is_correct
 from agreements.models import Agreement, InstalmentStatus
-from agreements.services import PlannedInstalment, PlannedReport
+from agreements.services import PlannedIndicator, PlannedInstalment, PlannedReport
 from core.forms import AmountField, DateField
 from core.money import format_input
 from core.validators import multi_line, single_line
@@ -49,9 +50,20 @@ class TermsForm(forms.Form):
         )
 
 
+MAX_REPORT_ROWS = 24
+AFTER_REPORT_CHOICES = [("", _("Nej")), *((str(n), str(n)) for n in range(1, MAX_REPORT_ROWS + 1))]
+
+
 class InstalmentForm(forms.Form):
     due_date = DateField(label=_("Utbetalas"), required=False)
     amount = AmountField(label=_("Belopp (kr)"))
+    after_report = forms.TypedChoiceField(
+        label=_("Efter godkänd rapport nr"),
+        choices=AFTER_REPORT_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -73,14 +85,45 @@ class ReportForm(forms.Form):
         return cleaned
 
 
+class IndicatorForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nyckeltal"), max_length=200, required=False, validators=[single_line]
+    )
+    unit = forms.CharField(
+        label=_("Enhet"), max_length=40, required=False, validators=[single_line]
+    )
+    target = forms.DecimalField(
+        label=_("Mål"), required=False, min_value=0, max_digits=14, decimal_places=2, localize=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("name") and not cleaned.get("unit"):
+            self.add_error("unit", _("Ange enheten, t.ex. företag eller personer."))
+        if not cleaned.get("name") and (cleaned.get("unit") or cleaned.get("target") is not None):
+            self.add_error("name", _("Ange nyckeltalets namn."))
+        return cleaned
+
+
 BLANK_ROWS = 2
 InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=0, max_num=24, validate_max=True)
-ReportFormSet = forms.formset_factory(ReportForm, extra=0, max_num=24, validate_max=True)
+ReportFormSet = forms.formset_factory(
+    ReportForm, extra=0, max_num=MAX_REPORT_ROWS, validate_max=True
+)
+IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=0, max_num=12, validate_max=True)
 
 
 def instalment_formset(agreement: Agreement, data: Any = None) -> Any:
+    position = {
+        r.pk: n
+        for n, r in enumerate(agreement.reporting_requirements.order_by("due_date", "pk"), 1)
+    }
     initial = [
-        {"due_date": i.due_date, "amount": format_input(i.amount)}
+        {
+            "due_date": i.due_date,
+            "amount": format_input(i.amount),
+            "after_report": position.get(i.after_report_id or 0, ""),
+        }
         for i in agreement.instalments.all()
     ]
     formset = InstalmentFormSet(data, initial=initial + [{}] * BLANK_ROWS, prefix="plan")
@@ -95,11 +138,34 @@ def report_formset(agreement: Agreement, data: Any = None) -> Any:
     return ReportFormSet(data, initial=initial + [{}] * BLANK_ROWS, prefix="reports")
 
 
+def indicator_formset(agreement: Agreement, data: Any = None) -> Any:
+    initial = [
+        {"name": i.name, "unit": i.unit, "target": i.target} for i in agreement.indicators.all()
+    ]
+    return IndicatorFormSet(data, initial=initial + [{}] * BLANK_ROWS, prefix="indicators")
+
+
 def planned_instalments(formset: Any) -> list[PlannedInstalment]:
     return [
-        PlannedInstalment(due_date=f.cleaned_data["due_date"], amount=f.cleaned_data["amount"])
+        PlannedInstalment(
+            due_date=f.cleaned_data["due_date"],
+            amount=f.cleaned_data["amount"],
+            after_report=f.cleaned_data.get("after_report"),
+        )
         for f in formset.forms
         if f.cleaned_data.get("due_date")
+    ]
+
+
+def planned_indicators(formset: Any) -> list[PlannedIndicator]:
+    return [
+        PlannedIndicator(
+            name=f.cleaned_data["name"],
+            unit=f.cleaned_data["unit"],
+            target=f.cleaned_data["target"],
+        )
+        for f in formset.forms
+        if f.cleaned_data.get("name")
     ]
 
 

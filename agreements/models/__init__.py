@@ -1,0 +1,51 @@
+"""The agreements app's models, one module per part of an agreement's life; import from here."""
+
+from agreements.models.agreements import (
+    TERMS_EDITABLE,
+    TRANSITIONS,
+    Agreement,
+    AgreementQuerySet,
+    AgreementStatus,
+    Party,
+    Signature,
+    SignedDocument,
+    reference_validator,
+)
+from agreements.models.payments import INSTALMENT_TRANSITIONS, Instalment, InstalmentStatus
+from agreements.models.reports import (
+    REPORT_DELIVERED,
+    REPORT_EDITABLE,
+    REPORT_TRANSITIONS,
+    AttachmentKind,
+    Indicator,
+    IndicatorValue,
+    Report,
+    ReportAttachment,
+    ReportingRequirement,
+    ReportStatus,
+)
+
+__all__ = [
+    "INSTALMENT_TRANSITIONS",
+    "REPORT_DELIVERED",
+    "REPORT_EDITABLE",
+    "REPORT_TRANSITIONS",
+    "TERMS_EDITABLE",
+    "TRANSITIONS",
+    "Agreement",
+    "AgreementQuerySet",
+    "AgreementStatus",
+    "AttachmentKind",
+    "Indicator",
+    "IndicatorValue",
+    "Instalment",
+    "InstalmentStatus",
+    "Party",
+    "Report",
+    "ReportAttachment",
+    "ReportStatus",
+    "ReportingRequirement",
+    "Signature",
+    "SignedDocument",
+    "reference_validator",
+]
