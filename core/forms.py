@@ -33,6 +33,27 @@ class AmountField(forms.Field):
         return parse_amount(text)
 
 
+class QuantityField(forms.DecimalField):
+    """A key figure as people type it: `1 200`, `12,5` or `12.5`; blank is no value."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")  # spaces of any kind, comma
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            places = 0 if value == value.to_integral_value() else 2
+            return str(value.quantize(Decimal(1).scaleb(-places))).replace(".", ",")
+        return value
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field it names, else at the top."""
     if hasattr(error, "error_dict"):

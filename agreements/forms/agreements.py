@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.passwords import password_is_correct
 from agreements.models import Agreement, InstalmentStatus
 from agreements.services import PlannedIndicator, PlannedInstalment, PlannedReport
-from core.forms import AmountField, DateField
+from core.forms import AmountField, DateField, QuantityField
 from core.money import format_input
 from core.validators import multi_line, single_line
 
@@ -92,9 +92,7 @@ class IndicatorForm(forms.Form):
     unit = forms.CharField(
         label=_("Enhet"), max_length=40, required=False, validators=[single_line]
     )
-    target = forms.DecimalField(
-        label=_("Mål"), required=False, min_value=0, max_digits=14, decimal_places=2, localize=True
-    )
+    target = QuantityField(label=_("Mål"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Indicator
+from core.forms import QuantityField
 from core.validators import multi_line
 
 ACCEPT = (
@@ -65,14 +66,8 @@ class ReportWriteForm(forms.Form):
                 if indicator.target is not None
                 else ""
             )
-            self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
-                label=f"{indicator.name} ({indicator.unit})",
-                required=False,
-                min_value=0,
-                max_digits=14,
-                decimal_places=2,
-                localize=True,
-                help_text=target,
+            self.fields[f"value_{indicator.pk}"] = QuantityField(
+                label=f"{indicator.name} ({indicator.unit})", help_text=target
             )
 
     def value_fields(self) -> list[forms.BoundField]:

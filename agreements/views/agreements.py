@@ -30,7 +30,9 @@ from agreements.forms import (
     TerminateForm,
     TermsForm,
     VerifyForm,
+    indicator_formset,
     instalment_formset,
+    planned_indicators,
     planned_instalments,
     planned_reports,
     report_formset,
@@ -160,6 +162,34 @@ def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
     return render(request, "agreements/detail.html", context)
 
 
+def _draft_forms(agreement: Agreement, data: Any) -> dict[str, Any]:
+    """The edit page's forms: terms, payment plan, reporting and key figures."""
+    return {
+        "terms": TermsForm.for_agreement(agreement, data),
+        "plan": instalment_formset(agreement, data),
+        "reports": report_formset(agreement, data),
+        "indicators": indicator_formset(agreement, data),
+    }
+
+
+def _revise(request: AuthenticatedRequest, agreement: Agreement, forms: dict[str, Any]) -> bool:
+    """Save the draft from valid forms; False (with the service's errors on the terms form)
+    when the rules refuse it."""
+    try:
+        services.revise_draft(
+            agreement=agreement,
+            instalments=planned_instalments(forms["plan"]),
+            reports=planned_reports(forms["reports"]),
+            indicators=planned_indicators(forms["indicators"]),
+            by=request.user,
+            **forms["terms"].cleaned_data,
+        )
+    except ValidationError as error:
+        add_service_errors(forms["terms"], error)
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpResponse:
@@ -170,24 +200,12 @@ def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
         messages.error(request, _("Bara ett utkast kan ändras."))
         return redirect("agreements:detail", reference)
     data = request.POST if request.method == "POST" else None
-    terms = TermsForm.for_agreement(agreement, data)
-    plan = instalment_formset(agreement, data)
-    reports = report_formset(agreement, data)
-    if data is not None and terms.is_valid() and plan.is_valid() and reports.is_valid():
-        try:
-            services.revise_draft(
-                agreement=agreement,
-                instalments=planned_instalments(plan),
-                reports=planned_reports(reports),
-                by=request.user,
-                **terms.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(terms, error)
-        else:
-            messages.success(request, _("Utkastet är sparat."))
-            return redirect("agreements:detail", reference)
-    context = {"agreement": agreement, "terms": terms, "plan": plan, "reports": reports}
+    forms = _draft_forms(agreement, data)
+    valid = data is not None and all(f.is_valid() for f in forms.values())
+    if valid and _revise(request, agreement, forms):
+        messages.success(request, _("Utkastet är sparat."))
+        return redirect("agreements:detail", reference)
+    context = {"agreement": agreement, **forms}
     return render(request, "agreements/edit.html", context, status=400 if data else 200)
 
 

@@ -233,6 +233,8 @@ def _edit_data(plan: list[tuple[str, str]], reports: list[tuple[str, str]]) -> d
         "plan-INITIAL_FORMS": "0",
         "reports-TOTAL_FORMS": str(len(reports)),
         "reports-INITIAL_FORMS": "0",
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
     }
     for i, (due, amount) in enumerate(plan):
         data[f"plan-{i}-due_date"], data[f"plan-{i}-amount"] = due, amount
@@ -470,3 +472,44 @@ def test_sha_in_page_matches(client: Client) -> None:
     body = text(login(client, "matgille").get("/agreements/GF-2024-MATGILLE/"))
     sha = SignedDocument.objects.get(agreement__reference="GF-2024-MATGILLE").sha256
     assert re.search(sha, body)
+
+
+def test_the_draft_names_key_figures_and_ties_an_instalment_to_a_report(client: Client) -> None:
+    login(client, "handlaggare")
+    url = "/agreements/GF-2024-LEAP-FOR-LIFE/edit/"
+    agreement = Agreement.objects.get(reference="GF-2024-LEAP-FOR-LIFE")
+    half = agreement.amount / 2
+    data = _edit_data(
+        [("2024-01-31", str(half)), ("2024-12-15", str(agreement.amount - half))],
+        [("Lägesrapport", "2024-08-31"), ("Slutrapport", "2025-03-31")],
+    )
+    data.update(
+        {
+            "plan-1-after_report": "2",
+            "indicators-TOTAL_FORMS": "2",
+            "indicators-0-name": "Antal rådgivna företag",
+            "indicators-0-unit": "företag",
+            "indicators-0-target": "1 200,5",
+            "indicators-1-name": "Antal kurser",
+            "indicators-1-unit": "",
+        }
+    )
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "Ange enheten" in text(refused)
+    data["indicators-1-unit"] = "kurser"
+    data["plan-0-after_report"] = "3"  # there is no third report
+    refused = client.post(url, data)
+    assert "ingen återrapport nummer 3" in text(refused)
+    data["plan-0-after_report"] = ""
+    assert client.post(url, data).status_code == 302
+    agreement.refresh_from_db()
+    assert [(i.name, i.target) for i in agreement.indicators.all()] == [
+        ("Antal rådgivna företag", Decimal("1200.5")),
+        ("Antal kurser", None),
+    ]
+    second = agreement.instalments.get(number=2)
+    assert second.after_report is not None
+    assert second.after_report.description == "Slutrapport"
+    page = text(client.get(url))
+    assert 'value="1200,50"' in page

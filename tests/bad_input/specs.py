@@ -145,6 +145,11 @@ def plan_data(**changes: str) -> Data:
         "reports-INITIAL_FORMS": "0",
         "reports-0-description": "Rapport",
         "reports-0-due_date": "2024-12-31",
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-0-name": "Antal rådgivna företag",
+        "indicators-0-unit": "företag",
+        "indicators-0-target": "120",
     }
     data.update(changes)
     return data
