@@ -11,7 +11,11 @@ from agreements import services
 from agreements.models import (
     Agreement,
     AgreementStatus,
+    Indicator,
+    IndicatorValue,
     Instalment,
+    Report,
+    ReportAttachment,
     ReportingRequirement,
     Signature,
     SignedDocument,
@@ -108,7 +112,8 @@ class AgreementAdmin(ServiceModelAdmin[Agreement]):
 
 @admin.register(Instalment)
 class InstalmentAdmin(ReadOnlyAdmin[Instalment]):
-    list_display = ("agreement", "number", "due_date", "amount")
+    list_display = ("agreement", "number", "due_date", "amount", "status", "after_report")
+    list_filter = ("status",)
     list_select_related = ("agreement",)
 
 
@@ -128,3 +133,32 @@ class SignatureAdmin(ReadOnlyAdmin[Signature]):
 class SignedDocumentAdmin(ReadOnlyAdmin[SignedDocument]):
     list_display = ("agreement", "agreement_version", "sha256", "size", "created_at")
     list_select_related = ("agreement",)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadOnlyAdmin[Indicator]):
+    list_display = ("agreement", "position", "name", "unit", "target")
+    list_select_related = ("agreement",)
+
+
+# Reports are written and reviewed on their pages (services, history). The admin shows them
+# without their files: a stored file is served only by the page, after its access check.
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin[Report]):
+    list_display = ("requirement", "status", "submitted_at", "reviewed_at")
+    list_filter = ("status",)
+    list_select_related = ("requirement",)
+    exclude = ("document",)
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdmin[IndicatorValue]):
+    list_display = ("report", "indicator", "value")
+    list_select_related = ("report__requirement", "indicator")
+
+
+@admin.register(ReportAttachment)
+class ReportAttachmentAdmin(ReadOnlyAdmin[ReportAttachment]):
+    list_display = ("report", "name", "kind", "size", "sha256", "uploaded_at")
+    list_select_related = ("report__requirement",)
+    exclude = ("file",)

@@ -223,6 +223,7 @@ def requirement_detail(agreement: Agreement, requirement_id: int) -> ReportingRe
     if requirement is None:
         return None
     requirement.agreement = agreement  # already loaded, in the user's scope
+    prefetch_related_objects([agreement], "indicators")
     report = requirement.current_report
     if report is not None:
         prefetch_related_objects(

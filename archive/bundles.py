@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
+from itertools import chain
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import SignedDocument
+from agreements.models import Report, ReportAttachment, ReportStatus, SignedDocument
 from archive.models import ArchiveBundle, BundleStatus
 from audit.actions import AuditAction
 from audit.services import record_event
@@ -108,6 +109,49 @@ def _documents(budget_year: BudgetYear) -> Iterator[_Source]:
         )
 
 
+def _reports(budget_year: BudgetYear) -> Iterator[_Source]:
+    """The year's approved reports as sealed PDFs, each followed by its attachments."""
+    reports = (
+        Report.objects.filter(
+            status=ReportStatus.APPROVED,
+            requirement__agreement__allocation__programme__budget_year=budget_year,
+        )
+        .select_related("requirement__agreement")
+        .prefetch_related("attachments")
+        .order_by("requirement__agreement__reference", "requirement__due_date", "pk")
+    )
+    for report in reports.iterator(chunk_size=200):
+        a, requirement = report.requirement.agreement, report.requirement
+        stem = f"aterrapporter/{a.reference}-{requirement.due_date:%Y-%m-%d}-R{requirement.pk}"
+        yield _Source(
+            str(report.document.name),
+            IndexEntry(
+                path=f"{stem}.pdf",
+                kind="aterrapport",
+                sha256=report.document_sha256,
+                size=report.document_size or 0,
+                reference=a.reference,
+                version=a.version,
+                date=requirement.due_date.isoformat(),
+                sealed_at=report.reviewed_at.isoformat() if report.reviewed_at else "",
+            ),
+        )
+        for n, attachment in enumerate(report.attachments.all(), start=1):
+            yield _Source(
+                str(attachment.file.name),
+                IndexEntry(
+                    path=f"{stem}-bilagor/{n:02d}-{attachment.name}",
+                    kind="bilaga",
+                    sha256=attachment.sha256,
+                    size=attachment.size,
+                    reference=a.reference,
+                    version=a.version,
+                    date=attachment.uploaded_at.date().isoformat(),
+                    sealed_at="",
+                ),
+            )
+
+
 def count_documents(budget_year: BudgetYear) -> int:
     decisions = (
         DecisionDocument.objects.filter(
@@ -119,7 +163,12 @@ def count_documents(budget_year: BudgetYear) -> int:
     agreements = SignedDocument.objects.filter(
         agreement__allocation__programme__budget_year=budget_year
     ).count()
-    return decisions + agreements
+    reports = Report.objects.filter(
+        status=ReportStatus.APPROVED,
+        requirement__agreement__allocation__programme__budget_year=budget_year,
+    )
+    attachments = ReportAttachment.objects.filter(report__in=reports).count()
+    return decisions + agreements + reports.count() + attachments
 
 
 def zip_name(bundle: ArchiveBundle, attempt: int) -> str:
@@ -232,7 +281,7 @@ def build_bundle(
             tmp = stack.enter_context(tempfile.TemporaryFile())
             index = _SpooledIndex(stack)
             with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-                for source in _documents(year):
+                for source in chain(_documents(year), _reports(year)):
                     info = zipfile.ZipInfo(
                         source.entry.path, date_time=timezone.now().timetuple()[:6]
                     )

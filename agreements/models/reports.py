@@ -139,6 +139,7 @@ class Report(models.Model):
     # The approved report as PDF/A, rendered once at approval and archived with its hash.
     document = models.FileField(_("dokument"), upload_to="reports/approved/%Y/", blank=True)
     document_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    document_size = models.PositiveIntegerField(_("storlek (byte)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

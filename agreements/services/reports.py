@@ -264,6 +264,7 @@ def approve_report(*, report: Report, by: User | None, at: datetime | None = Non
         reason=f"Återrapport för {agreement.reference}, godkänd",
     )
     locked.document, locked.document_sha256 = stored.name, stored.sha256
+    locked.document_size = stored.size
     try:
         return _move(locked, ReportStatus.APPROVED, by=by, at=when)
     except BaseException:

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 
 from accounts.models import User
-from agreements.models import SignedDocument
+from agreements.models import Report, ReportAttachment, ReportStatus, SignedDocument
 from archive.models import ArchiveBundle, BundleStatus
 from archive.services import build_bundle
 from funding.models import BudgetYear, DecisionDocument
@@ -40,7 +40,7 @@ def test_bundle_contains_every_document_byte_for_byte_with_matching_index(
     assert bundle.status == BundleStatus.DONE
     assert bundle.task_id
     page = client.get(f"/archive/{bundle.pk}/").content.decode()
-    assert "4 av 4 dokument" in page
+    assert "10 av 10 dokument" in page
     assert f'href="/archive/{bundle.pk}/download/"' in page
 
     response = client.get(f"/archive/{bundle.pk}/download/")
@@ -49,15 +49,22 @@ def test_bundle_contains_every_document_byte_for_byte_with_matching_index(
     assert hashlib.sha256(data).hexdigest() == bundle.sha256 == response["X-Content-SHA256"]
     archive = zipfile.ZipFile(io.BytesIO(data))
     index = json.loads(archive.read("index.json"))
-    stored = {d.sha256 for d in SignedDocument.objects.all()} | {
-        d.sha256 for d in DecisionDocument.objects.all()
-    }
-    assert len(index["documents"]) == 4  # one decision extract, three signed agreements
+    stored = (
+        {d.sha256 for d in SignedDocument.objects.all()}
+        | {d.sha256 for d in DecisionDocument.objects.all()}
+        | {r.document_sha256 for r in Report.objects.filter(status=ReportStatus.APPROVED)}
+        | {a.sha256 for a in ReportAttachment.objects.filter(report__status=ReportStatus.APPROVED)}
+    )
+    # One decision extract, three signed agreements, three approved reports (issue 15) and
+    # their three attachments.
+    assert len(index["documents"]) == 10
+    kinds = [e["kind"] for e in index["documents"]]
+    assert (kinds.count("aterrapport"), kinds.count("bilaga")) == (3, 3)
     for entry in index["documents"]:
         content = archive.read(entry["path"])
         assert hashlib.sha256(content).hexdigest() == entry["sha256"]
         assert entry["sha256"] in stored
-        assert content.startswith(b"%PDF-")
+        assert content.startswith(b"PK" if entry["path"].endswith(".xlsx") else b"%PDF-")
     references = {e["reference"] for e in index["documents"]}
     assert {"GF-2024-COOMPANION", "GF-2024-MATGILLE", "GF-2024-TEK-KOMPETENS"} <= references
     assert "RS230001 § 101" in references
@@ -81,7 +88,7 @@ def test_progress_is_reported_after_each_document() -> None:
         seen.append((done, total, stored.done))
 
     build_bundle(bundle.pk, on_progress=record)
-    assert seen == [(1, 4, 1), (2, 4, 2), (3, 4, 3), (4, 4, 4)]
+    assert seen == [(n, 10, n) for n in range(1, 11)]
 
 
 def test_progress_fragment_for_htmx(client: Client) -> None:

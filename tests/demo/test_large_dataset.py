@@ -14,7 +14,13 @@ from django.db.models import Count, Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from agreements.models import Agreement, AgreementStatus, Instalment, Signature
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Instalment,
+    ReportingRequirement,
+    Signature,
+)
 from audit.models import AuditEvent
 from demo.large import AlreadyGenerated, Size, generate
 from funding.models import Allocation, BudgetYear, Decision, Programme
@@ -22,6 +28,21 @@ from partners.models import Partner, PartnerMembership
 from tests.helpers import login, text
 
 pytestmark = pytest.mark.django_db
+
+# A report page whose report is not written yet: Hallands Matgille's final report in the demo,
+# a final report of the large dataset (which writes no reports). The page of a written report
+# is checked against more files and more history in tests/agreements/test_report_queries.py.
+REPORT_2024 = "report:GF-2024-MATGILLE"
+REPORT_2023 = "report:GF-2023-MATGILLE"
+
+
+def report_url(marker: str) -> str:
+    reference = marker.removeprefix("report:")
+    requirement = ReportingRequirement.objects.filter(agreement__reference=reference).order_by(
+        "-due_date"
+    )[0]
+    return f"/agreements/{reference}/reports/{requirement.pk}/"
+
 
 # (user, page with the demo data, the same page with the large dataset's rows)
 PAGES = [
@@ -51,10 +72,16 @@ PAGES = [
     ("coompanion", "/agreements/GF-2024-COOMPANION/", "/agreements/GF-2023-COOMPANION/"),
     ("coompanion", "/agreements/GF-2024-COOMPANION/pdf/", "/agreements/GF-2024-COOMPANION/pdf/"),
     ("sekreterare", "/decisions/", "/decisions/"),
+    # Reports (issue 15): the page of a report with its values, files and history.
+    ("matgille", REPORT_2024, REPORT_2023),
+    ("handlaggare", REPORT_2024, REPORT_2023),
+    ("handlaggare", "/payments/", "/payments/"),
 ]
 
 
 def queries(username: str, url: str) -> int:
+    if url.startswith("report:"):
+        url = report_url(url)
     client = login(Client(), username)
     assert client.get(url).status_code == 200, url  # warm: session, content types
     with CaptureQueriesContext(connection) as captured:
