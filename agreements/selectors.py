@@ -26,6 +26,7 @@ from agreements.models import (
     Report,
     ReportAttachment,
     ReportingRequirement,
+    ReportStatus,
     Signature,
     SignedDocument,
 )
@@ -245,8 +246,11 @@ def attachment_for(
     scope = visible_agreements(user, via="report__requirement__agreement__")
     if scope is None:
         return None
+    attachments = ReportAttachment.objects.all()
+    if is_region_staff(user):  # a draft is the partner's own until it is handed in
+        attachments = attachments.exclude(report__status=ReportStatus.DRAFT)
     return (
-        ReportAttachment.objects.filter(
+        attachments.filter(
             scope,
             pk=pk,
             report__requirement_id=requirement_id,

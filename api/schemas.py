@@ -9,11 +9,18 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Schema
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Indicator,
+    Instalment,
+    ReportingRequirement,
+    ReportStatus,
+)
 from agreements.selectors import signed_document
 from funding.models import Allocation, BudgetYear, BudgetYearStatus, Programme, SourceKind
 
@@ -189,11 +196,82 @@ class InstalmentOut(Schema):
     )
     released_on: date | None
     paid_on: date | None
+    after_report_due_date: date | None = Field(
+        description="Paid only after the report due on this date is approved; null if not tied."
+    )
+
+    @staticmethod
+    def resolve_after_report_due_date(obj: Instalment) -> date | None:
+        return obj.after_report.due_date if obj.after_report else None
+
+
+class KeyFigureOut(Schema):
+    name: str
+    unit: str
+    target: str | None = Field(description="The target as a decimal string, or null.")
+
+    @staticmethod
+    def resolve_target(obj: Indicator) -> str | None:
+        return None if obj.target is None else str(obj.target)
+
+
+class KeyFigureValueOut(Schema):
+    name: str
+    unit: str
+    value: str | None = Field(description="The reported value as a decimal string, or null.")
+
+
+ReportStatusValue = Literal["not_started", "draft", "submitted", "returned", "approved"]
 
 
 class ReportingRequirementOut(Schema):
+    id: int
     description: str
     due_date: date
+    report_status: ReportStatusValue = Field(
+        description="not_started, draft (being written), submitted (waiting for review), "
+        "returned (to be completed), approved."
+    )
+    overdue: bool = Field(
+        description="Past its due date without a report with the region (försenad)."
+    )
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    key_figures: list[KeyFigureValueOut] = Field(
+        description="The report's values; empty until the report has been submitted."
+    )
+
+    @staticmethod
+    def resolve_report_status(obj: ReportingRequirement) -> str:
+        report = obj.current_report
+        return report.status if report else "not_started"
+
+    @staticmethod
+    def resolve_overdue(obj: ReportingRequirement) -> bool:
+        return obj.is_overdue(timezone.localdate())
+
+    @staticmethod
+    def resolve_submitted_at(obj: ReportingRequirement) -> datetime | None:
+        return obj.current_report.submitted_at if obj.current_report else None
+
+    @staticmethod
+    def resolve_reviewed_at(obj: ReportingRequirement) -> datetime | None:
+        return obj.current_report.reviewed_at if obj.current_report else None
+
+    @staticmethod
+    def resolve_key_figures(obj: ReportingRequirement) -> list[dict[str, object]]:
+        report = obj.current_report
+        if report is None or report.status == ReportStatus.DRAFT:
+            return []  # a draft is the partner's own until it is handed in
+        values = {v.indicator_id: v.value for v in report.values.all()}
+        return [
+            {
+                "name": i.name,
+                "unit": i.unit,
+                "value": None if values.get(i.pk) is None else str(values[i.pk]),
+            }
+            for i in obj.agreement.indicators.all()
+        ]
 
 
 class AgreementOut(Schema):
@@ -208,6 +286,7 @@ class AgreementOut(Schema):
     status_label: str = Field(description="The status in Swedish.")
     version: int
     instalments: list[InstalmentOut]
+    key_figures: list[KeyFigureOut] = Field(description="What the partner reports on.")
     reporting_requirements: list[ReportingRequirementOut]
     has_signed_pdf: bool = Field(description="Whether the current version's sealed PDF exists.")
     signed_pdf_url: str | None = Field(
@@ -236,8 +315,15 @@ class AgreementOut(Schema):
         return list(obj.instalments.all())
 
     @staticmethod
+    def resolve_key_figures(obj: Agreement) -> list[object]:
+        return list(obj.indicators.all())
+
+    @staticmethod
     def resolve_reporting_requirements(obj: Agreement) -> list[object]:
-        return list(obj.reporting_requirements.all())
+        requirements = list(obj.reporting_requirements.all())
+        for requirement in requirements:
+            requirement.agreement = obj  # for its status and key figures, already loaded
+        return requirements
 
     @staticmethod
     def resolve_has_signed_pdf(obj: Agreement) -> bool:

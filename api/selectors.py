@@ -55,11 +55,17 @@ def allocations(
 
 def _with_terms(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
     return qs.select_related("allocation__programme__budget_year").prefetch_related(
-        Prefetch("instalments", queryset=Instalment.objects.order_by("number")),
+        Prefetch(
+            "instalments",
+            queryset=Instalment.objects.select_related("after_report").order_by("number"),
+        ),
         Prefetch(
             "reporting_requirements",
-            queryset=ReportingRequirement.objects.order_by("due_date", "pk"),
+            queryset=ReportingRequirement.objects.select_related("report")
+            .prefetch_related("report__values")
+            .order_by("due_date", "pk"),
         ),
+        "indicators",
         # Only the current version's PDF matters; older versions stay in the register.
         Prefetch(
             "signed_documents",

@@ -1,4 +1,5 @@
-"""A budget year as three tables: allocations, agreements and payments (design §9).
+"""A budget year as four tables: allocations, agreements, reports and payments (design §9);
+and the payment list for the finance system (issue 15).
 
 The columns are data, so the spreadsheet and the CSV writers share one definition and a column
 is added in one place. Each table is read in one query, whatever the number of rows.
@@ -11,11 +12,12 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, Instalment
-from agreements.selectors import next_report_date
+from agreements.models import Agreement, Instalment, ReportingRequirement
+from agreements.selectors import next_report_date, overdue_report_count
 from funding.models import Allocation, BudgetYear
 
 Cell = str | Decimal | date | int | None
@@ -83,6 +85,47 @@ AGREEMENT_COLUMNS = (
     Column(_("Status"), Kind.TEXT, lambda g: g.get_status_display(), 24),
     Column(_("Version"), Kind.NUMBER, lambda g: g.version, 8),
     Column(_("Nästa återrapportering"), Kind.DATE, lambda g: g.next_report, 14),
+    Column(_("Försenade återrapporter"), Kind.NUMBER, lambda g: g.overdue_reports, 12),
+)
+
+
+def _report_status(r: ReportingRequirement) -> str:
+    report = r.current_report
+    return str(report.get_status_display() if report else _("Inte påbörjad"))
+
+
+REPORT_COLUMNS = (
+    Column(_("Referens"), Kind.TEXT, lambda r: r.agreement.reference, 26),
+    Column(_("Partner"), Kind.TEXT, lambda r: r.agreement.partner.display_name, 28),
+    Column(_("Återrapport"), Kind.TEXT, lambda r: r.description, 40),
+    Column(_("Senast"), Kind.DATE, lambda r: r.due_date, 12),
+    Column(_("Status"), Kind.TEXT, _report_status, 24),
+    Column(
+        _("Försenad"),
+        Kind.TEXT,
+        lambda r: str(_("Ja") if r.is_overdue(timezone.localdate()) else _("Nej")),
+        10,
+    ),
+    Column(
+        _("Inlämnad"),
+        Kind.DATE,
+        lambda r: (
+            timezone.localdate(r.report.submitted_at)
+            if r.current_report and r.report.submitted_at
+            else None
+        ),
+        12,
+    ),
+    Column(
+        _("Granskad"),
+        Kind.DATE,
+        lambda r: (
+            timezone.localdate(r.report.reviewed_at)
+            if r.current_report and r.report.reviewed_at
+            else None
+        ),
+        12,
+    ),
 )
 
 PAYMENT_COLUMNS = (
@@ -114,10 +157,21 @@ def agreements_table(*, budget_year: BudgetYear) -> Table:
     rows = (
         Agreement.objects.filter(allocation__programme__budget_year=budget_year)
         .select_related("partner", "allocation__programme")
-        .annotate(next_report=next_report_date())
+        .annotate(next_report=next_report_date(), overdue_reports=overdue_report_count())
         .order_by("reference")
     )
     return Table("agreements", "overenskommelser", _("Överenskommelser"), AGREEMENT_COLUMNS, rows)
+
+
+def reports_table(*, budget_year: BudgetYear) -> Table:
+    rows = (
+        ReportingRequirement.objects.filter(
+            agreement__allocation__programme__budget_year=budget_year
+        )
+        .select_related("agreement__partner", "report")
+        .order_by("agreement__reference", "due_date", "pk")
+    )
+    return Table("reports", "aterrapporter", _("Återrapporter"), REPORT_COLUMNS, rows)
 
 
 def payments_table(*, budget_year: BudgetYear) -> Table:
@@ -132,8 +186,40 @@ def payments_table(*, budget_year: BudgetYear) -> Table:
 TABLES: dict[str, Callable[..., Table]] = {
     "allocations": allocations_table,
     "agreements": agreements_table,
+    "reports": reports_table,
     "payments": payments_table,
 }
+
+
+# The payment list (utbetalningslista) the finance system pays from: every released
+# instalment not yet booked as paid, with what a payment order needs.
+PAYMENT_LIST_COLUMNS = (
+    Column(_("Mottagare"), Kind.TEXT, lambda i: i.agreement.partner.legal_name, 32),
+    Column(
+        _("Organisationsnummer"), Kind.TEXT, lambda i: i.agreement.partner.organisation_number, 16
+    ),
+    Column(
+        _("Betalsätt"), Kind.TEXT, lambda i: i.agreement.partner.get_payment_method_display(), 10
+    ),
+    Column(_("Konto"), Kind.TEXT, lambda i: i.agreement.partner.payment_account_display, 14),
+    Column(_("Belopp (kr)"), Kind.AMOUNT, lambda i: i.amount, 16),
+    Column(_("Referens"), Kind.TEXT, lambda i: i.agreement.reference, 26),
+    Column(_("Utbetalning nr"), Kind.NUMBER, lambda i: i.number, 10),
+    Column(_("Utbetalas"), Kind.DATE, lambda i: i.due_date, 12),
+    Column(_("Attesterad"), Kind.DATE, lambda i: i.released_on, 12),
+    Column(
+        _("Exempeldata"),
+        Kind.TEXT,
+        lambda i: str(_("Ja") if i.agreement.partner.payment_details_are_example_data else ""),
+        12,
+    ),
+)
+
+
+def payment_list_table(rows: Iterable[Instalment]) -> Table:
+    return Table(
+        "payment-list", "utbetalningslista", _("Utbetalningslista"), PAYMENT_LIST_COLUMNS, rows
+    )
 
 
 def year_tables(*, budget_year: BudgetYear) -> list[Table]:

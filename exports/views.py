@@ -1,4 +1,5 @@
-"""Downloads of a budget year: a workbook, CSV per table, and the open 360Giving file."""
+"""Downloads of a budget year (a workbook, CSV per table, the open 360Giving file) and the
+payment list for the finance system."""
 
 import io
 
@@ -12,9 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
+from agreements.models import InstalmentStatus
+from agreements.permissions import can_handle_payments
+from agreements.selectors import payments_for
 from exports.giving360 import grants_package
 from exports.permissions import can_export_budget_year
-from exports.tables import TABLES, year_tables
+from exports.tables import TABLES, Table, payment_list_table, year_tables
 from exports.writers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_lines, write_xlsx
 from funding.models import BudgetYear
 from funding.selectors import budget_years_for
@@ -78,3 +82,35 @@ def open_data(request: HttpRequest, year: int) -> HttpResponse:
     # Open data: any web page may read it (no cookies are involved; nothing else is shared).
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _payment_list(request: AuthenticatedRequest) -> Table:
+    if not can_handle_payments(request.user):
+        raise Http404
+    return payment_list_table(payments_for(request.user, status=InstalmentStatus.RELEASED))
+
+
+@login_required
+@never_cache
+@require_GET
+def payment_list_csv(request: AuthenticatedRequest) -> HttpResponse:
+    table = _payment_list(request)
+    stamp = f"{timezone.localdate():%Y-%m-%d}"
+    return _attachment(
+        b"".join(csv_lines(table)),
+        content_type=CSV_MEDIA_TYPE,
+        filename=f"{table.file_stem}-{stamp}.csv",
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def payment_list_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    table = _payment_list(request)
+    buffer = io.BytesIO()
+    write_xlsx([table], buffer)
+    stamp = f"{timezone.localdate():%Y-%m-%d}"
+    return _attachment(
+        buffer.getvalue(), content_type=XLSX_MEDIA_TYPE, filename=f"{table.file_stem}-{stamp}.xlsx"
+    )

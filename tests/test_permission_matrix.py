@@ -123,6 +123,14 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "payments:index": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
     "payments:release": {"GET": NOT_ALLOWED, "POST": codes(302, 404, 404, 302, 404, 404)},
     "payments:book": {"GET": NOT_ALLOWED, "POST": codes(302, 404, 404, 302, 404, 404)},
+    # The finance system's file of paid rows (an empty POST: the form says what is missing),
+    # and the payment list for it: officials only.
+    "payments:import": {
+        "GET": codes(302, 404, 404, 200, 404, 404),
+        "POST": codes(302, 404, 404, 400, 404, 404),
+    },
+    "exports:payment_list_csv": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    "exports:payment_list_xlsx": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
     "archive:index": {
         "GET": codes(302, 404, 404, 404, 200, 404),
         "POST": codes(302, 404, 404, 404, 200, 404),

@@ -25,6 +25,7 @@ from agreements.forms.agreements import (
     planned_reports,
     report_formset,
 )
+from agreements.forms.payments import PaidImportForm, parse_paid_file
 from agreements.forms.reports import ApproveForm, ReportWriteForm, ReturnForm
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "IndicatorFormSet",
     "InstalmentForm",
     "InstalmentFormSet",
+    "PaidImportForm",
     "PaymentFilterForm",
     "ReleaseForm",
     "ReportForm",
@@ -50,6 +52,7 @@ __all__ = [
     "VerifyForm",
     "indicator_formset",
     "instalment_formset",
+    "parse_paid_file",
     "planned_indicators",
     "planned_instalments",
     "planned_reports",

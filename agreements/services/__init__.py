@@ -23,7 +23,12 @@ from agreements.services.lifecycle import (
     terminate_agreement,
     withdraw_from_signing,
 )
-from agreements.services.payments import book_instalment_paid, release_instalment
+from agreements.services.payments import (
+    PaidRow,
+    book_instalment_paid,
+    book_paid_rows,
+    release_instalment,
+)
 from agreements.services.plans import (
     PlannedIndicator,
     PlannedInstalment,
@@ -41,11 +46,13 @@ from agreements.services.reports import (
 from agreements.services.signing import sign_agreement
 
 __all__ = [
+    "PaidRow",
     "PlannedIndicator",
     "PlannedInstalment",
     "PlannedReport",
     "approve_report",
     "book_instalment_paid",
+    "book_paid_rows",
     "complete_agreement",
     "create_agreement",
     "default_instalment_dates",

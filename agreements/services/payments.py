@@ -5,7 +5,10 @@ agreement and then the instalment (the order every agreement write takes), so tw
 releasing the same instalment at once queue, and the second is told it is already released.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +23,7 @@ from agreements.permissions import can_handle_payments
 from agreements.services.lifecycle import lock
 from audit.actions import AuditAction
 from audit.services import record_event
+from core.money import format_amount
 
 
 def _lock(instalment: Instalment) -> Instalment:
@@ -141,3 +145,69 @@ def book_instalment_paid(
         reason=reference,
     )
     return instalment
+
+
+@dataclass(frozen=True)
+class PaidRow:
+    """One row of the finance system's file of payments made."""
+
+    line: int
+    reference: str
+    number: int
+    paid_on: date
+    finance_reference: str = ""
+    amount: Decimal | None = None  # when the file says it: must be the instalment's
+
+
+@transaction.atomic
+def book_paid_rows(*, rows: Sequence[PaidRow], by: User | None) -> list[Instalment]:
+    """Book every row as paid, or none: a file with a wrong row changes nothing, and the
+    error names each wrong row by its line in the file."""
+    _check_may_handle(by)
+    found = {
+        (i.agreement.reference, i.number): i
+        for i in Instalment.objects.filter(
+            agreement__reference__in={r.reference for r in rows}
+        ).select_related("agreement")
+    }
+    booked, errors = [], []
+    for row in rows:
+        instalment = found.get((row.reference, row.number))
+        if instalment is None:
+            errors.append(
+                _("Rad %(line)s: %(ref)s har ingen utbetalning nummer %(n)s.")
+                % {"line": row.line, "ref": row.reference, "n": row.number}
+            )
+            continue
+        if row.amount is not None and row.amount != instalment.amount:
+            errors.append(
+                _("Rad %(line)s: beloppet %(file)s är inte utbetalningens %(plan)s.")
+                % {
+                    "line": row.line,
+                    "file": format_amount(row.amount),
+                    "plan": format_amount(instalment.amount),
+                }
+            )
+            continue
+        try:
+            booked.append(
+                book_instalment_paid(
+                    instalment=instalment,
+                    paid_on=row.paid_on,
+                    finance_reference=row.finance_reference,
+                    by=by,
+                )
+            )
+        except ValidationError as error:
+            errors.append(
+                _("Rad %(line)s (%(ref)s nr %(n)s): %(error)s")
+                % {
+                    "line": row.line,
+                    "ref": row.reference,
+                    "n": row.number,
+                    "error": " ".join(error.messages),
+                }
+            )
+    if errors:
+        raise ValidationError(errors, code="rows")
+    return booked

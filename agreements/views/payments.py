@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
 from agreements import services
-from agreements.forms import BookPaidForm, PaymentFilterForm, ReleaseForm
+from agreements.forms import BookPaidForm, PaidImportForm, PaymentFilterForm, ReleaseForm
 from agreements.models import Instalment
 from agreements.permissions import can_handle_payments
 from agreements.selectors import payments_for
+from core.forms import add_service_errors
 
 PAYMENTS_PER_PAGE = 100
 
@@ -89,3 +90,25 @@ def payment_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request, _("Utbetalningen är bokförd som betald: %(i)s.") % {"i": instalment}
         )
     return _back(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_import(request: AuthenticatedRequest) -> HttpResponse:
+    """Book as paid what the finance system's file says was paid: all rows or none."""
+    if not can_handle_payments(request.user):
+        raise Http404
+    posted = request.method == "POST"
+    form = PaidImportForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            booked = services.book_paid_rows(rows=form.cleaned_data["file"], by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, ValidationError({"file": error.messages}))
+        else:
+            messages.success(
+                request, _("%(n)s utbetalningar är bokförda som betalda.") % {"n": len(booked)}
+            )
+            return redirect("payments:index")
+    status = 400 if posted else 200
+    return render(request, "agreements/payment_import.html", {"form": form}, status=status)
