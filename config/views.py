@@ -3,25 +3,33 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import is_region_staff
-from agreements.selectors import agreements_for
+from accounts.permissions import is_official, is_region_staff, is_secretary
+from agreements.todo import official_todo, partner_start
 from funding.selectors import current_budget_year
+from funding.todo import secretary_todo
 from partners.permissions import membership_of
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page sends each role to its home (the composition root may use every app).
+    """The start page says what each user must do next (design §4 workflow 10); the
+    composition root may use every app.
 
-    Officials and secretaries land on the current budget year; partner users see their own
-    organisation's agreements.
+    Officials see what waits for the region, secretaries the decisions to finish, partner users
+    their agreements with what to do now. Other region staff (administrators) land on the
+    current budget year.
     """
-    if is_region_staff(request.user):
-        year = current_budget_year(request.user)
+    user = request.user
+    if is_official(user) or is_secretary(user):
+        context = {
+            "todo": official_todo(user) if is_official(user) else [],
+            "decisions": secretary_todo(user) if is_secretary(user) else {},
+            "year": current_budget_year(user),
+        }
+        return render(request, "accounts/home_staff.html", context)
+    if is_region_staff(user):
+        year = current_budget_year(user)
         return redirect("funding:overview", year.year) if year else redirect("funding:index")
-    context = {
-        "membership": membership_of(request.user),
-        "agreements": agreements_for(request.user).order_by("reference"),
-    }
+    context = {"membership": membership_of(user), "cards": partner_start(user)}
     return render(request, "accounts/home.html", context)

@@ -52,7 +52,8 @@ OFFICIAL_ACTION = codes(302, 403, 404, 302, 403, 403)
 
 # route name → {"GET": {role: status}, "POST": {role: status}}
 EXPECTED: dict[str, dict[str, dict[str, int]]] = {
-    "home": {"GET": codes(302, 200, 200, 302, 302, 302), "POST": NOT_ALLOWED},
+    # Everyone's start page (what to do next); an administrator is sent to the budget year.
+    "home": {"GET": codes(302, 200, 200, 200, 200, 302), "POST": NOT_ALLOWED},
     "login": {"GET": same(200), "POST": same(200)},
     "logout": {"GET": same(405), "POST": same(302)},
     "password_change": {

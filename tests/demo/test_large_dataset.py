@@ -68,6 +68,8 @@ PAGES = [
     ("handlaggare", "/agreements/?ar=2024", "/agreements/?ar=2023&sida=2"),
     ("handlaggare", "/agreements/GF-2024-COOMPANION/", "/agreements/GF-2023-COOMPANION/"),
     ("coompanion", "/", "/"),
+    ("handlaggare", "/", "/"),  # "Att göra" (issue 15)
+    ("sekreterare", "/", "/"),
     ("coompanion", "/agreements/", "/agreements/"),
     ("coompanion", "/agreements/GF-2024-COOMPANION/", "/agreements/GF-2023-COOMPANION/"),
     ("coompanion", "/agreements/GF-2024-COOMPANION/pdf/", "/agreements/GF-2024-COOMPANION/pdf/"),

@@ -1,0 +1,92 @@
+"""Start pages that say what to do next (issue 15; design §4 workflow 10): for partners, per
+agreement, with late reports first; for officials and secretaries, what waits, with counts and
+links. No dead ends: every link on a start page opens for the user who sees it."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests.helpers import login, text
+
+pytestmark = pytest.mark.django_db
+
+
+def start(username: str) -> tuple[Client, str]:
+    client = login(Client(), username)
+    response = client.get("/")
+    assert response.status_code == 200
+    return client, text(response)
+
+
+def main(body: str) -> str:
+    return body[body.index("<main") : body.index("</main>")]
+
+
+def links(body: str) -> list[str]:
+    return [
+        href for href in re.findall(r'href="([^"#]+)[^"]*"', main(body)) if href.startswith("/")
+    ]
+
+
+def test_the_partner_sees_what_to_do_with_the_late_report_first(demo: None) -> None:
+    _client, body = start("matgille")
+    page = main(body)
+    late = page.index("Skriv återrapporten: Slutrapport med ekonomisk redovisning")
+    assert "Försenad" in page[late : late + 300]
+    assert "/agreements/GF-2024-MATGILLE/reports/" in page
+    assert "Nästa utbetalning" in page
+    assert "när ”Lägesrapport om verksamheten första halvåret” är godkänd" not in page  # #1 first
+    assert "Planerad" in page
+
+
+def test_a_returned_report_and_a_released_payment_show_on_the_partners_page(demo: None) -> None:
+    _client, body = start("coompanion")
+    page = main(body)
+    assert "Komplettera återrapporten: Slutrapport med ekonomisk redovisning" in page
+    assert "Attesterad för utbetalning" in page  # the next payment is on its way
+    assert "Utbetalt" in page
+
+
+def test_a_signatory_is_asked_to_sign(demo: None) -> None:
+    _client, body = start("highfive")
+    assert 'href="/agreements/GF-2024-HIGHFIVE/sign/"' in body
+    _client, body = start("tek-kompetens")
+    assert "Avslutad: allt är rapporterat och utbetalt." in body
+
+
+def todo_counts(body: str) -> dict[str, int]:
+    found = re.findall(
+        r'<li><a href="[^"]*">([^<]+)</a> <span class="count[^"]*">(\d+)</span>', body
+    )
+    return {label: int(n) for label, n in found}
+
+
+def test_the_official_sees_what_waits_for_the_region(demo: None) -> None:
+    _client, body = start("handlaggare")
+    assert todo_counts(body) == {
+        "Överenskommelser att skriva under för regionen": 1,  # Connect Väst
+        "Inlämnade återrapporter att granska": 1,  # Hallands Matgille's half-year report
+        "Försenade återrapporter": 2,  # Matgille's final (not written), Coompanion's (returned)
+        # Matgille #1 (due); #2 waits for the report under review, so it is not counted.
+        "Utbetalningar att attestera": 1,
+        "Attesterade utbetalningar att bokföra som betalda": 1,  # Coompanion #2
+        "Beslutade fördelningar utan överenskommelse": 0,
+    }
+    assert "Budgetöversikt 2024" in body
+
+
+def test_the_secretary_sees_decisions_to_finish(demo: None) -> None:
+    _client, body = start("sekreterare")
+    assert todo_counts(body) == {"Beslut i utkast": 0, "Beslut som väntar på justering": 0}
+
+
+@pytest.mark.parametrize(
+    "username", ["handlaggare", "sekreterare", "matgille", "coompanion", "highfive"]
+)
+def test_no_dead_ends(demo: None, username: str) -> None:
+    client, body = start(username)
+    targets = links(body)
+    assert targets
+    for href in targets:
+        assert client.get(href).status_code == 200, href
