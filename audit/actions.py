@@ -29,6 +29,7 @@ class AuditAction(models.TextChoices):
     PARTNER_CREATED = "partner.created", _("Partnern lades till")
     PARTNER_UPDATED = "partner.updated", _("Partnern ändrades")
     PARTNER_MEMBERSHIP_SET = "partner.membership_set", _("Användarens koppling till partnern")
+    PARTNER_CONTACTS_SET = "partner.contacts_set", _("Partnerns kontaktpersoner ändrades")
     PARTNER_PAYMENT_DETAILS_SET = (
         "partner.payment_details_set",
         _("Partnerns betalningsuppgifter ändrades"),

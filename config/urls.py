@@ -29,6 +29,7 @@ urlpatterns = [
     path("decisions/", include("funding.urls.decisions")),
     path("agreements/", include("agreements.urls.agreements")),
     path("payments/", include("agreements.urls.payments")),
+    path("partners/", include("agreements.urls.partners")),
     path("archive/", include("archive.urls")),
     path("", include("exports.urls")),
     path("verify/", agreement_views.verify, name="verify"),

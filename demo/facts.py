@@ -92,6 +92,22 @@ EXAMPLE_BANKGIRO = {
     "tek-kompetens": "999-0060",
 }
 
+# Contact persons (Exempeldata): roles, not people. No real person's name is invented.
+EXAMPLE_CONTACTS = [
+    {
+        "name": "Demo Verksamhetsledare",
+        "role": "Verksamhetsledare",
+        "email": "verksamhetsledare@example.se",
+        "phone": "035-10 00 00",
+    },
+    {
+        "name": "Demo Ekonomiansvarig",
+        "role": "Ekonomiansvarig, frågor om utbetalningar",
+        "email": "ekonomi@example.se",
+        "phone": "035-10 00 01",
+    },
+]
+
 PARTNERS = [
     {
         "slug": "coompanion",

@@ -66,6 +66,13 @@ def _partner(spec: dict[str, Any]) -> Partner:
     partner = Partner.objects.filter(slug=spec["slug"]).first()
     if partner is None:
         partner = partners.create_partner(by=None, **spec)
+    if not partner.contacts.exists():
+        partners.set_contacts(
+            partner=partner,
+            contacts=[partners.Contact(**c) for c in facts.EXAMPLE_CONTACTS],
+            example_data=True,
+            by=None,
+        )
     if not partner.payment_method and spec["slug"] in facts.EXAMPLE_BANKGIRO:
         partner = partners.set_payment_details(
             partner=partner,

@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.models import User
-from core.admin import ServiceModelAdmin
+from core.admin import ReadOnlyAdmin, ServiceModelAdmin
 from partners import services
-from partners.models import Partner, PartnerMembership
+from partners.models import Partner, PartnerContact, PartnerMembership
 
 PAYMENT_FIELDS = ("payment_method", "payment_account", "payment_details_are_example_data")
 
@@ -60,3 +60,10 @@ class PartnerMembershipAdmin(ServiceModelAdmin[PartnerMembership]):
             is_signatory=data["is_signatory"],
             by=by,
         )
+
+
+# Contacts are kept on the partner's page (services, history); the admin shows them.
+@admin.register(PartnerContact)
+class PartnerContactAdmin(ReadOnlyAdmin[PartnerContact]):
+    list_display = ("partner", "position", "name", "role", "email", "phone")
+    list_select_related = ("partner",)

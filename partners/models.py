@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import multi_line, single_line
@@ -185,3 +187,37 @@ class PartnerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.partner}"
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{4,}$",
+    _("Skriv telefonnumret med siffror, t.ex. 035-13 48 00 eller +46 35 13 48 00."),
+)
+
+
+class PartnerContact(models.Model):
+    """A contact person at the partner (design §3): kept with the partner, edited by officials."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    position = models.PositiveSmallIntegerField(_("ordning"))
+    name = models.CharField(_("namn"), max_length=200, validators=[single_line])
+    role = models.CharField(_("roll"), max_length=200, blank=True, validators=[single_line])
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(
+        _("telefon"), max_length=40, blank=True, validators=[single_line, phone_validator]
+    )
+    is_example_data = models.BooleanField(_("exempeldata"), default=False)
+
+    class Meta:
+        verbose_name = _("kontaktperson")
+        verbose_name_plural = _("kontaktpersoner")
+        ordering = ("partner", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "position"], name="partner_contact_position_unique"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="partner_contact_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.partner})"

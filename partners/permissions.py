@@ -1,6 +1,6 @@
 """May this user see or act for this partner? (design §5)"""
 
-from accounts.permissions import AnyUser, is_region_staff
+from accounts.permissions import AnyUser, is_official, is_region_staff
 from partners.models import Partner, PartnerMembership
 
 
@@ -30,3 +30,8 @@ def can_sign_for_partner(user: AnyUser, partner: Partner) -> bool:
 
 def can_manage_partners(user: AnyUser) -> bool:
     return bool(user.is_active and getattr(user, "is_superuser", False))
+
+
+def can_edit_partner(user: AnyUser) -> bool:
+    """Officials keep partners' legal data, payment details and contacts (design §3)."""
+    return is_official(user)

@@ -1,5 +1,8 @@
 """Every write to partners and their users."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -7,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from audit.actions import AuditAction
 from audit.services import UNCHANGED, Maybe, audited_update, diff, given, record_event
-from partners.models import Partner, PartnerMembership
+from partners.models import Partner, PartnerContact, PartnerMembership
 from partners.validators import normalise_organisation_number
 
 PARTNER_FIELDS = (
@@ -160,3 +163,47 @@ def set_partner_membership(
             action=AuditAction.PARTNER_MEMBERSHIP_SET, target=membership, by=by, changes=changes
         )
     return membership
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact person as a form states it."""
+
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@transaction.atomic
+def set_contacts(
+    *, partner: Partner, contacts: Sequence[Contact], by: User | None, example_data: bool = False
+) -> list[PartnerContact]:
+    """The partner's contact persons, in order; every change in the history."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    rows = [
+        PartnerContact(
+            partner=partner,
+            position=n,
+            name=c.name.strip(),
+            role=c.role.strip(),
+            email=c.email.strip(),
+            phone=c.phone.strip(),
+            is_example_data=example_data,
+        )
+        for n, c in enumerate(contacts, start=1)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["partner"], validate_constraints=False)
+    old = [(c.name, c.role, c.email, c.phone) for c in partner.contacts.all()]
+    partner.contacts.all().delete()
+    PartnerContact.objects.bulk_create(rows)
+    new = [(c.name, c.role, c.email, c.phone) for c in rows]
+    if old != new:
+        record_event(
+            action=AuditAction.PARTNER_CONTACTS_SET,
+            target=partner,
+            by=by,
+            changes={"contacts": (old, new)},
+        )
+    return rows

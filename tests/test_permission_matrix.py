@@ -132,6 +132,18 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     },
     "exports:payment_list_csv": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
     "exports:payment_list_xlsx": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    # Partners (issue 15): staff see every partner, a partner user their own (another's is a
+    # 404); officials edit (an empty POST: the form says what is missing).
+    "partners:index": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    "partners:detail": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
+    "partners:edit": {
+        "GET": codes(302, 403, 404, 200, 403, 403),
+        "POST": codes(302, 403, 404, 400, 403, 403),
+    },
+    "partners:contacts": {
+        "GET": codes(302, 403, 404, 200, 403, 403),
+        "POST": codes(302, 403, 404, 400, 403, 403),
+    },
     "archive:index": {
         "GET": codes(302, 404, 404, 404, 200, 404),
         "POST": codes(302, 404, 404, 404, 200, 404),
@@ -212,7 +224,7 @@ def objects(demo: None) -> dict[str, Any]:
         # 2025 is the open year (drafts to edit); 2024 has decided grants to publish.
         "year": {"funding": 2025, "exports": 2024, "api": 2025},
         "table": "allocations",
-        "slug": "grundfinansiering",
+        "slug": {"funding": "grundfinansiering", "partners": "coompanion"},
         "pk": {
             "decisions": demo_decision.pk,
             "archive": bundle.pk,

@@ -206,7 +206,7 @@ def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
         messages.success(request, _("Utkastet är sparat."))
         return redirect("agreements:detail", reference)
     context = {"agreement": agreement, **forms}
-    return render(request, "agreements/edit.html", context, status=400 if data else 200)
+    return render(request, "agreements/edit.html", context, status=400 if data is not None else 200)
 
 
 def _withdraw(*, agreement: Agreement, by: Any) -> Agreement:

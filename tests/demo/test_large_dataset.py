@@ -78,6 +78,10 @@ PAGES = [
     ("matgille", REPORT_2024, REPORT_2023),
     ("handlaggare", REPORT_2024, REPORT_2023),
     ("handlaggare", "/payments/", "/payments/"),
+    # Partners: 6, then 306; one partner with one year of agreements, then eleven.
+    ("handlaggare", "/partners/", "/partners/"),
+    ("handlaggare", "/partners/coompanion/", "/partners/coompanion/"),
+    ("coompanion", "/partners/coompanion/", "/partners/coompanion/"),
 ]
 
 

@@ -1,0 +1,141 @@
+"""The partner pages' reads (design §6, `/partners/`): a partner with its agreements, reports
+and payments across years. They live with the agreements, which they show; partner data itself
+is the partners app's. Scoped like every read: staff see every partner, a partner user only
+their own, and another partner is a 404 like one that does not exist."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.permissions import AnyUser
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Instalment,
+    InstalmentStatus,
+    ReportingRequirement,
+)
+from agreements.selectors import RequirementRow, agreements_for, outstanding_requirements
+from core.money import ZERO
+from funding.models import Allocation, AllocationStatus
+from partners.models import Partner, PartnerContact, PartnerMembership
+from partners.selectors import partners_for
+
+ACTIVE = (AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED)
+
+
+def _count(qs: QuerySet[object], via: str) -> Coalesce:
+    counted = qs.filter(**{via: OuterRef("pk")}).order_by().values(via).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
+def partner_list(*, user: AnyUser, year: int | None) -> QuerySet[Partner]:
+    """Every partner the user may see, with active agreements, the year's decided amount and
+    late reports, in one query."""
+    decided = (
+        Allocation.objects.filter(
+            partner=OuterRef("pk"),
+            status=AllocationStatus.DECIDED,
+            programme__budget_year__year=year,
+        )
+        .order_by()
+        .values("partner")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    late = outstanding_requirements().filter(due_date__lt=timezone.localdate())
+    return (
+        partners_for(user)
+        .annotate(
+            active_agreements=_count(Agreement.objects.filter(status__in=ACTIVE), "partner"),
+            year_amount=Coalesce(
+                Subquery(decided),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=15, decimal_places=0),
+            ),
+            overdue_reports=_count(late, "agreement__partner"),
+        )
+        .order_by("display_name")
+    )
+
+
+@dataclass
+class YearOfAgreements:
+    year: int
+    agreements: list[Agreement] = field(default_factory=list)
+    amount: Decimal = ZERO
+    paid: Decimal = ZERO
+
+
+@dataclass
+class PartnerPage:
+    partner: Partner
+    contacts: list[PartnerContact]
+    memberships: list[PartnerMembership]
+    years: list[YearOfAgreements]
+    reports: list[RequirementRow]
+    instalments: list[Instalment]
+
+
+def partner_page(*, user: AnyUser, slug: str) -> PartnerPage | None:
+    partner = partners_for(user).filter(slug=slug).first()
+    if partner is None:
+        return None
+    agreements = list(
+        agreements_for(user)
+        .filter(partner=partner)
+        .prefetch_related(
+            Prefetch("instalments", queryset=Instalment.objects.select_related("after_report")),
+            Prefetch(
+                "reporting_requirements",
+                queryset=ReportingRequirement.objects.select_related("report"),
+            ),
+        )
+        .order_by("-allocation__programme__budget_year__year", "reference")
+    )
+    today = timezone.localdate()
+    years: dict[int, YearOfAgreements] = defaultdict(lambda: YearOfAgreements(0))
+    reports, instalments = [], []
+    for agreement in agreements:
+        year = agreement.allocation.programme.budget_year.year
+        group = years[year]
+        group.year = year
+        group.agreements.append(agreement)
+        group.amount += agreement.amount
+        for instalment in agreement.instalments.all():
+            instalment.agreement = agreement
+            instalments.append(instalment)
+            if instalment.status == InstalmentStatus.PAID:
+                group.paid += instalment.amount
+        for requirement in agreement.reporting_requirements.all():
+            requirement.agreement = agreement
+            reports.append(
+                RequirementRow(
+                    requirement, requirement.current_report, requirement.is_overdue(today)
+                )
+            )
+    return PartnerPage(
+        partner=partner,
+        contacts=list(partner.contacts.all()),
+        memberships=list(
+            partner.memberships.select_related("user").order_by(
+                "user__last_name", "user__first_name"
+            )
+        ),
+        years=sorted(years.values(), key=lambda g: -g.year),
+        reports=reports,
+        instalments=instalments,
+    )

@@ -1,0 +1,135 @@
+"""Forms for officials keeping a partner's data: legal data, payment details, contacts."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import multi_line, single_line
+from partners.models import LegalForm, Partner, PaymentMethod, phone_validator
+from partners.services import Contact
+
+
+class PartnerDataForm(forms.Form):
+    legal_name = forms.CharField(
+        label=_("Juridiskt namn"), max_length=200, validators=[single_line]
+    )
+    organisation_number = forms.CharField(
+        label=_("Organisationsnummer"),
+        max_length=20,
+        required=False,
+        validators=[single_line],
+        help_text=_("NNNNNN-NNNN"),
+    )
+    legal_form = forms.ChoiceField(
+        label=_("Juridisk form"), choices=[("", "–"), *LegalForm.choices], required=False
+    )
+    street_address = forms.CharField(
+        label=_("Gatuadress"), max_length=200, required=False, validators=[single_line]
+    )
+    postal_code = forms.CharField(
+        label=_("Postnummer"), max_length=10, required=False, validators=[single_line]
+    )
+    city = forms.CharField(label=_("Ort"), max_length=100, required=False, validators=[single_line])
+    website = forms.URLField(label=_("Webbplats"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("Kort beskrivning"),
+        max_length=2000,
+        required=False,
+        validators=[multi_line],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def for_partner(cls, partner: Partner, data: Any = None) -> "PartnerDataForm":
+        return cls(data, initial={name: getattr(partner, name) for name in cls.base_fields})
+
+
+class PaymentDetailsForm(forms.Form):
+    payment_method = forms.ChoiceField(
+        label=_("Betalsätt"), choices=[("", "–"), *PaymentMethod.choices], required=False
+    )
+    payment_account = forms.CharField(
+        label=_("Bankgiro- eller plusgironummer"),
+        max_length=20,
+        required=False,
+        validators=[single_line],
+    )
+    payment_reason = forms.CharField(
+        label=_("Hur kontrollerades uppgiften?"),
+        max_length=500,
+        required=False,
+        validators=[single_line],
+        help_text=_(
+            "Krävs när betalningsuppgifterna ändras, t.ex. ”Bekräftat av firmatecknare per "
+            "telefon 2024-05-02”. Ändrade kontouppgifter är ett vanligt sätt att lura till sig "
+            "pengar."
+        ),
+    )
+
+    def __init__(self, *args: Any, partner: Partner, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "payment_method": partner.payment_method,
+                "payment_account": partner.payment_account_display,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+
+    def changed(self) -> bool:
+        return self.has_changed() and bool(
+            {"payment_method", "payment_account"} & set(self.changed_data)
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.changed() and not cleaned.get("payment_reason", "").strip():
+            self.add_error("payment_reason", _("Skriv hur de nya uppgifterna kontrollerades."))
+        return cleaned
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(
+        label=_("Namn"), max_length=200, required=False, validators=[single_line]
+    )
+    role = forms.CharField(
+        label=_("Roll"), max_length=200, required=False, validators=[single_line]
+    )
+    email = forms.EmailField(label=_("E-post"), required=False)
+    phone = forms.CharField(
+        label=_("Telefon"), max_length=40, required=False, validators=[single_line, phone_validator]
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        others = any(cleaned.get(f) for f in ("role", "email", "phone"))
+        if others and not cleaned.get("name"):
+            self.add_error("name", _("Ange kontaktpersonens namn."))
+        return cleaned
+
+
+ContactFormSet = forms.formset_factory(ContactForm, extra=0, max_num=12, validate_max=True)
+BLANK_ROWS = 2
+
+
+def contact_formset(partner: Partner, data: Any = None) -> Any:
+    initial = [
+        {"name": c.name, "role": c.role, "email": c.email, "phone": c.phone}
+        for c in partner.contacts.all()
+    ]
+    return ContactFormSet(data, initial=initial + [{}] * BLANK_ROWS, prefix="contacts")
+
+
+def planned_contacts(formset: Any) -> list[Contact]:
+    return [
+        Contact(
+            name=f.cleaned_data["name"],
+            role=f.cleaned_data["role"],
+            email=f.cleaned_data["email"],
+            phone=f.cleaned_data["phone"],
+        )
+        for f in formset.forms
+        if f.cleaned_data.get("name")
+    ]
