@@ -1,12 +1,14 @@
 """Writing history. Called by every service that changes money, status or signatures."""
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from enum import Enum
 from typing import Any, Final, Literal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from audit.actions import AuditAction
@@ -22,11 +24,17 @@ def record_event(
     by: User | None,
     changes: Changes | None = None,
     reason: str = "",
+    at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event. Call inside the service's transaction, after the change is saved."""
+    """Append one event. Call inside the service's transaction, after the change is saved.
+
+    `at` is when it happened, when the caller knows it was earlier than now (a report handed in
+    on a date the caller states); by default, now.
+    """
     action = AuditAction(action)  # a value outside the one list is a programming error
     bump_revision()
     return AuditEvent.objects.create(
+        at=at or timezone.now(),
         action=action,
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),

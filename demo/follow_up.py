@@ -7,7 +7,7 @@ and an overdue one. Idempotent like the rest of the demo: a step already taken i
 """
 
 import io
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
@@ -92,6 +92,7 @@ def _report(
         values=_values(agreement, story.number),
         files=[_attachment(story.attachment)] if story.attachment else [],
         by=partner_user,
+        at=_at(story.submitted) - timedelta(hours=1) if story.submitted else None,
     )
     if story.submitted is None:
         return

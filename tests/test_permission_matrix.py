@@ -114,6 +114,9 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # A returned report cannot be approved or returned again: the official is told so.
     "agreements:report_approve": {"GET": NOT_ALLOWED, "POST": codes(302, 403, 404, 302, 403, 403)},
     "agreements:report_return": {"GET": NOT_ALLOWED, "POST": codes(302, 403, 404, 400, 403, 403)},
+    # The approved report's sealed PDF: this report is not approved, so there is none
+    # (tests/agreements/test_report_views.py downloads an approved one).
+    "agreements:report_pdf": {"GET": codes(302, 404, 404, 404, 404, 404), "POST": NOT_ALLOWED},
     "agreements:attachment": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
     "agreements:attachment_remove": {
         "GET": NOT_ALLOWED,

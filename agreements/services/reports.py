@@ -87,10 +87,12 @@ def save_report(
     values: Mapping[int, Decimal | None],
     files: Sequence[File[bytes]] = (),
     by: User,
+    at: datetime | None = None,
 ) -> Report:
     """Save the partner's draft: the narrative, key figure values (by indicator id), new files.
 
-    All of it or nothing: a refused file leaves the report as it was.
+    All of it or nothing: a refused file leaves the report as it was. `at`: when it was written,
+    for the history, if not now (the demo's story).
     """
     requirement, report = _locked(requirement)
     _check_writer(requirement, report, by)
@@ -121,11 +123,11 @@ def save_report(
     }
     changes.update(changed_values)
     if changes or report._state.adding:
-        record_event(action=AuditAction.REPORT_SAVED, target=report, by=by, changes=changes)
+        record_event(action=AuditAction.REPORT_SAVED, target=report, by=by, changes=changes, at=at)
     stored: list[str] = []
     try:
         for file in files:
-            _attach(report, file, by=by, stored=stored)
+            _attach(report, file, by=by, stored=stored, at=at)
     except BaseException:
         for name in stored:  # the rows roll back: their files go too
             default_storage.delete(name)
@@ -133,7 +135,9 @@ def save_report(
     return report
 
 
-def _attach(report: Report, file: File[bytes], *, by: User, stored: list[str]) -> None:
+def _attach(
+    report: Report, file: File[bytes], *, by: User, stored: list[str], at: datetime | None
+) -> None:
     max_bytes = settings.REPORT_ATTACHMENT_MAX_BYTES
     size = int(file.size or 0)
     name = file.name or ""
@@ -178,6 +182,7 @@ def _attach(report: Report, file: File[bytes], *, by: User, stored: list[str]) -
         target=report,
         by=by,
         changes={"attachment": (None, f"{attachment.name} ({attachment.sha256})")},
+        at=at,
     )
 
 
@@ -295,5 +300,5 @@ def _move(
     changes: dict[str, tuple[object, object]] = {"status": (old, to)}
     if to == ReportStatus.APPROVED:
         changes["document"] = (None, report.document_sha256)
-    record_event(action=action, target=report, by=by, changes=changes, reason=reason)
+    record_event(action=action, target=report, by=by, changes=changes, reason=reason, at=when)
     return report

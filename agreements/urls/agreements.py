@@ -30,6 +30,7 @@ urlpatterns = [
     path("<reference:reference>/pdf/", views.agreement_pdf, name="pdf"),
     path("<reference:reference>/preview/", views.agreement_preview, name="preview"),
     path("<reference:reference>/reports/<id:pk>/", reports.report_view, name="report"),
+    path("<reference:reference>/reports/<id:pk>/pdf/", reports.report_pdf, name="report_pdf"),
     path(
         "<reference:reference>/reports/<id:pk>/approve/",
         reports.report_approve,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedRequest
 from agreements import services
 from agreements.forms import ApproveForm, ReportWriteForm, ReturnForm
-from agreements.models import AgreementStatus, ReportingRequirement
+from agreements.models import AgreementStatus, ReportingRequirement, ReportStatus
 from agreements.permissions import can_review_reports, can_write_report
 from agreements.selectors import (
     agreements_for,
@@ -212,6 +212,21 @@ def attachment_remove(
     else:
         messages.success(request, _("Bilagan %(name)s är borttagen.") % {"name": attachment.name})
     return redirect("agreements:report", reference, pk)
+
+
+@login_required
+@never_cache
+@require_GET
+def report_pdf(request: AuthenticatedRequest, reference: str, pk: int) -> HttpResponseBase:
+    """The approved report as sealed at approval, byte for byte as stored."""
+    report = _requirement(request, reference, pk).current_report
+    if report is None or report.status != ReportStatus.APPROVED or not report.document:
+        raise Http404
+    return stored_file_response(
+        report.document,
+        sha256=report.document_sha256,
+        filename=f"{reference}-aterrapport-{report.requirement.due_date:%Y-%m-%d}.pdf",
+    )
 
 
 CONTENT_TYPES = {

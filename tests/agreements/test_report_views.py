@@ -6,6 +6,7 @@ and a refused file keeps what was typed and changes nothing. Files are served on
 same access check as the agreement, never from a public URL.
 """
 
+import hashlib
 import io
 import zipfile
 from typing import Any
@@ -195,3 +196,21 @@ def test_the_page_does_not_accept_a_post_from_who_may_not_write() -> None:
     assert post(client_for("handlaggare"), requirement).status_code == 403
     assert post(client_for("coompanion"), requirement).status_code == 404
     assert not Report.objects.filter(requirement=requirement).exists()
+
+
+def test_the_approved_report_is_downloaded_as_sealed() -> None:
+    approved = ReportingRequirement.objects.filter(agreement__reference=RETURNED).order_by(
+        "due_date"
+    )[0]
+    report = Report.objects.get(requirement=approved)
+    path = f"{url(approved)}pdf/"
+    for username in ("coompanion", "handlaggare", "sekreterare"):
+        response = client_for(username).get(path)
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        assert hashlib.sha256(content).hexdigest() == report.document_sha256
+        assert response["X-Content-SHA256"] == report.document_sha256
+    assert client_for("matgille").get(path).status_code == 404
+    assert "Ladda ner den godkända återrapporten" in text(
+        client_for("coompanion").get(url(approved))
+    )

@@ -7,6 +7,7 @@ import pytest
 # axe-playwright-python ships no type information (no py.typed, no stubs).
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
+from agreements.models import ReportingRequirement
 from funding.models import Decision
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import log_in
@@ -16,6 +17,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 DECISION = "/decisions/{decision}/"
+# Coompanion's final report (returned: the partner's form, the official's read view) and
+# Hallands Matgille's half-year report (submitted: the official's review forms).
+RETURNED = "/agreements/GF-2024-COOMPANION/reports/{returned}/"
+SUBMITTED = "/agreements/GF-2024-MATGILLE/reports/{submitted}/"
 
 # Every page each role can open (the Django admin's own pages are not ours and not checked).
 PAGES = {
@@ -34,6 +39,14 @@ PAGES = {
         "/decisions/",
         DECISION,
         "/payments/",
+        "/payments/import/",
+        "/",
+        "/partners/",
+        "/partners/coompanion/",
+        "/partners/coompanion/edit/",
+        "/partners/coompanion/contacts/",
+        RETURNED,
+        SUBMITTED,
         "/accounts/password/",
         "/verify/",
         "/accessibility/",
@@ -47,16 +60,33 @@ PAGES = {
         "/agreements/",
         "/agreements/GF-2024-CONNECT-VAST/",
         "/archive/",
+        "/",
     ],
     "coompanion": [
         "/",
         "/agreements/",
         "/agreements/GF-2024-COOMPANION/",
+        "/partners/",
+        "/partners/coompanion/",
+        RETURNED,
         "/accounts/password/",
         "/verify/",
     ],
+    "matgille": ["/", SUBMITTED],
     "highfive": ["/", "/agreements/GF-2024-HIGHFIVE/", "/agreements/GF-2024-HIGHFIVE/sign/"],
 }
+
+
+def _ids() -> dict[str, int]:
+    def report(reference: str, position: int) -> int:
+        rows = ReportingRequirement.objects.filter(agreement__reference=reference)
+        return rows.order_by("due_date")[position].pk
+
+    return {
+        "decision": Decision.objects.get(paragraph=101).pk,
+        "returned": report("GF-2024-COOMPANION", 1),
+        "submitted": report("GF-2024-MATGILLE", 0),
+    }
 
 
 def _violations(page: Any) -> list[str]:
@@ -72,8 +102,8 @@ def test_pages_have_no_wcag_a_or_aa_violations(page: Any, role: str) -> None:
     if role != "anonymous":
         log_in(page, role)
     found = {}
-    decision = Decision.objects.get(paragraph=101).pk
-    for url in (u.format(decision=decision) for u in PAGES[role]):
+    ids = _ids()
+    for url in (u.format(**ids) for u in PAGES[role]):
         response = page.goto(url)
         assert response is not None
         assert response.status == 200, url
@@ -86,10 +116,28 @@ def test_pages_have_no_wcag_a_or_aa_violations(page: Any, role: str) -> None:
     assert found == {}
 
 
-def test_reflow_at_320_px(page: Any) -> None:
-    log_in(page, "handlaggare")
+REFLOW = {
+    "handlaggare": [
+        "/budget/2024/",
+        "/budget/2025/grundfinansiering/allocations/",
+        "/",
+        "/payments/",
+        "/payments/import/",
+        "/partners/",
+        "/partners/coompanion/",
+        "/partners/coompanion/edit/",
+        SUBMITTED,
+    ],
+    "coompanion": ["/", RETURNED, "/partners/coompanion/", "/agreements/GF-2024-COOMPANION/"],
+}
+
+
+@pytest.mark.parametrize("role", sorted(REFLOW))
+def test_reflow_at_320_px(page: Any, role: str) -> None:
+    log_in(page, role)
     page.set_viewport_size({"width": 320, "height": 800})
-    for url in ("/budget/2024/", "/budget/2025/grundfinansiering/allocations/"):
+    ids = _ids()
+    for url in (u.format(**ids) for u in REFLOW[role]):
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} scrolls sideways at 320 px ({overflow}px)"
