@@ -3,11 +3,13 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import multi_line, single_line
 from partners.models import LegalForm, Partner, PaymentMethod, phone_validator
 from partners.services import Contact
+from partners.validators import normalise_giro_number, validate_giro_number
 
 
 class PartnerDataForm(forms.Form):
@@ -85,6 +87,17 @@ class PaymentDetailsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        method, account = cleaned.get("payment_method", ""), cleaned.get("payment_account", "")
+        if method and account:
+            try:  # the service checks it too; here the message lands next to the field
+                validate_giro_number(method, normalise_giro_number(account))
+            except ValidationError as error:
+                self.add_error("payment_account", error)
+        elif method or account:
+            self.add_error(
+                "payment_account" if method else "payment_method",
+                _("Ange både betalsätt och nummer, eller inget av dem."),
+            )
         if self.changed() and not cleaned.get("payment_reason", "").strip():
             self.add_error("payment_reason", _("Skriv hur de nya uppgifterna kontrollerades."))
         return cleaned

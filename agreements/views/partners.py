@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -56,20 +57,28 @@ def _editable(request: AuthenticatedRequest, slug: str) -> Partner:
 def _save_partner(
     request: AuthenticatedRequest, partner: Partner, data: PartnerDataForm, pay: PaymentDetailsForm
 ) -> bool:
+    """Both parts or neither: one transaction."""
     try:
-        services.update_partner(partner=partner, by=request.user, **data.cleaned_data)
-        if pay.changed():
-            services.set_payment_details(
-                partner=partner,
-                method=pay.cleaned_data["payment_method"],
-                account=pay.cleaned_data["payment_account"],
-                reason=pay.cleaned_data["payment_reason"],
-                by=request.user,
-            )
+        with transaction.atomic():
+            _update(request, partner, data, pay)
     except ValidationError as error:
         add_service_errors(data, error)
         return False
     return True
+
+
+def _update(
+    request: AuthenticatedRequest, partner: Partner, data: PartnerDataForm, pay: PaymentDetailsForm
+) -> None:
+    services.update_partner(partner=partner, by=request.user, **data.cleaned_data)
+    if pay.changed():
+        services.set_payment_details(
+            partner=partner,
+            method=pay.cleaned_data["payment_method"],
+            account=pay.cleaned_data["payment_account"],
+            reason=pay.cleaned_data["payment_reason"],
+            by=request.user,
+        )
 
 
 @login_required

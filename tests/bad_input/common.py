@@ -15,12 +15,21 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from agreements.models import Agreement, Instalment, ReportingRequirement, Signature
+from agreements.models import (
+    Agreement,
+    Indicator,
+    IndicatorValue,
+    Instalment,
+    Report,
+    ReportAttachment,
+    ReportingRequirement,
+    Signature,
+)
 from api.models import ApiToken
 from archive.models import ArchiveBundle
 from audit.models import AuditEvent
 from funding.models import Allocation, BudgetYear, Decision, Programme
-from partners.models import Partner, PartnerMembership
+from partners.models import Partner, PartnerContact, PartnerMembership
 from tests.helpers import text
 
 ERROR_MARKERS = ("errorlist", "field-error", "error-summary", "message-error", 'role="alert"')
@@ -178,8 +187,23 @@ def snapshot() -> tuple[Any, ...]:
             "conditions",
             "termination_reason",
         ),
-        _rows(Instalment, "agreement_id", "number", "due_date", "amount"),
+        _rows(
+            Instalment,
+            "agreement_id",
+            "number",
+            "due_date",
+            "amount",
+            "status",
+            "paid_on",
+            "finance_reference",
+            "after_report_id",
+        ),
         _rows(ReportingRequirement, "agreement_id", "description", "due_date"),
+        _rows(Indicator, "agreement_id", "name", "unit", "target"),
+        _rows(Report, "status", "narrative", "review_comment", "submitted_at"),
+        _rows(IndicatorValue, "report_id", "indicator_id", "value"),
+        _rows(ReportAttachment, "report_id", "sha256"),
+        _rows(PartnerContact, "partner_id", "name", "role", "email", "phone"),
         Signature.objects.count(),
         _rows(Programme, "ceiling", "name"),
         _rows(BudgetYear, "year", "status"),

@@ -10,6 +10,7 @@ from tests.bad_input import (
     test_accounts,
     test_admin_and_uploads,
     test_api,
+    test_follow_up,
     test_original,
     test_paths,
     test_query,
@@ -23,6 +24,8 @@ FORM_CASES = [
     *test_typed_fields.CASES,
     *test_accounts.CASES,
     *test_admin_and_uploads.CASES,
+    *test_follow_up.CASES,
+    *test_follow_up.GIRO_CASES,
 ]
 OTHER_KEYS = {
     "forms (other checks)": [
