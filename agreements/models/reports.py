@@ -206,11 +206,12 @@ class IndicatorValue(models.Model):
 
 
 class AttachmentKind(models.TextChoices):
+    """What core.uploads accepts, decided by content. Legacy .doc/.xls and macro-enabled files
+    are refused (they cannot be told from other OLE files, or carry code)."""
+
     PDF = "pdf", "PDF"
     DOCX = "docx", _("Word")
     XLSX = "xlsx", _("Excel")
-    DOC = "doc", _("Word (äldre format)")
-    XLS = "xls", _("Excel (äldre format)")
 
 
 class ReportAttachment(models.Model):
