@@ -57,11 +57,16 @@ def swedish_label(label: object) -> str:
 
 
 class ErrorOut(Schema):
+    """An RFC 9457 problem (`application/problem+json`)."""
+
+    type: str = Field(description='Always "about:blank": the status says what kind of problem.')
+    title: str = Field(description="The HTTP status's phrase, e.g. Not Found.")
+    status: int = Field(description="The HTTP status code.")
     detail: str = Field(description="What went wrong, in English.")
 
 
-class ValidationErrorOut(Schema):
-    detail: list[dict[str, Any]] = Field(description="One entry per parameter that was refused.")
+class ValidationErrorOut(ErrorOut):
+    errors: list[dict[str, Any]] = Field(description="One entry per parameter that was refused.")
 
 
 class IndexOut(Schema):

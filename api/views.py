@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from ninja import Field, NinjaAPI, Path, Query, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -21,6 +21,7 @@ from accounts.models import User
 from agreements.models import Agreement, AgreementStatus
 from api import selectors
 from api.auth import TokenAuth
+from api.problems import MEDIA_TYPE, problem
 from api.schemas import (
     AgreementOut,
     AllocationOut,
@@ -38,7 +39,22 @@ MAX_OFFSET = 2**31 - 1
 REFERENCE = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*")  # as agreements.models.reference_validator
 MAX_REFERENCE_LENGTH = Agreement._meta.get_field("reference").max_length or 60
 
-api = NinjaAPI(
+
+class ProblemApi(NinjaAPI):
+    """Declares its error answers as `application/problem+json` (RFC 9457) in the document."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for code, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(code) >= 400 and "application/json" in content:
+                        answer["content"] = {MEDIA_TYPE: content["application/json"]}
+        return schema
+
+
+api = ProblemApi(
     title="Grundfinansiering – Region Halland",
     version="1",
     description=(
@@ -57,9 +73,15 @@ api = NinjaAPI(
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = api.create_response(request, {"detail": exc.message}, status=401)
+    response = api.create_response(request, problem(401, exc.message), status=401)
     response["WWW-Authenticate"] = 'Bearer realm="api"'  # RFC 6750 §3
     return response
+
+
+@api.exception_handler(ValidationError)
+def unprocessable(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = "The request's parameters are not what the API document says; see errors."
+    return api.create_response(request, problem(422, detail, errors=exc.errors), status=422)
 
 
 class Pagination(LimitOffsetPagination):
@@ -127,7 +149,7 @@ def budget_years(request: HttpRequest) -> Any:
 def budget_year(request: HttpRequest, year: Path[Year]) -> Status[BudgetYear | dict[str, str]]:
     found = selectors.budget_year(user=_user(request), year=year)
     if found is None:
-        return Status(404, {"detail": "No such budget year."})
+        return Status(404, problem(404, "No such budget year."))
     return Status(200, found)
 
 
@@ -158,5 +180,5 @@ def agreement(request: HttpRequest, reference: str) -> Status[Agreement | dict[s
     found = selectors.agreement(user=_user(request), reference=reference) if well_formed else None
     if found is None:
         # The same answer for another partner's agreement as for one that does not exist.
-        return Status(404, {"detail": "No such agreement."})
+        return Status(404, problem(404, "No such agreement."))
     return Status(200, found)

@@ -45,8 +45,13 @@ TARGETS = [
     ),
     Target("agreement list, 3 006 agreements", "/agreements/", "handlaggare"),
     Target("agreement detail", "/agreements/GF-2023-COOMPANION/", "handlaggare"),
+    # Issue 15: what waits for the region across 300 partners, the payments page, partners.
+    Target("official's start page (Att göra)", "/", "handlaggare"),
+    Target("payments, 300 partners", "/payments/", "handlaggare"),
+    Target("partner list, 306 partners", "/partners/", "handlaggare"),
     Target("floor (partner's session)", "/bench/floor/", "coompanion", floor=True),
     Target("partner home, 11 agreements", "/", "coompanion"),
+    Target("partner's own page, 11 agreements", "/partners/coompanion/", "coompanion"),
     Target("signed PDF download (stored)", "/agreements/GF-2023-COOMPANION/pdf/", "coompanion"),
 ]
 

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     # Static files straight from the app servers, compressed and with hashed names, so no
     # separate file server is needed; security headers still apply (it comes after them).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every error under /api/ as application/problem+json, whichever layer answered it.
+    "api.problems.ApiProblemMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",

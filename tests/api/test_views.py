@@ -29,9 +29,14 @@ LISTS = ["/api/v1/budget-years", "/api/v1/programmes", "/api/v1/allocations", "/
 def test_no_token_is_401_with_a_json_reason(demo: None, path: str) -> None:
     response = Client().get(path)
     assert response.status_code == 401
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"] == "application/problem+json"  # RFC 9457
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
-    assert response.json() == {"detail": "Authentication required: send a bearer token."}
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "Authentication required: send a bearer token.",
+    }
 
 
 def test_a_logged_in_session_is_not_enough(demo: None) -> None:
@@ -56,7 +61,7 @@ def test_a_logged_in_session_is_not_enough(demo: None) -> None:
 def test_bad_tokens_are_401(demo: None, header: str, detail: str) -> None:
     response = Client().get("/api/v1/agreements", headers={"Authorization": header})
     assert response.status_code == 401
-    assert response.json() == {"detail": detail}
+    assert response.json()["detail"] == detail
 
 
 def test_revoked_token_is_401(demo: None) -> None:
@@ -66,7 +71,7 @@ def test_revoked_token_is_401(demo: None) -> None:
     services.revoke_token(token=token, by=None)
     response = ApiClient(plaintext).get("/api/v1/agreements")
     assert response.status_code == 401
-    assert response.json() == {"detail": "This token has been revoked."}
+    assert response.json()["detail"] == "This token has been revoked."
 
 
 def test_expired_token_is_401(demo: None) -> None:
@@ -78,7 +83,7 @@ def test_expired_token_is_401(demo: None) -> None:
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = ApiClient(plaintext).get("/api/v1/agreements")
     assert response.status_code == 401
-    assert response.json() == {"detail": "This token has expired."}
+    assert response.json()["detail"] == "This token has expired."
 
 
 @pytest.mark.parametrize("change", [{"is_active": False}, {"role": ""}])
@@ -88,7 +93,7 @@ def test_token_of_a_deactivated_or_demoted_user_is_401(demo: None, change: dict)
     User.objects.filter(username="handlaggare").update(**change)
     response = ApiClient(plaintext).get("/api/v1/budget-years")
     assert response.status_code == 401
-    assert response.json() == {"detail": "This token's user may no longer use the API."}
+    assert response.json()["detail"] == "This token's user may no longer use the API."
 
 
 def test_last_used_is_written_at_most_every_few_minutes(demo: None) -> None:
@@ -136,7 +141,7 @@ def test_other_partners_agreement_is_the_same_404_as_a_missing_one(
     malformed = coompanion_api.get("/api/v1/agreements/not a reference")
     assert other.status_code == missing.status_code == malformed.status_code == 404
     assert other.content == missing.content == malformed.content
-    assert other.json() == {"detail": "No such agreement."}
+    assert other.json()["detail"] == "No such agreement."
 
 
 @pytest.mark.parametrize(
@@ -149,7 +154,7 @@ def test_partner_gets_no_budget_data(coompanion_api: ApiClient, path: str) -> No
 def test_partner_gets_404_for_a_budget_year(coompanion_api: ApiClient) -> None:
     response = coompanion_api.get("/api/v1/budget-years/2024")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No such budget year."}
+    assert response.json()["detail"] == "No such budget year."
 
 
 @pytest.mark.parametrize("who", ["official_api", "secretary_api"])
@@ -248,7 +253,7 @@ def test_pagination_is_stable_and_complete(official_api: ApiClient) -> None:
 def test_bad_parameters_are_422(official_api: ApiClient, params: dict) -> None:
     response = official_api.get("/api/v1/allocations", **params)
     assert response.status_code == 422
-    assert isinstance(response.json()["detail"], list)
+    assert isinstance(response.json()["errors"], list)
 
 
 def test_bad_status_filter_is_422(official_api: ApiClient) -> None:

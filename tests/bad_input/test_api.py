@@ -24,7 +24,9 @@ def _get(path: str, params: dict[str, str] | None = None, *, holder: str = "hand
 
 
 def _json(response: Any) -> Any:
-    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    """The body: JSON for an answer, an RFC 9457 problem for an error (never HTML)."""
+    expected = "application/problem+json" if response.status_code >= 400 else "application/json"
+    assert response["Content-Type"].startswith(expected), response["Content-Type"]
     return json.loads(response.content)
 
 
@@ -78,12 +80,11 @@ def test_hostile_path_parameter(pattern: str, name: str, value: str, status: int
     assert response.status_code == status
     body = _json(response)
     if status == 404:
-        assert body == {
-            "detail": "No such agreement." if "agreements" in pattern else "No such budget year."
-        }
+        expected = "No such agreement." if "agreements" in pattern else "No such budget year."
+        assert body["detail"] == expected
     else:
-        assert isinstance(body["detail"], list)
-        assert body["detail"]
+        assert isinstance(body["errors"], list)
+        assert body["errors"]
     assert SCRIPT not in response.content.decode()
     assert snapshot() == before
 
@@ -171,9 +172,9 @@ def test_hostile_query_parameter_is_422(endpoint: str, param: str, name: str, va
     before = snapshot()
     response = _get(f"{API}{endpoint}", {param: value})
     assert response.status_code == 422
-    detail = _json(response)["detail"]
-    assert isinstance(detail, list)
-    assert any(param in json.dumps(entry) for entry in detail), detail
+    errors = _json(response)["errors"]
+    assert isinstance(errors, list)
+    assert any(param in json.dumps(entry) for entry in errors), errors
     assert SCRIPT not in response.content.decode()
     assert snapshot() == before
 
