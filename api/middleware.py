@@ -1,4 +1,6 @@
-"""HEAD for the JSON API: the same answer as GET, without the body (RFC 9110 §9.3.2).
+"""HEAD and conditional GET for the JSON API.
+
+HEAD: the same answer as GET, without the body (RFC 9110 §9.3.2).
 
 django-ninja routes only the methods an operation declares, so HEAD was a 405 (issue 13), and
 declaring HEAD on each operation would give the OpenAPI document a duplicate of every operation.
@@ -9,6 +11,7 @@ is dropped here, whatever server is in front, and Content-Length says what GET w
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 
 from core.routing import namespace
 
@@ -29,3 +32,16 @@ class ApiHeadMiddleware:
             response["Content-Length"] = str(len(response.content))
             response.content = b""
         return response
+
+
+class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    """ETags on the API's answers, and 304 Not Modified for a client that already has the
+    answer (If-None-Match): incremental sync without re-downloading what did not change.
+    Django's own middleware, limited to the API (pages carry a fresh CSRF token each time)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if namespace(request) != "api" or response.status_code != 200:
+            return response
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-cache"  # revalidate, never share
+        return super().process_response(request, response)  # type: ignore[no-any-return]

@@ -6,6 +6,8 @@ staff everything, a partner user their own agreements and no budget data. Each l
 for the rows plus one per prefetched relation, whatever the number of rows.
 """
 
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 
 from accounts.permissions import AnyUser
@@ -76,8 +78,16 @@ def _with_terms(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
     )
 
 
-def agreements(*, user: AnyUser, year: int | None = None, status: str = "") -> QuerySet[Agreement]:
+def agreements(
+    *,
+    user: AnyUser,
+    year: int | None = None,
+    status: str = "",
+    updated_since: datetime | None = None,
+) -> QuerySet[Agreement]:
     qs = _with_terms(agreements_for(user))
+    if updated_since is not None:
+        qs = qs.filter(updated_at__gte=updated_since)
     if year is not None:
         qs = qs.filter(allocation__programme__budget_year__year=year)
     if status:

@@ -7,6 +7,7 @@ partner's agreement is the same 404 as one that does not exist.
 """
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +17,11 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
+from pydantic import field_validator
 
 from accounts.models import User
 from agreements.models import Agreement, AgreementStatus
+from agreements.selectors import current_signed_document
 from api import selectors
 from api.auth import TokenAuth
 from api.problems import MEDIA_TYPE, problem
@@ -31,6 +34,7 @@ from api.schemas import (
     ProgrammeOut,
     ValidationErrorOut,
 )
+from core.documents import stored_file_response
 from funding.models import BudgetYear
 from partners.permissions import membership_of
 
@@ -117,6 +121,24 @@ class AllocationFilter(YearFilter):
 
 class AgreementFilter(YearFilter):
     status: AgreementStatus | None = None
+    updated_since: datetime | None = Field(
+        None,
+        description="Only agreements changed at or after this time (ISO 8601 with a time "
+        "zone), including changes to their payments and reports: for incremental sync.",
+    )
+
+    @field_validator("updated_since")
+    @classmethod
+    def in_utc(cls, value: datetime | None) -> datetime | None:
+        """An aware time, in UTC: PostgreSQL takes offsets only up to ±15:59, ISO 8601 more."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("give a time zone, e.g. 2024-09-01T00:00:00+02:00 or …Z")
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("out of range") from None
 
 
 def _user(request: HttpRequest) -> User:
@@ -126,7 +148,13 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-@api.get("/", response={200: IndexOut, **UNAUTHORIZED}, summary="Whose token this is")
+@api.get(
+    "/",
+    response={200: IndexOut, **UNAUTHORIZED},
+    summary="Whose token this is",
+    operation_id="getIndex",
+    tags=["Token"],
+)
 def index(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
     membership = membership_of(user)
@@ -139,13 +167,23 @@ def index(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@api.get("/budget-years", response={200: list[BudgetYearOut], **LIST_ERRORS})
+@api.get(
+    "/budget-years",
+    response={200: list[BudgetYearOut], **LIST_ERRORS},
+    operation_id="listBudgetYears",
+    tags=["Budget"],
+)
 @paginate(Pagination)
 def budget_years(request: HttpRequest) -> Any:
     return selectors.budget_years(user=_user(request))
 
 
-@api.get("/budget-years/{year}", response={200: BudgetYearOut, **DETAIL_ERRORS})
+@api.get(
+    "/budget-years/{year}",
+    response={200: BudgetYearOut, **DETAIL_ERRORS},
+    operation_id="getBudgetYear",
+    tags=["Budget"],
+)
 def budget_year(request: HttpRequest, year: Path[Year]) -> Status[BudgetYear | dict[str, str]]:
     found = selectors.budget_year(user=_user(request), year=year)
     if found is None:
@@ -153,13 +191,23 @@ def budget_year(request: HttpRequest, year: Path[Year]) -> Status[BudgetYear | d
     return Status(200, found)
 
 
-@api.get("/programmes", response={200: list[ProgrammeOut], **LIST_ERRORS})
+@api.get(
+    "/programmes",
+    response={200: list[ProgrammeOut], **LIST_ERRORS},
+    operation_id="listProgrammes",
+    tags=["Budget"],
+)
 @paginate(Pagination)
 def programmes(request: HttpRequest, filters: Query[YearFilter]) -> Any:
     return selectors.programmes(user=_user(request), year=filters.year)
 
 
-@api.get("/allocations", response={200: list[AllocationOut], **LIST_ERRORS})
+@api.get(
+    "/allocations",
+    response={200: list[AllocationOut], **LIST_ERRORS},
+    operation_id="listAllocations",
+    tags=["Budget"],
+)
 @paginate(Pagination)
 def allocations(request: HttpRequest, filters: Query[AllocationFilter]) -> Any:
     return selectors.allocations(
@@ -167,18 +215,65 @@ def allocations(request: HttpRequest, filters: Query[AllocationFilter]) -> Any:
     )
 
 
-@api.get("/agreements", response={200: list[AgreementOut], **LIST_ERRORS})
+@api.get(
+    "/agreements",
+    response={200: list[AgreementOut], **LIST_ERRORS},
+    operation_id="listAgreements",
+    tags=["Agreements"],
+)
 @paginate(Pagination)
 def agreements(request: HttpRequest, filters: Query[AgreementFilter]) -> Any:
-    return selectors.agreements(user=_user(request), year=filters.year, status=filters.status or "")
+    return selectors.agreements(
+        user=_user(request),
+        year=filters.year,
+        status=filters.status or "",
+        updated_since=filters.updated_since,
+    )
 
 
-@api.get("/agreements/{reference}", response={200: AgreementOut, **DETAIL_ERRORS})
-def agreement(request: HttpRequest, reference: str) -> Status[Agreement | dict[str, str]]:
+def _agreement(request: HttpRequest, reference: str) -> Agreement | None:
     # A reference that cannot exist is not looked up (the database need not see odd bytes).
     well_formed = len(reference) <= MAX_REFERENCE_LENGTH and REFERENCE.fullmatch(reference)
-    found = selectors.agreement(user=_user(request), reference=reference) if well_formed else None
+    return selectors.agreement(user=_user(request), reference=reference) if well_formed else None
+
+
+@api.get(
+    "/agreements/{reference}",
+    response={200: AgreementOut, **DETAIL_ERRORS},
+    operation_id="getAgreement",
+    tags=["Agreements"],
+)
+def agreement(request: HttpRequest, reference: str) -> Status[Agreement | dict[str, str]]:
+    found = _agreement(request, reference)
     if found is None:
         # The same answer for another partner's agreement as for one that does not exist.
         return Status(404, problem(404, "No such agreement."))
     return Status(200, found)
+
+
+@api.get(
+    "/agreements/{reference}/signed-pdf",
+    response={401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    operation_id="getSignedAgreementPdf",
+    tags=["Agreements"],
+    summary="The sealed PDF of the agreement's current version, byte for byte as stored",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The sealed PDF; its SHA-256 in the X-Content-SHA256 header.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def signed_pdf(request: HttpRequest, reference: str) -> Any:
+    document = None
+    if _agreement(request, reference) is not None:
+        document = current_signed_document(user=_user(request), reference=reference)
+    if document is None:
+        return Status(404, problem(404, "No signed PDF for such an agreement."))
+    return stored_file_response(
+        document.file,
+        sha256=document.sha256,
+        filename=f"{document.agreement.reference}-v{document.agreement_version}.pdf",
+    )

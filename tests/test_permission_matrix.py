@@ -168,6 +168,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "api:allocations": {"GET": same(401), "POST": same(405)},
     "api:agreements": {"GET": same(401), "POST": same(405)},
     "api:agreement": {"GET": same(401), "POST": same(405)},
+    "api:signed_pdf": {"GET": same(401), "POST": same(405)},
     "accessibility": {"GET": same(200), "POST": same(405)},
     # Spreadsheets of a year hold drafts and payment plans: staff only. The year's decided
     # grants as open data (360Giving) are public.
@@ -190,6 +191,7 @@ API_WITH_TOKEN: dict[str, dict[str, int]] = {
     "api:allocations": codes(401, 200, 200, 200, 200, 401),
     "api:agreements": codes(401, 200, 200, 200, 200, 401),
     "api:agreement": codes(401, 200, 404, 200, 200, 401),
+    "api:signed_pdf": codes(401, 200, 404, 200, 200, 401),
 }
 
 

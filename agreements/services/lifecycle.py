@@ -3,6 +3,7 @@ that changes an agreement's status, and it writes the history."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -20,6 +21,12 @@ def lock(agreement: Agreement) -> Agreement:
         .select_related("partner")
         .get(pk=agreement.pk)
     )
+
+
+def touch(agreement: Agreement) -> None:
+    """Mark the agreement changed when its payments or reports change (the API's
+    `updated_since` and the lists' freshness read `updated_at`)."""
+    Agreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now())
 
 
 def transition(agreement: Agreement, to: str, *, by: User | None, reason: str = "") -> Agreement:

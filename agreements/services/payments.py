@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agreements.models import AgreementStatus, Instalment, InstalmentStatus, Report, ReportStatus
 from agreements.permissions import can_handle_payments
-from agreements.services.lifecycle import lock
+from agreements.services.lifecycle import lock, touch
 from audit.actions import AuditAction
 from audit.services import record_event
 from core.money import format_amount
@@ -99,6 +99,7 @@ def release_instalment(
     instalment.released_on = today
     instalment.released_by = by
     instalment.save(update_fields=["status", "released_on", "released_by"])
+    touch(agreement)
     record_event(
         action=AuditAction.INSTALMENT_RELEASED,
         target=instalment,
@@ -134,6 +135,7 @@ def book_instalment_paid(
     instalment.finance_reference = reference
     instalment.full_clean()  # the reference's own validators (single line, length)
     instalment.save(update_fields=["status", "paid_on", "finance_reference"])
+    touch(instalment.agreement)
     record_event(
         action=AuditAction.INSTALMENT_PAID,
         target=instalment,

@@ -30,7 +30,7 @@ from agreements.models import (
     ReportStatus,
 )
 from agreements.permissions import can_review_reports, can_write_report
-from agreements.services.lifecycle import lock
+from agreements.services.lifecycle import lock, touch
 from audit.actions import AuditAction
 from audit.services import record_event
 from core.documents import seal_and_store
@@ -102,6 +102,7 @@ def save_report(
     report.narrative = narrative
     report.full_clean(exclude=["requirement", "document"])
     report.save()
+    touch(requirement.agreement)
     old_values = {v.indicator_id: v.value for v in report.values.all()}
     indicators = {i.pk: i for i in requirement.agreement.indicators.all()}
     for indicator_id, value in values.items():
@@ -286,6 +287,7 @@ def _move(
             % {"from": report.get_status_display().lower(), "to": ReportStatus(to).label.lower()}
         )
     old, when = report.status, at or timezone.now()
+    touch(report.requirement.agreement)
     report.status = to
     if to == ReportStatus.SUBMITTED:
         report.submitted_at, report.submitted_by = when, by

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # too large a body is refused unread, rate-limited forms count per client (core.limits).
     "core.limits.RequestLimitsMiddleware",
     "api.middleware.ApiHeadMiddleware",
+    "api.middleware.ApiConditionalGetMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -22,6 +22,7 @@ URLS = [
     "/budget/2024/export.xlsx",
     "/budget/2024/export/allocations.csv",
     "/budget/2024/export/agreements.csv",
+    "/budget/2024/export/reports.csv",
     "/budget/2024/export/payments.csv",
 ]
 
@@ -46,7 +47,7 @@ def csv_rows(client: Client, table: str, year: int = 2024) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
-def test_workbook_has_the_years_allocations_agreements_and_payments(client: Client) -> None:
+def test_workbook_has_the_years_allocations_agreements_reports_and_payments(client: Client) -> None:
     login(client, "handlaggare")
     response = client.get("/budget/2024/export.xlsx")
     assert response["Content-Type"] == (
@@ -54,7 +55,7 @@ def test_workbook_has_the_years_allocations_agreements_and_payments(client: Clie
     )
     assert response["Content-Disposition"] == 'attachment; filename="budget-2024.xlsx"'
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Fördelningar", "Överenskommelser", "Utbetalningar"]
+    assert book.sheetnames == ["Fördelningar", "Överenskommelser", "Återrapporter", "Utbetalningar"]
 
     allocations = list(book["Fördelningar"].iter_rows(min_row=2, values_only=True))
     assert len(allocations) == 6
@@ -166,11 +167,12 @@ def test_query_count_does_not_grow_with_rows(client: Client) -> None:
     grow_2024(40)
     with_many = {url: count(url) for url in URLS}
     assert with_many == with_six, (with_six, with_many)
-    # Session, user, second-factor device, the year; then one query per table.
+    # Session, user, second-factor device, the year; then one query per table (four).
     assert with_six == {
-        "/budget/2024/export.xlsx": 7,
+        "/budget/2024/export.xlsx": 8,
         "/budget/2024/export/allocations.csv": 5,
         "/budget/2024/export/agreements.csv": 5,
+        "/budget/2024/export/reports.csv": 5,
         "/budget/2024/export/payments.csv": 5,
     }
     assert len(list(workbook(client)["Utbetalningar"].iter_rows(min_row=2))) == (
@@ -182,3 +184,16 @@ def test_overview_links_to_the_exports(client: Client) -> None:
     body = login(client, "handlaggare").get("/budget/2024/").content.decode()
     for url in [*URLS, "/open-data/2024/360giving.json"]:
         assert f'href="{url}"' in body
+
+
+def test_the_reports_table_says_status_and_lateness(client: Client) -> None:
+    login(client, "handlaggare")
+    content = client.get("/budget/2024/export/reports.csv").content.decode("utf-8-sig")
+    rows = {
+        (r["Referens"], r["Senast"]): r for r in csv.DictReader(io.StringIO(content), delimiter=";")
+    }
+    final = rows[("GF-2024-MATGILLE", "2025-03-31")]
+    assert (final["Status"], final["Försenad"]) == ("Inte påbörjad", "Ja")
+    half = rows[("GF-2024-MATGILLE", "2024-08-31")]
+    assert (half["Status"], half["Försenad"], half["Inlämnad"]) == ("Inlämnad", "Nej", "2024-08-31")
+    assert rows[("GF-2024-TEK-KOMPETENS", "2025-03-31")]["Status"] == "Godkänd"

@@ -342,7 +342,32 @@ def documents_2024(db: psycopg.Connection) -> list[Document]:
         " JOIN funding_budgetyear y ON y.id = g.budget_year_id WHERE y.year = 2024"
         " ORDER BY ag.reference, s.agreement_version"
     ).fetchall()
-    return [Document(r[1], r[2], r[3]) for r in decisions] + [Document(*r) for r in agreements]
+    reports = db.execute(
+        "SELECT r.id, r.document, r.document_sha256, r.document_size FROM agreements_report r"
+        " JOIN agreements_reportingrequirement q ON q.id = r.requirement_id"
+        " JOIN agreements_agreement ag ON ag.id = q.agreement_id"
+        " JOIN funding_allocation a ON a.id = ag.allocation_id"
+        " JOIN funding_programme g ON g.id = a.programme_id"
+        " JOIN funding_budgetyear y ON y.id = g.budget_year_id"
+        " WHERE y.year = 2024 AND r.status = 'approved'"
+        " ORDER BY ag.reference, q.due_date, r.id"
+    ).fetchall()
+    approved = []
+    for report_id, *document in reports:  # each approved report, then its attachments
+        approved.append(Document(*document))
+        approved += [
+            Document(*row)
+            for row in db.execute(
+                "SELECT file, sha256, size FROM agreements_reportattachment"
+                " WHERE report_id = %s ORDER BY uploaded_at, id",
+                (report_id,),
+            ).fetchall()
+        ]
+    return (
+        [Document(r[1], r[2], r[3]) for r in decisions]
+        + [Document(*r) for r in agreements]
+        + approved
+    )
 
 
 class Bundle(NamedTuple):
@@ -408,7 +433,9 @@ def test_a_worker_killed_mid_bundle_never_leaves_a_bad_zip_and_the_bundle_is_reb
     assert web.answer()["ready"]
     db = site.cluster.connect()
     documents = documents_2024(db)
-    assert len(documents) == 4  # the demo: one decision extract, three signed agreements
+    # The demo: one decision extract, three signed agreements, three approved reports and
+    # their three attachments.
+    assert len(documents) == 10
     year = one(db, "SELECT id FROM funding_budgetyear WHERE year = 2024")
     requested = web.call(
         "http", method="post", path="/archive/", data={"budget_year": year}, user="sekreterare"
@@ -453,7 +480,7 @@ def test_a_worker_killed_mid_bundle_never_leaves_a_bad_zip_and_the_bundle_is_reb
                 ),
             )
             assert zipfile.ZipFile(first_zip).testzip() is None  # complete in storage
-            assert bundle(db, pk).done == 4
+            assert bundle(db, pk).done == len(documents)
         assert bundle(db, pk).status == "running"
         assert download()["status"] == 404  # nothing is served while it builds
 
