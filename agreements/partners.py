@@ -6,6 +6,7 @@ their own, and another partner is a 404 like one that does not exist."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -37,7 +38,7 @@ from partners.selectors import partners_for
 ACTIVE = (AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED)
 
 
-def _count(qs: QuerySet[object], via: str) -> Coalesce:
+def _count(qs: QuerySet[Any], via: str) -> Coalesce:
     counted = qs.filter(**{via: OuterRef("pk")}).order_by().values(via).annotate(n=Count("pk"))
     return Coalesce(Subquery(counted.values("n")), 0)
 
@@ -49,7 +50,7 @@ def partner_list(*, user: AnyUser, year: int | None) -> QuerySet[Partner]:
         Allocation.objects.filter(
             partner=OuterRef("pk"),
             status=AllocationStatus.DECIDED,
-            programme__budget_year__year=year,
+            programme__budget_year__year=year or 0,
         )
         .order_by()
         .values("partner")

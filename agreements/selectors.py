@@ -88,7 +88,7 @@ def next_report_date() -> Subquery:
     )
 
 
-def overdue_report_count() -> Subquery:
+def overdue_report_count() -> Coalesce:
     """Annotation: how many of the agreement's reports are late (försenade)."""
     late = (
         outstanding_requirements()

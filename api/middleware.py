@@ -11,6 +11,7 @@ is dropped here, whatever server is in front, and Content-Length says what GET w
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
 
 from core.routing import namespace
@@ -39,9 +40,11 @@ class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
     answer (If-None-Match): incremental sync without re-downloading what did not change.
     Django's own middleware, limited to the API (pages carry a fresh CSRF token each time)."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if namespace(request) != "api" or response.status_code != 200:
             return response
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-cache"  # revalidate, never share
-        return super().process_response(request, response)  # type: ignore[no-any-return]
+        return super().process_response(request, response)

@@ -324,7 +324,7 @@ class AgreementOut(Schema):
         return list(obj.indicators.all())
 
     @staticmethod
-    def resolve_reporting_requirements(obj: Agreement) -> list[object]:
+    def resolve_reporting_requirements(obj: Agreement) -> list[Any]:
         requirements = list(obj.reporting_requirements.all())
         for requirement in requirements:
             requirement.agreement = obj  # for its status and key figures, already loaded

@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     if is_official(user) or is_secretary(user):
-        context = {
+        context: dict[str, object] = {
             "todo": official_todo(user) if is_official(user) else [],
             "decisions": secretary_todo(user) if is_secretary(user) else {},
             "year": current_budget_year(user),
@@ -31,5 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_region_staff(user):
         year = current_budget_year(user)
         return redirect("funding:overview", year.year) if year else redirect("funding:index")
-    context = {"membership": membership_of(user), "cards": partner_start(user)}
-    return render(request, "accounts/home.html", context)
+    cards = partner_start(user)
+    return render(
+        request, "accounts/home.html", {"membership": membership_of(user), "cards": cards}
+    )

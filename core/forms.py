@@ -42,7 +42,7 @@ class QuantityField(forms.DecimalField):
         super().__init__(max_digits=14, decimal_places=2, **kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = "".join(value.split()).replace(",", ".")  # spaces of any kind, comma
         return super().to_python(value)

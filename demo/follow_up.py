@@ -53,7 +53,7 @@ def example_pdf(title: str) -> bytes:
 
 def example_xlsx(title: str) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = "Redovisning"
     sheet.append([title, "Exempeldata"])
     sheet.append(["Post", "Belopp (kr)"])

@@ -81,7 +81,8 @@ def parse_paid_file(raw: bytes) -> list[PaidRow]:
         raise ValidationError(
             _("Filen saknar kolumnerna Referens, Utbetalning nr och Utbetald på första raden.")
         )
-    rows, errors = [], []
+    rows: list[PaidRow] = []
+    errors: list[str] = []
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue

@@ -48,17 +48,19 @@ class ReportWriteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Vad verksamheten har gjort och uppnått under perioden."),
     )
-    files = MultipleFileField(label=_("Lägg till bilagor"), required=False)
+    attachments = MultipleFileField(label=_("Lägg till bilagor"), required=False)
 
     def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         mb = settings.REPORT_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        self.fields["files"].help_text = _(
+        self.fields["attachments"].help_text = _(
             "PDF, Word (.docx) eller Excel (.xlsx), högst %(mb)s MB per fil. "
             "Till exempel verksamhetsberättelse, ekonomisk redovisning och årsredovisning."
         ) % {"mb": mb}
-        self.fields["files"].widget.attrs["data-max-bytes"] = settings.REPORT_ATTACHMENT_MAX_BYTES
+        self.fields["attachments"].widget.attrs["data-max-bytes"] = (
+            settings.REPORT_ATTACHMENT_MAX_BYTES
+        )
         for indicator in indicators:
             target = (
                 _("Mål: %(target)s %(unit)s.")

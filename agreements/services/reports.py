@@ -113,7 +113,7 @@ def save_report(
         IndicatorValue.objects.update_or_create(
             report=report, indicator_id=indicator_id, defaults={"value": value}
         )
-    changes = {}
+    changes: dict[str, tuple[object, object]] = {}
     if before["narrative"] != narrative:
         # The text is in the report itself; the history notes that it changed, and how much.
         changes["narrative_chars"] = (len(before["narrative"]), len(narrative))
@@ -145,22 +145,22 @@ def _attach(
     if size > max_bytes:
         raise ValidationError(
             {
-                "files": _("Filen %(name)s är för stor: högst %(mb)s MB.")
+                "attachments": _("Filen %(name)s är för stor: högst %(mb)s MB.")
                 % {"name": name[:100], "mb": max_bytes // (1024 * 1024)}
             },
             code="too_large",
         )
     if size == 0:
-        raise ValidationError({"files": _("Filen %(name)s är tom.") % {"name": name[:100]}})
+        raise ValidationError({"attachments": _("Filen %(name)s är tom.") % {"name": name[:100]}})
     limit = settings.REPORT_MAX_ATTACHMENTS
     if report.attachments.count() >= limit:
         raise ValidationError(
-            {"files": _("En återrapport kan ha högst %(n)s bilagor.") % {"n": limit}}
+            {"attachments": _("En återrapport kan ha högst %(n)s bilagor.") % {"n": limit}}
         )
     try:
         kind = detect_kind(file, size)
     except UnsupportedFile as refused:
-        raise ValidationError({"files": str(UNSUPPORTED_MESSAGES[str(refused)])}) from None
+        raise ValidationError({"attachments": str(UNSUPPORTED_MESSAGES[str(refused)])}) from None
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
@@ -192,8 +192,10 @@ def remove_attachment(*, attachment: ReportAttachment, by: User) -> None:
     """Take a file off a report the partner is still writing (the history keeps its hash)."""
     requirement, report = _locked(attachment.report.requirement)
     _check_writer(requirement, report, by)
+    if report is None:
+        raise ValidationError(_("Återrapporten finns inte."))
     attachment = ReportAttachment.objects.get(pk=attachment.pk, report=report)
-    name = attachment.file.name
+    name = str(attachment.file.name)
     record_event(
         action=AuditAction.REPORT_ATTACHMENT_REMOVED,
         target=report,

@@ -76,7 +76,7 @@ def _save(
         requirement=requirement,
         narrative=form.cleaned_data["narrative"],
         values=form.values(),
-        files=form.cleaned_data["files"],
+        files=form.cleaned_data["attachments"],
         by=request.user,
     )
     if request.POST.get("action") != "submit":

@@ -6,6 +6,7 @@ import books paid rows all or none, naming each wrong row.
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -59,7 +60,7 @@ def paid_file(*lines: str, encoding: str = "utf-8") -> io.BytesIO:
     return file
 
 
-def post(file: io.BytesIO, confirm: bool = True) -> object:
+def post(file: io.BytesIO, confirm: bool = True) -> Any:
     return official().post(
         "/payments/import/", {"file": file, **({"confirm": "on"} if confirm else {})}
     )

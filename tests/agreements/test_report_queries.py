@@ -1,6 +1,8 @@
 """The report page asks the database the same number of questions however many files, key
 figures and history events the report has (issue 15: constant queries)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -35,7 +37,7 @@ def test_more_files_and_history_cost_no_more_queries(demo: None) -> None:
         services.save_report(
             requirement=requirement,
             narrative=f"Version {n}",
-            values={i.pk: n for i in requirement.agreement.indicators.all()},
+            values={i.pk: Decimal(n) for i in requirement.agreement.indicators.all()},
             files=[ContentFile(example_pdf(f"Bilaga {n}"), name=f"bilaga-{n}.pdf")],
             by=partner,
         )

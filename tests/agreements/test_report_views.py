@@ -94,11 +94,11 @@ def test_a_refused_file_is_told_next_to_the_field_and_nothing_is_lost(
     requirement = final()
     before = Report.objects.get(requirement=requirement)
     files_before = set(default_storage.listdir("reports/attachments/2024")[1])
-    response = post(client_for("coompanion"), requirement, files=upload(name, content))
+    response = post(client_for("coompanion"), requirement, attachments=upload(name, content))
     body = text(response)
     assert response.status_code == 400
     assert message in body
-    assert 'href="#id_files"' in body  # the error summary links to the field
+    assert 'href="#id_attachments"' in body  # the error summary links to the field
     assert "Ny text som partnern skrev." in body  # what was typed is still in the form
     after = Report.objects.get(requirement=requirement)
     assert after.narrative == before.narrative  # nothing saved
@@ -109,7 +109,7 @@ def test_a_refused_file_is_told_next_to_the_field_and_nothing_is_lost(
 def test_a_file_over_the_limit_is_refused_with_a_message(settings: Any) -> None:
     settings.REPORT_ATTACHMENT_MAX_BYTES = 1000
     response = post(
-        client_for("coompanion"), final(), files=upload("stor.pdf", example_pdf("x" * 10) * 3)
+        client_for("coompanion"), final(), attachments=upload("stor.pdf", example_pdf("x" * 10) * 3)
     )
     assert response.status_code == 400
     assert "för stor: högst" in text(response)
@@ -128,17 +128,18 @@ def test_a_good_file_is_stored_under_a_generated_name_and_served_to_the_right_pe
     response = post(
         client_for("coompanion"),
         requirement,
-        files=upload("../../etc/Ekonomisk\x00 redovisning<script>.exe", content),
+        attachments=upload("../../etc/Ekonomisk\x00 redovisning<script>.exe", content),
     )
     assert response.status_code == 302
     attachment = ReportAttachment.objects.filter(report__requirement=requirement).latest("pk")
     assert attachment.kind == "xlsx"
     assert attachment.name == "Ekonomisk redovisning_script.xlsx"
-    assert attachment.file.name.startswith("reports/attachments/2024/")
-    assert "Ekonomisk" not in attachment.file.name
+    stored = str(attachment.file.name)
+    assert stored.startswith("reports/attachments/2024/")
+    assert "Ekonomisk" not in stored
     path = f"{url(requirement)}files/{attachment.pk}/"
     for username in ("coompanion", "handlaggare", "sekreterare"):
-        download = client_for(username).get(path)
+        download: Any = client_for(username).get(path)
         assert download.status_code == 200
         assert b"".join(download.streaming_content) == content
         assert download["X-Content-SHA256"] == attachment.sha256
@@ -160,7 +161,10 @@ def test_the_partner_completes_a_returned_report_and_the_official_approves_it() 
     assert "Den ekonomiska redovisningen saknas" in page  # the official's comment
     assert "Lämna in återrapporten" in page
     response = post(
-        partner, requirement, action="submit", files=upload("redovisning.pdf", example_pdf("R"))
+        partner,
+        requirement,
+        action="submit",
+        attachments=upload("redovisning.pdf", example_pdf("R")),
     )
     assert response.status_code == 302
     assert Report.objects.get(requirement=requirement).status == ReportStatus.SUBMITTED
@@ -206,7 +210,7 @@ def test_the_approved_report_is_downloaded_as_sealed() -> None:
     report = Report.objects.get(requirement=approved)
     path = f"{url(approved)}pdf/"
     for username in ("coompanion", "handlaggare", "sekreterare"):
-        response = client_for(username).get(path)
+        response: Any = client_for(username).get(path)
         assert response.status_code == 200
         content = b"".join(response.streaming_content)
         assert hashlib.sha256(content).hexdigest() == report.document_sha256

@@ -123,7 +123,7 @@ QUANTITIES = {
 def _upload(name: str, content: bytes) -> Any:
     def build(client: Client) -> tuple[str, dict[str, Any]]:
         url, data = _report(client)
-        return url, {**data, "files": SimpleUploadedFile(name, content)}
+        return url, {**data, "attachments": SimpleUploadedFile(name, content)}
 
     return build
 
@@ -165,7 +165,7 @@ UPLOAD_CASES = [
         id=f"report file {name}",
         username="matgille",
         pattern=REPORT,
-        field="files",
+        field="attachments",
         value=(content, filename),
         build=_upload(filename, content),
         message=message,
