@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from accounts.models import User
+from accounts.models import Role, User
 
 
 class UserBackend(ModelBackend):
@@ -14,6 +14,13 @@ class UserBackend(ModelBackend):
     membership_of`); joining it here saves that query on each of their requests. Staff have
     no membership: the join finds nothing and costs nothing more.
     """
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        """A service account is another system, holding API tokens: it never has a password
+        that works here, nor a session."""
+        if getattr(user, "role", "") == Role.SERVICE:
+            return False
+        return super().user_can_authenticate(user)
 
     def get_user(self, user_id: Any) -> User | None:
         user = User._default_manager.select_related("partner_membership").filter(pk=user_id).first()

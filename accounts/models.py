@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("Handläggare")
     SECRETARY = "secretary", _("Nämndsekreterare")
     PARTNER = "partner", _("Kontaktperson hos partner")
+    # Another of the region's systems (the finance system, the registry) reading the API with
+    # a token: not a person, never logs in to the site (accounts.backends refuses it).
+    SERVICE = "service", _("Systemkonto")
     NONE = "", _("Ingen roll")
 
 
@@ -52,10 +55,16 @@ class User(AbstractUser):
         return self.is_active and self.role == Role.PARTNER
 
     @property
+    def is_service_account(self) -> bool:
+        return self.is_active and self.role == Role.SERVICE
+
+    @property
     def is_region_staff(self) -> bool:
-        """Officials, secretaries and administrators: the region's own people."""
+        """Officials, secretaries and administrators: the region's own people; and the
+        region's own systems (service accounts), which read what staff read, through the API
+        only: they can never log in to the site."""
         return self.is_active and (
-            self.role in (Role.OFFICIAL, Role.SECRETARY) or self.is_superuser
+            self.role in (Role.OFFICIAL, Role.SECRETARY, Role.SERVICE) or self.is_superuser
         )
 
     @property

@@ -7,9 +7,10 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from api.models import SHOWN_PREFIX_LENGTH, TOKEN_PREFIX, ApiToken
 from api.permissions import can_hold_token
 from audit.actions import AuditAction
@@ -22,6 +23,31 @@ def token_digest(plaintext: str) -> str:
 
 
 @transaction.atomic
+@transaction.atomic
+def service_account(*, name: str, by: User | None) -> User:
+    """The account of one of the region's systems (e.g. "ekonomisystemet"), made once: a user
+    with the service role and no usable password, named `system-<slug>`. Its tokens read what
+    the region's staff read; it cannot log in to the site."""
+    slug = slugify(name)
+    if not slug:
+        raise ValidationError({"name": _("Ge systemet ett namn med bokstäver eller siffror.")})
+    username = f"system-{slug}"[:150]
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, role=Role.SERVICE, first_name=name.strip()[:150])
+        user.set_unusable_password()
+        user.save()
+        record_event(
+            action=AuditAction.SERVICE_ACCOUNT_CREATED,
+            target=user,
+            by=by,
+            changes={"role": (None, Role.SERVICE)},
+        )
+    elif user.role != Role.SERVICE:
+        raise ValidationError(_("%(u)s är inte ett systemkonto.") % {"u": username})
+    return user
+
+
 def create_token(
     *, user: User, name: str, expires_at: datetime | None = None, by: User | None
 ) -> tuple[ApiToken, str]:
@@ -32,8 +58,8 @@ def create_token(
     if not can_hold_token(user):
         raise ValidationError(
             _(
-                "Bara aktiva handläggare, nämndsekreterare och användare som hör till en "
-                "partner kan ha en API-token."
+                "Bara aktiva handläggare, nämndsekreterare, systemkonton och användare som hör "
+                "till en partner kan ha en API-token."
             )
         )
     if expires_at is not None and expires_at <= timezone.now():

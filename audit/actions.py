@@ -54,5 +54,6 @@ class AuditAction(models.TextChoices):
     ARCHIVE_BUILT = "archive.built", _("Arkivpaketet byggdes")
     ARCHIVE_FAILED = "archive.failed", _("Arkivpaketet kunde inte byggas")
     ARCHIVE_REQUEUED = "archive.requeued", _("Arkivpaketet köades igen")
+    SERVICE_ACCOUNT_CREATED = "service_account.created", _("Systemkonto skapades")
     API_TOKEN_CREATED = "api_token.created", _("API-token skapades")
     API_TOKEN_REVOKED = "api_token.revoked", _("API-token återkallades")

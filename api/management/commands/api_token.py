@@ -23,7 +23,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="make a token and print it once")
-        create.add_argument("--user", required=True, help="username of the token's holder")
+        holder = create.add_mutually_exclusive_group(required=True)
+        holder.add_argument("--user", help="username of the token's holder (a person)")
+        holder.add_argument(
+            "--service",
+            help="a system's name, e.g. ekonomisystemet: a token not tied to a person, held by "
+            "the service account system-<name> (made the first time)",
+        )
         create.add_argument("--name", required=True, help="what the token is for")
         create.add_argument(
             "--expires",
@@ -44,9 +50,16 @@ class Command(BaseCommand):
             self._list()
 
     def _create(self, options: dict[str, Any]) -> None:
-        user = User.objects.filter(username=options["user"]).first()
-        if user is None:
-            raise CommandError(f"No user {options['user']!r}.")
+        try:
+            if options["service"]:
+                user = services.service_account(name=options["service"], by=None)
+            else:
+                found = User.objects.filter(username=options["user"]).first()
+                if found is None:
+                    raise CommandError(f"No user {options['user']!r}.")
+                user = found
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         expires = options["expires"]
         try:
             token, plaintext = services.create_token(
