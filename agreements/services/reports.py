@@ -96,6 +96,7 @@ def save_report(
     """
     requirement, report = _locked(requirement)
     _check_writer(requirement, report, by)
+    created = report is None
     if report is None:
         report = Report(requirement=requirement)
     before = {"narrative": report.narrative}
@@ -123,7 +124,7 @@ def save_report(
         if old_values.get(k) != v
     }
     changes.update(changed_values)
-    if changes or report._state.adding:
+    if changes or created:
         record_event(action=AuditAction.REPORT_SAVED, target=report, by=by, changes=changes, at=at)
     stored: list[str] = []
     try:

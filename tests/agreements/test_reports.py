@@ -252,3 +252,13 @@ def test_the_demo_tells_the_follow_up_story() -> None:
     coompanion = Agreement.objects.get(reference=RETURNED).instalments.order_by("number")
     assert [i.status for i in coompanion] == [InstalmentStatus.PAID, InstalmentStatus.RELEASED]
     assert date(2024, 1, 31) == coompanion[0].paid_on
+
+
+def test_starting_a_report_is_in_the_history_even_when_empty() -> None:
+    final = requirement(WAITING, 2)
+    report = services.save_report(requirement=final, narrative="", values={}, by=user("matgille"))
+    events = AuditEvent.objects.for_object(report)
+    assert list(events.values_list("action", flat=True)) == [AuditAction.REPORT_SAVED]
+    # Saving it again unchanged adds nothing.
+    services.save_report(requirement=final, narrative="", values={}, by=user("matgille"))
+    assert events.count() == 1
