@@ -122,6 +122,7 @@ def play(
                 paid_on=paid,
                 finance_reference=f"EX-{paid:%Y%m%d}-{number}",
                 by=official,
+                booked_at=_at(paid),
             )
     for slug, target in facts.AGREEMENT_STATES.items():
         agreement = agreements_by_slug[slug]

@@ -7,7 +7,7 @@ releasing the same instalment at once queue, and the second is told it is alread
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -105,13 +105,24 @@ def release_instalment(
         target=instalment,
         by=by,
         changes={"status": (InstalmentStatus.PLANNED, InstalmentStatus.RELEASED)},
+        # Released on a stated day (the demo's story): the history says that day.
+        at=None if on is None else _noon(on),
     )
     return instalment
 
 
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=timezone.get_current_timezone())
+
+
 @transaction.atomic
 def book_instalment_paid(
-    *, instalment: Instalment, paid_on: date, by: User | None, finance_reference: str = ""
+    *,
+    instalment: Instalment,
+    paid_on: date,
+    by: User | None,
+    finance_reference: str = "",
+    booked_at: datetime | None = None,
 ) -> Instalment:
     """Record that the finance system paid a released instalment (date, and its reference)."""
     _check_may_handle(by)
@@ -145,6 +156,7 @@ def book_instalment_paid(
             "paid_on": (None, paid_on),
         },
         reason=reference,
+        at=booked_at,
     )
     return instalment
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from agreements import services
@@ -262,3 +263,16 @@ def test_starting_a_report_is_in_the_history_even_when_empty() -> None:
     # Saving it again unchanged adds nothing.
     services.save_report(requirement=final, narrative="", values={}, by=user("matgille"))
     assert events.count() == 1
+
+
+def test_the_demos_history_carries_the_storys_dates() -> None:
+    paid = Agreement.objects.get(reference=RETURNED).instalments.get(number=1)
+    events = AuditEvent.objects.for_object(paid).order_by("id")
+    assert [(e.action, timezone.localdate(e.at)) for e in events] == [
+        (AuditAction.INSTALMENT_RELEASED, date(2024, 1, 25)),
+        (AuditAction.INSTALMENT_PAID, date(2024, 1, 31)),
+    ]
+    approved = requirement(RETURNED, 1).report
+    assert timezone.localdate(
+        AuditEvent.objects.for_object(approved).get(action=AuditAction.REPORT_APPROVED).at
+    ) == date(2024, 9, 10)
