@@ -1,18 +1,48 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
 from accounts.permissions import is_official, is_region_staff, is_secretary
-from agreements.todo import official_todo, partner_start
+from agreements.permissions import can_handle_payments, can_sign_for_region
+from agreements.todo import AgreementCard, official_todo, partner_start
+from audit.cache import per_revision
 from funding.selectors import current_budget_year
 from funding.todo import secretary_todo
 from partners.permissions import membership_of
 
 
+def _staff_start(user: User) -> dict[str, object]:
+    """What waits for an official or a secretary. Counting it across every agreement is most of
+    the page's time, so it is computed once per recorded change, day and language
+    (audit.cache), the same for everyone it concerns."""
+    today, language = timezone.localdate(), get_language()
+    flags = f"{can_sign_for_region(user):d}{can_handle_payments(user):d}"
+    return {
+        "todo": per_revision(
+            f"todo:official:{flags}:{today}:{language}", lambda: official_todo(user)
+        )
+        if is_official(user)
+        else [],
+        "decisions": per_revision(f"todo:secretary:{language}", lambda: secretary_todo(user))
+        if is_secretary(user)
+        else {},
+        "year": current_budget_year(user),
+    }
+
+
+def _partner_cards(user: User) -> list[AgreementCard]:
+    key = f"todo:partner:{user.pk}:{timezone.localdate()}:{get_language()}"
+    return per_revision(key, lambda: partner_start(user))
+
+
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The start page says what each user must do next (design §4 workflow 10); the
     composition root may use every app.
 
@@ -22,16 +52,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     if is_official(user) or is_secretary(user):
-        context: dict[str, object] = {
-            "todo": official_todo(user) if is_official(user) else [],
-            "decisions": secretary_todo(user) if is_secretary(user) else {},
-            "year": current_budget_year(user),
-        }
-        return render(request, "accounts/home_staff.html", context)
+        return render(request, "accounts/home_staff.html", _staff_start(user))
     if is_region_staff(user):
         year = current_budget_year(user)
         return redirect("funding:overview", year.year) if year else redirect("funding:index")
-    cards = partner_start(user)
-    return render(
-        request, "accounts/home.html", {"membership": membership_of(user), "cards": cards}
-    )
+    context = {"membership": membership_of(user), "cards": _partner_cards(user)}
+    return render(request, "accounts/home.html", context)

@@ -69,6 +69,9 @@ class Instalment(models.Model):
         verbose_name = _("utbetalning")
         verbose_name_plural = _("utbetalningar")
         ordering = ("agreement", "number")
+        indexes = [
+            models.Index(fields=["due_date", "agreement", "number"], name="instalment_due_order")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "number"], name="instalment_number_unique"

@@ -1,6 +1,7 @@
 """The officials' payments page: list, filters, release and book as paid (issue 15)."""
 
 import hashlib
+import re
 
 import pytest
 from django.db import connection
@@ -8,7 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import User
 from agreements.models import Instalment, InstalmentStatus, SignedDocument
+from agreements.selectors import payments_for
+from agreements.views.payments import CSRF_SLOT, PAYMENTS_PER_PAGE
 from tests.helpers import add_partners_with_decided_2024, add_signed_agreements, login, text
 
 pytestmark = pytest.mark.django_db
@@ -112,5 +116,29 @@ def test_the_page_keeps_a_constant_number_of_queries() -> None:
     _seal_rows_for([a.reference for a in agreements])
     with CaptureQueriesContext(connection) as many:
         body = text(client.get("/payments/"))
-    assert body.count('href="/agreements/GF-2024-P-') == 80
+    pages = -(-payments_for(User.objects.get(username="handlaggare")).count() // PAYMENTS_PER_PAGE)
+    assert pages > 1
+    assert f"Sida 1 av {pages}" in body
     assert len(many) == with_few
+
+
+def test_each_visitor_gets_their_own_csrf_token_in_the_cached_rows() -> None:
+    """The rows are cached with a slot for the token: whoever reads them second must get a
+    working form of their own, never the first visitor's token."""
+    first_client, second = official(), Client(enforce_csrf_checks=True)
+    login(second, "handlaggare")
+    first_client.get("/payments/")  # fills the cache
+    body = second.get("/payments/").content.decode()
+    assert CSRF_SLOT not in body
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
+    assert tokens
+    instalment = first()
+    response = second.post(
+        f"/payments/{instalment.pk}/release/",
+        {"csrfmiddlewaretoken": tokens.pop(), "confirm": "on"},
+    )
+    assert response.status_code == 302  # not 403: the token is this session's
+    instalment.refresh_from_db()
+    assert instalment.status == InstalmentStatus.RELEASED
+    # The release moved the revision on: the page shows it at once.
+    assert "attesterad" in text(second.get("/payments/?status=released")).lower()
