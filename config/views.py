@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -9,7 +11,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from accounts.permissions import is_official, is_region_staff, is_secretary
 from agreements.permissions import can_handle_payments, can_sign_for_region
-from agreements.todo import AgreementCard, official_todo, partner_start
+from agreements.todo import official_todo, partner_start
 from audit.cache import per_revision
 from funding.selectors import current_budget_year
 from funding.todo import secretary_todo
@@ -35,9 +37,14 @@ def _staff_start(user: User) -> dict[str, object]:
     }
 
 
-def _partner_cards(user: User) -> list[AgreementCard]:
+def _partner_cards(user: User) -> SafeString:
+    """The partner's agreements with what to do now, rendered once per recorded change, day and
+    language for this user (no forms on it, so nothing per request)."""
     key = f"todo:partner:{user.pk}:{timezone.localdate()}:{get_language()}"
-    return per_revision(key, lambda: partner_start(user))
+    html = per_revision(
+        key, lambda: render_to_string("accounts/home.html#cards", {"cards": partner_start(user)})
+    )
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
 
 
 @login_required
@@ -56,5 +63,5 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if is_region_staff(user):
         year = current_budget_year(user)
         return redirect("funding:overview", year.year) if year else redirect("funding:index")
-    context = {"membership": membership_of(user), "cards": _partner_cards(user)}
+    context = {"membership": membership_of(user), "cards_html": _partner_cards(user)}
     return render(request, "accounts/home.html", context)

@@ -90,3 +90,29 @@ def test_no_dead_ends(demo: None, username: str) -> None:
     assert targets
     for href in targets:
         assert client.get(href).status_code == 200, href
+
+
+def test_a_change_shows_at_once_though_the_pages_are_cached(demo: None) -> None:
+    """The start pages are computed once per recorded change (audit.cache): the next request
+    after a change sees it."""
+    from accounts.models import User
+    from agreements import services
+    from agreements.models import Instalment, ReportingRequirement
+
+    _client, before = start("coompanion")
+    assert "Komplettera återrapporten" in before
+    final = ReportingRequirement.objects.filter(agreement__reference="GF-2024-COOMPANION").latest(
+        "due_date"
+    )
+    services.submit_report(report=final.report, by=User.objects.get(username="coompanion"))
+    _client, after = start("coompanion")
+    assert "Komplettera återrapporten" not in after
+
+    _client, body = start("handlaggare")
+    assert todo_counts(body)["Utbetalningar att attestera"] == 1
+    services.release_instalment(
+        instalment=Instalment.objects.get(agreement__reference="GF-2024-MATGILLE", number=1),
+        by=User.objects.get(username="handlaggare"),
+    )
+    _client, body = start("handlaggare")
+    assert todo_counts(body)["Utbetalningar att attestera"] == 0
