@@ -16,6 +16,8 @@ import zipfile
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import IO
 
+# How far from the end of a PDF its %%EOF marker may be (PDF 1.7 §7.5.5 puts it on the last
+# line; some writers add a few bytes of whitespace or padding after it).
 PDF_TAIL_BYTES = 1024
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -30,15 +32,29 @@ class UnsupportedFile(ValueError):
     """The file is not one of the accepted kinds; the message says why, for the person."""
 
 
+def check_pdf(file: IO[bytes], size: int) -> None:
+    """A whole PDF: `%PDF-` first and `%%EOF` near the end (after a signature too: it is an
+    incremental update), or UnsupportedFile "unknown" / "truncated_pdf". Only the head and the
+    last kilobyte are read: a file of zeros after "%PDF-" once cost the parser seconds of CPU
+    before it gave up (issue 13, finding 2)."""
+    try:
+        file.seek(0)
+        if not file.read(5).startswith(b"%PDF-"):
+            raise UnsupportedFile("unknown")
+        file.seek(max(size - PDF_TAIL_BYTES, 0))
+        if b"%%EOF" not in file.read():
+            raise UnsupportedFile("truncated_pdf")
+    finally:
+        file.seek(0)
+
+
 def detect_kind(file: IO[bytes], size: int) -> str:
     """ "pdf", "docx" or "xlsx", from the content; UnsupportedFile otherwise."""
     file.seek(0)
     head = file.read(8)
     try:
         if head.startswith(b"%PDF-"):
-            file.seek(max(size - PDF_TAIL_BYTES, 0))
-            if b"%%EOF" not in file.read():
-                raise UnsupportedFile("truncated_pdf")
+            check_pdf(file, size)
             return "pdf"
         if head.startswith(OLE_MAGIC):
             raise UnsupportedFile("legacy_office")

@@ -14,6 +14,7 @@ from agreements.models import Agreement, InstalmentStatus
 from agreements.services import PlannedIndicator, PlannedInstalment, PlannedReport
 from core.forms import AmountField, DateField, QuantityField
 from core.money import format_input
+from core.uploads import UnsupportedFile, check_pdf
 from core.validators import multi_line, single_line
 
 
@@ -221,11 +222,6 @@ class TerminateForm(forms.Form):
     )
 
 
-# How far from the end of a PDF its %%EOF marker may be (PDF 1.7 §7.5.5 puts it on the last
-# line; some writers add a few bytes of whitespace or padding after it).
-PDF_TAIL_BYTES = 1024
-
-
 class VerifyForm(forms.Form):
     file = forms.FileField(
         label=_("PDF-fil att kontrollera"),
@@ -243,20 +239,15 @@ class VerifyForm(forms.Form):
                 _("Filen är för stor (högst %(mb)s MB).") % {"mb": self.max_bytes // (1024 * 1024)},
                 code="too_large",
             )
-        head = upload.read(5)
-        if head != b"%PDF-":
-            raise ValidationError(_("Filen är inte en PDF."), code="not_pdf")
-        # A complete PDF ends with %%EOF (after a signature too: it is an incremental update).
-        # Checking the tail first bounds the work: a file of zeros after "%PDF-" once cost the
-        # parser seconds of CPU before it gave up (issue 13, finding 2).
-        upload.seek(max(upload.size - PDF_TAIL_BYTES, 0))
-        tail = upload.read()
-        upload.seek(0)
-        if b"%%EOF" not in tail:
+        try:
+            check_pdf(upload, upload.size)  # before the parser sees it: bounds the work
+        except UnsupportedFile as refused:
+            if str(refused) == "unknown":
+                raise ValidationError(_("Filen är inte en PDF."), code="not_pdf") from None
             raise ValidationError(
                 _("Filen är inte en hel PDF: slutet saknas. Ladda upp filen som du fick den."),
                 code="truncated",
-            )
+            ) from None
         return upload
 
 
