@@ -23,7 +23,6 @@ def report_record(
     report: Report, *, approved_at: datetime, approved_by: User | None
 ) -> dict[str, Any]:
     requirement, agreement = report.requirement, report.requirement.agreement
-    values = {v.indicator_id: v.value for v in report.values.all()}
     return {
         "schema": "halland-grundfinansiering/report/1",
         "agreement": {"reference": agreement.reference, "version": agreement.version},
@@ -34,13 +33,8 @@ def report_record(
         "requirement": {"description": requirement.description, "due_date": requirement.due_date},
         "narrative": report.narrative,
         "key_figures": [
-            {
-                "name": i.name,
-                "unit": i.unit,
-                "target": i.target,
-                "value": values.get(i.pk),
-            }
-            for i in agreement.indicators.all()
+            {"name": i.name, "unit": i.unit, "target": i.target, "value": value}
+            for i, value in report.key_figures()
         ],
         "attachments": [
             {"name": a.name, "kind": a.kind, "size": a.size, "sha256": a.sha256}
@@ -60,11 +54,10 @@ def render_report_pdf(report: Report, *, approved_at: datetime, approved_by: Use
         .get(pk=report.pk)
     )
     agreement = report.requirement.agreement
-    values = {v.indicator_id: v.value for v in report.values.all()}
     context = {
         "report": report,
         "agreement": agreement,
-        "key_figures": [(i, values.get(i.pk)) for i in agreement.indicators.all()],
+        "key_figures": report.key_figures(),
         "approved_at": approved_at,
         "approved_by": approved_by,
         "region_name": settings.REGION_NAME,

@@ -268,14 +268,9 @@ class ReportingRequirementOut(Schema):
         report = obj.current_report
         if report is None or report.status == ReportStatus.DRAFT:
             return []  # a draft is the partner's own until it is handed in
-        values = {v.indicator_id: v.value for v in report.values.all()}
         return [
-            {
-                "name": i.name,
-                "unit": i.unit,
-                "value": None if values.get(i.pk) is None else str(values[i.pk]),
-            }
-            for i in obj.agreement.indicators.all()
+            {"name": i.name, "unit": i.unit, "value": None if value is None else str(value)}
+            for i, value in report.key_figures()
         ]
 
 

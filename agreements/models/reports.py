@@ -8,6 +8,7 @@ and writes each step to the history.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -179,6 +180,12 @@ class Report(models.Model):
     @property
     def can_be_reviewed(self) -> bool:
         return self.status == ReportStatus.SUBMITTED
+
+    def key_figures(self) -> list[tuple[Indicator, Decimal | None]]:
+        """The agreement's key figures in order, each with this report's value (None: not
+        given). Reads the report's values and the agreement's indicators as loaded."""
+        values = {v.indicator_id: v.value for v in self.values.all()}
+        return [(i, values.get(i.pk)) for i in self.requirement.agreement.indicators.all()]
 
 
 class IndicatorValue(models.Model):

@@ -212,9 +212,8 @@ def _missing(report: Report) -> list[str]:
     missing = []
     if not report.narrative.strip():
         missing.append(str(_("redogörelsen")))
-    given = {v.indicator_id for v in report.values.all() if v.value is not None}
-    for indicator in report.requirement.agreement.indicators.all():
-        if indicator.pk not in given:
+    for indicator, value in report.key_figures():
+        if value is None:
             missing.append(str(_("utfallet för %(name)s")) % {"name": indicator.name.lower()})
     return missing
 

@@ -58,7 +58,7 @@ def _write_form(
     request: AuthenticatedRequest, requirement: ReportingRequirement
 ) -> ReportWriteForm:
     report = requirement.current_report
-    values = {f"value_{v.indicator_id}": v.value for v in report.values.all()} if report else {}
+    values = {f"value_{i.pk}": value for i, value in report.key_figures()} if report else {}
     posted = request.method == "POST"
     return ReportWriteForm(
         request.POST if posted else None,
@@ -114,14 +114,15 @@ def _context(
     request: AuthenticatedRequest, requirement: ReportingRequirement, form: ReportWriteForm | None
 ) -> dict[str, object]:
     report = requirement.current_report
-    values = {v.indicator_id: v.value for v in report.values.all()} if report else {}
     return {
         "agreement": requirement.agreement,
         "requirement": requirement,
         "report": report,
         "overdue": requirement.is_overdue(timezone.localdate()),
         "form": form,
-        "key_figures": [(i, values.get(i.pk)) for i in requirement.agreement.indicators.all()],
+        "key_figures": report.key_figures()
+        if report
+        else [(i, None) for i in requirement.agreement.indicators.all()],
         "can_review": report is not None
         and report.can_be_reviewed
         and can_review_reports(request.user),
