@@ -12,7 +12,6 @@ from django.db.models import (
     Count,
     DecimalField,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -27,9 +26,14 @@ from agreements.models import (
     AgreementStatus,
     Instalment,
     InstalmentStatus,
-    ReportingRequirement,
 )
-from agreements.selectors import RequirementRow, agreements_for, outstanding_requirements
+from agreements.selectors import (
+    RequirementRow,
+    agreements_for,
+    outstanding_requirements,
+    requirement_rows,
+    with_follow_up,
+)
 from core.money import ZERO
 from funding.models import Allocation, AllocationStatus
 from partners.models import Partner, PartnerContact, PartnerMembership
@@ -96,18 +100,10 @@ def partner_page(*, user: AnyUser, slug: str) -> PartnerPage | None:
     if partner is None:
         return None
     agreements = list(
-        agreements_for(user)
+        with_follow_up(agreements_for(user))
         .filter(partner=partner)
-        .prefetch_related(
-            Prefetch("instalments", queryset=Instalment.objects.select_related("after_report")),
-            Prefetch(
-                "reporting_requirements",
-                queryset=ReportingRequirement.objects.select_related("report"),
-            ),
-        )
         .order_by("-allocation__programme__budget_year__year", "reference")
     )
-    today = timezone.localdate()
     years: dict[int, YearOfAgreements] = defaultdict(lambda: YearOfAgreements(0))
     reports, instalments = [], []
     for agreement in agreements:
@@ -117,17 +113,10 @@ def partner_page(*, user: AnyUser, slug: str) -> PartnerPage | None:
         group.agreements.append(agreement)
         group.amount += agreement.amount
         for instalment in agreement.instalments.all():
-            instalment.agreement = agreement
             instalments.append(instalment)
             if instalment.status == InstalmentStatus.PAID:
                 group.paid += instalment.amount
-        for requirement in agreement.reporting_requirements.all():
-            requirement.agreement = agreement
-            reports.append(
-                RequirementRow(
-                    requirement, requirement.current_report, requirement.is_overdue(today)
-                )
-            )
+        reports += requirement_rows(agreement)
     return PartnerPage(
         partner=partner,
         contacts=list(partner.contacts.all()),

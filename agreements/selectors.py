@@ -48,6 +48,19 @@ def visible_agreements(user: AnyUser, *, via: str = "") -> Q | None:
     return Q(**{f"{via}partner_id": membership.partner_id})
 
 
+def with_follow_up(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """The agreements with their instalments (and the report each waits for) and their
+    reporting requirements (with their reports): what a page about the follow-up reads, in two
+    queries whatever the number of agreements. Prefetching sets each row's agreement too."""
+    return agreements.prefetch_related(
+        Prefetch("instalments", queryset=Instalment.objects.select_related("after_report")),
+        Prefetch(
+            "reporting_requirements",
+            queryset=ReportingRequirement.objects.select_related("report"),
+        ),
+    )
+
+
 def agreements_for(user: AnyUser) -> QuerySet[Agreement]:
     """The agreements the user may see.
 
@@ -129,14 +142,9 @@ def allocations_awaiting_agreement(user: AnyUser) -> QuerySet[Allocation]:
 
 def agreement_detail(*, user: AnyUser, reference: str) -> Agreement | None:
     return (
-        agreements_for(user)
+        with_follow_up(agreements_for(user))
         .select_related("allocation__programme__source", "allocation__decision")
         .prefetch_related(
-            Prefetch("instalments", queryset=Instalment.objects.select_related("after_report")),
-            Prefetch(
-                "reporting_requirements",
-                queryset=ReportingRequirement.objects.select_related("report"),
-            ),
             "indicators",
             Prefetch("signatures", queryset=Signature.objects.order_by("signed_at")),
             Prefetch(
@@ -206,7 +214,6 @@ def requirement_rows(agreement: Agreement) -> list[RequirementRow]:
     today = timezone.localdate()
     rows = []
     for requirement in agreement.reporting_requirements.all():
-        requirement.agreement = agreement
         rows.append(
             RequirementRow(requirement, requirement.current_report, requirement.is_overdue(today))
         )

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from agreements.selectors import (
     allocations_awaiting_agreement,
     outstanding_requirements,
     payments_for,
+    with_follow_up,
 )
 from core.money import ZERO
 
@@ -62,7 +63,6 @@ class AgreementCard:
 def _report_steps(agreement: Agreement, today: date) -> list[Step]:
     steps = []
     for requirement in agreement.reporting_requirements.all():
-        requirement.agreement = agreement
         report = requirement.current_report
         url = reverse("agreements:report", args=[agreement.reference, requirement.pk])
         if report is not None and report.status == ReportStatus.RETURNED:
@@ -108,15 +108,8 @@ def partner_start(user: AnyUser) -> list[AgreementCard]:
     """The partner's agreements, newest year first, each with what to do now."""
     today = timezone.localdate()
     agreements = (
-        agreements_for(user)
+        with_follow_up(agreements_for(user))
         .select_related("allocation__decision")
-        .prefetch_related(
-            Prefetch("instalments", queryset=Instalment.objects.select_related("after_report")),
-            Prefetch(
-                "reporting_requirements",
-                queryset=ReportingRequirement.objects.select_related("report"),
-            ),
-        )
         .order_by("-period_start", "reference")
     )
     cards = [_card(user, a, today) for a in agreements]

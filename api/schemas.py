@@ -320,10 +320,7 @@ class AgreementOut(Schema):
 
     @staticmethod
     def resolve_reporting_requirements(obj: Agreement) -> list[Any]:
-        requirements = list(obj.reporting_requirements.all())
-        for requirement in requirements:
-            requirement.agreement = obj  # for its status and key figures, already loaded
-        return requirements
+        return list(obj.reporting_requirements.all())  # prefetched, each with its agreement
 
     @staticmethod
     def resolve_has_signed_pdf(obj: Agreement) -> bool:

@@ -3,11 +3,18 @@ that changes an agreement's status, and it writes the history."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from agreements.models import Agreement, AgreementStatus, InstalmentStatus, ReportStatus
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    InstalmentStatus,
+    ReportingRequirement,
+    ReportStatus,
+)
 from agreements.services.plans import PlannedInstalment, check_plan
 from audit.actions import AuditAction
 from audit.services import record_event
@@ -108,6 +115,12 @@ def withdraw_from_signing(*, agreement: Agreement, by: User | None, reason: str)
 def complete_agreement(*, agreement: Agreement, by: User | None, reason: str = "") -> Agreement:
     """Close a signed agreement whose every report is approved and every instalment paid."""
     agreement = lock(agreement)
+    # The requirements with their reports and the instalments in two queries, not one a row.
+    prefetch_related_objects(
+        [agreement],
+        Prefetch("reporting_requirements", ReportingRequirement.objects.select_related("report")),
+        "instalments",
+    )
     if agreement.can_become(AgreementStatus.COMPLETED) and (left := follow_up_left(agreement)):
         raise ValidationError(
             _("Överenskommelsen kan avslutas när %(left)s.") % {"left": " och ".join(left)},
