@@ -6,7 +6,6 @@ call a selector or service → render.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
-from audit.models import current_revision
+from audit.cache import per_revision
 from core.money import format_amount
 from funding import services
 from funding.forms.budget import AllocationsForm, StartYearForm
@@ -52,11 +51,6 @@ def budget_index(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "funding/budget_index.html", {"years": years})
 
 
-# A cached overview is only ever served for the revision it was rendered at, so the timeout
-# just bounds memory; each app server process may keep its own copies (see docs/performance.md).
-OVERVIEW_CACHE_SECONDS = 15 * 60
-
-
 def _overview_figures(request: HttpRequest, budget_year: BudgetYear) -> str:
     """The overview's figures, chart and table: rendered once per change, not per request.
 
@@ -65,15 +59,14 @@ def _overview_figures(request: HttpRequest, budget_year: BudgetYear) -> str:
     so a copy cached under the revision read *before* the figures cannot be stale. The same
     figures are shown to every member of staff who may see the page; only the language differs.
     """
-    key = f"budget-overview:{budget_year.pk}:{get_language()}:{current_revision()}"
-    figures: str | None = cache.get(key)
-    if figures is None:
-        figures = render_to_string(
+    figures = per_revision(
+        f"budget-overview:{budget_year.pk}:{get_language()}",
+        lambda: render_to_string(
             "funding/overview.html#figures",
             {"overview": budget_overview(budget_year=budget_year)},
             request=request,
-        )
-        cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+        ),
+    )
     return mark_safe(figures)  # noqa: S308 - our own template's output, escaped when rendered
 
 
