@@ -231,10 +231,15 @@ def agreements(request: HttpRequest, filters: Query[AgreementFilter]) -> Any:
     )
 
 
+def _well_formed(reference: str) -> bool:
+    """A reference that cannot exist is not looked up (the database need not see odd bytes)."""
+    return len(reference) <= MAX_REFERENCE_LENGTH and bool(REFERENCE.fullmatch(reference))
+
+
 def _agreement(request: HttpRequest, reference: str) -> Agreement | None:
-    # A reference that cannot exist is not looked up (the database need not see odd bytes).
-    well_formed = len(reference) <= MAX_REFERENCE_LENGTH and REFERENCE.fullmatch(reference)
-    return selectors.agreement(user=_user(request), reference=reference) if well_formed else None
+    if not _well_formed(reference):
+        return None
+    return selectors.agreement(user=_user(request), reference=reference)
 
 
 @api.get(
@@ -267,8 +272,9 @@ def agreement(request: HttpRequest, reference: str) -> Status[Agreement | dict[s
     },
 )
 def signed_pdf(request: HttpRequest, reference: str) -> Any:
+    # One query, scoped to what the token's user may see (another partner's: none).
     document = None
-    if _agreement(request, reference) is not None:
+    if _well_formed(reference):
         document = current_signed_document(user=_user(request), reference=reference)
     if document is None:
         return Status(404, problem(404, "No signed PDF for such an agreement."))
