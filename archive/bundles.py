@@ -28,6 +28,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,13 +110,17 @@ def _documents(budget_year: BudgetYear) -> Iterator[_Source]:
         )
 
 
+def _approved_reports(budget_year: BudgetYear) -> QuerySet[Report]:
+    return Report.objects.filter(
+        status=ReportStatus.APPROVED,
+        requirement__agreement__allocation__programme__budget_year=budget_year,
+    )
+
+
 def _reports(budget_year: BudgetYear) -> Iterator[_Source]:
     """The year's approved reports as sealed PDFs, each followed by its attachments."""
     reports = (
-        Report.objects.filter(
-            status=ReportStatus.APPROVED,
-            requirement__agreement__allocation__programme__budget_year=budget_year,
-        )
+        _approved_reports(budget_year)
         .select_related("requirement__agreement")
         .prefetch_related("attachments")
         .order_by("requirement__agreement__reference", "requirement__due_date", "pk")
@@ -163,10 +168,7 @@ def count_documents(budget_year: BudgetYear) -> int:
     agreements = SignedDocument.objects.filter(
         agreement__allocation__programme__budget_year=budget_year
     ).count()
-    reports = Report.objects.filter(
-        status=ReportStatus.APPROVED,
-        requirement__agreement__allocation__programme__budget_year=budget_year,
-    )
+    reports = _approved_reports(budget_year)
     attachments = ReportAttachment.objects.filter(report__in=reports).count()
     return decisions + agreements + reports.count() + attachments
 
