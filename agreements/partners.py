@@ -6,10 +6,8 @@ their own, and another partner is a 404 like one that does not exist."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import (
-    Count,
     DecimalField,
     OuterRef,
     QuerySet,
@@ -30,6 +28,7 @@ from agreements.models import (
 from agreements.selectors import (
     RequirementRow,
     agreements_for,
+    count_per_row,
     outstanding_requirements,
     requirement_rows,
     with_follow_up,
@@ -40,11 +39,6 @@ from partners.models import Partner, PartnerContact, PartnerMembership
 from partners.selectors import partners_for
 
 ACTIVE = (AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED)
-
-
-def _count(qs: QuerySet[Any], via: str) -> Coalesce:
-    counted = qs.filter(**{via: OuterRef("pk")}).order_by().values(via).annotate(n=Count("pk"))
-    return Coalesce(Subquery(counted.values("n")), 0)
 
 
 def partner_list(*, user: AnyUser, year: int | None) -> QuerySet[Partner]:
@@ -65,13 +59,13 @@ def partner_list(*, user: AnyUser, year: int | None) -> QuerySet[Partner]:
     return (
         partners_for(user)
         .annotate(
-            active_agreements=_count(Agreement.objects.filter(status__in=ACTIVE), "partner"),
+            active_agreements=count_per_row(Agreement.objects.filter(status__in=ACTIVE), "partner"),
             year_amount=Coalesce(
                 Subquery(decided),
                 Value(ZERO),
                 output_field=DecimalField(max_digits=15, decimal_places=0),
             ),
-            overdue_reports=_count(late, "agreement__partner"),
+            overdue_reports=count_per_row(late, "agreement__partner"),
         )
         .order_by("display_name")
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -101,17 +102,17 @@ def next_report_date() -> Subquery:
     )
 
 
+def count_per_row(rows: QuerySet[Any], via: str) -> Coalesce:
+    """Annotation: how many of `rows` point at the annotated row through `via` (0 for none),
+    as a correlated subquery worked out only for the rows a page shows."""
+    counted = rows.filter(**{via: OuterRef("pk")}).order_by().values(via).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
 def overdue_report_count() -> Coalesce:
     """Annotation: how many of the agreement's reports are late (försenade)."""
-    late = (
-        outstanding_requirements()
-        .filter(agreement=OuterRef("pk"), due_date__lt=timezone.localdate())
-        .order_by()
-        .values("agreement")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(late), 0)
+    late = outstanding_requirements().filter(due_date__lt=timezone.localdate())
+    return count_per_row(late, "agreement")
 
 
 def agreement_list(
