@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedRequest
 from agreements import services
 from agreements.forms import ApproveForm, ReportWriteForm, ReturnForm
-from agreements.models import AgreementStatus, ReportingRequirement, ReportStatus
+from agreements.models import AgreementStatus, ReportAttachment, ReportingRequirement, ReportStatus
 from agreements.permissions import can_review_reports, can_write_report
 from agreements.selectors import (
     agreements_for,
@@ -175,17 +175,25 @@ def report_return(request: AuthenticatedRequest, reference: str, pk: int) -> Htt
     return render(request, "agreements/report.html", context, status=400)
 
 
+def _attachment(
+    request: AuthenticatedRequest, reference: str, pk: int, attachment_id: int
+) -> ReportAttachment:
+    """The file, in what the user may see; another partner's is a 404 like a missing one."""
+    attachment = attachment_for(
+        user=request.user, reference=reference, requirement_id=pk, pk=attachment_id
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
 @login_required
 @never_cache
 @require_GET
 def attachment_download(
     request: AuthenticatedRequest, reference: str, pk: int, attachment_id: int
 ) -> HttpResponseBase:
-    attachment = attachment_for(
-        user=request.user, reference=reference, requirement_id=pk, pk=attachment_id
-    )
-    if attachment is None:
-        raise Http404
+    attachment = _attachment(request, reference, pk, attachment_id)
     return stored_file_response(
         attachment.file,
         sha256=attachment.sha256,
@@ -199,11 +207,7 @@ def attachment_download(
 def attachment_remove(
     request: AuthenticatedRequest, reference: str, pk: int, attachment_id: int
 ) -> HttpResponse:
-    attachment = attachment_for(
-        user=request.user, reference=reference, requirement_id=pk, pk=attachment_id
-    )
-    if attachment is None:
-        raise Http404
+    attachment = _attachment(request, reference, pk, attachment_id)
     if not can_write_report(request.user, attachment.report.requirement.agreement):
         raise PermissionDenied
     try:
