@@ -89,6 +89,12 @@ AGREEMENT_COLUMNS = (
 )
 
 
+def _report_day(r: ReportingRequirement, field: str) -> date | None:
+    """The local day the requirement's report was submitted or reviewed, if it was."""
+    moment = getattr(r.current_report, field, None)
+    return timezone.localdate(moment) if moment else None
+
+
 def _report_status(r: ReportingRequirement) -> str:
     report = r.current_report
     return str(report.get_status_display() if report else _("Inte påbörjad"))
@@ -106,26 +112,8 @@ REPORT_COLUMNS = (
         lambda r: str(_("Ja") if r.is_overdue(timezone.localdate()) else _("Nej")),
         10,
     ),
-    Column(
-        _("Inlämnad"),
-        Kind.DATE,
-        lambda r: (
-            timezone.localdate(r.report.submitted_at)
-            if r.current_report and r.report.submitted_at
-            else None
-        ),
-        12,
-    ),
-    Column(
-        _("Granskad"),
-        Kind.DATE,
-        lambda r: (
-            timezone.localdate(r.report.reviewed_at)
-            if r.current_report and r.report.reviewed_at
-            else None
-        ),
-        12,
-    ),
+    Column(_("Inlämnad"), Kind.DATE, lambda r: _report_day(r, "submitted_at"), 12),
+    Column(_("Granskad"), Kind.DATE, lambda r: _report_day(r, "reviewed_at"), 12),
 )
 
 PAYMENT_COLUMNS = (
