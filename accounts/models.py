@@ -6,6 +6,7 @@ there too. Who may sign for the region is a Django permission (`agreements.sign_
 given to individual officials.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,13 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Visas vid underskrift."),
         validators=[single_line],
+    )
+    language = models.CharField(
+        _("språk"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="sv",
+        help_text=_("Språket i e-post från systemet."),
     )
 
     class Meta:

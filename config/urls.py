@@ -9,6 +9,7 @@ from agreements.views import agreements as agreement_views
 from api.views import api as api_v1
 from config.views import home
 from core.views import accessibility, bench_floor, healthz
+from notices import views as notice_views
 
 urlpatterns = [
     path("", home, name="home"),
@@ -25,6 +26,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/notices/", notice_views.notice_settings, name="notice_settings"),
     path("budget/", include("funding.urls.budget")),
     path("decisions/", include("funding.urls.decisions")),
     path("agreements/", include("agreements.urls.agreements")),

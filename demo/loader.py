@@ -37,6 +37,8 @@ def _user(spec: facts.UserFact) -> User:
     if user is None:
         user = User(
             username=spec.username,
+            # A reserved domain (RFC 2606): the demo's e-mail can never reach anyone.
+            email=f"{spec.username}@demo.example",
             first_name=spec.first_name,
             last_name=spec.last_name,
             role=spec.role,

@@ -15,6 +15,7 @@ LAYERS = [
     "core",
     "accounts",
     "audit",
+    "notices",
     "partners",
     "funding",
     "agreements",

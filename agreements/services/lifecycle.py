@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agreements import notices
 from agreements.models import (
     Agreement,
     AgreementStatus,
@@ -102,13 +103,17 @@ def send_for_signing(*, agreement: Agreement, by: User | None) -> Agreement:
         PlannedInstalment(due_date=i.due_date, amount=i.amount) for i in agreement.instalments.all()
     ]
     check_plan(agreement, plan)
-    return transition(agreement, AgreementStatus.SENT, by=by)
+    agreement = transition(agreement, AgreementStatus.SENT, by=by)
+    notices.agreement_sent(agreement)
+    return agreement
 
 
 @transaction.atomic
 def withdraw_from_signing(*, agreement: Agreement, by: User | None, reason: str) -> Agreement:
     agreement = lock(agreement)
-    return transition(agreement, AgreementStatus.DRAFT, by=by, reason=reason)
+    agreement = transition(agreement, AgreementStatus.DRAFT, by=by, reason=reason)
+    notices.agreement_withdrawn(agreement)
+    return agreement
 
 
 @transaction.atomic
@@ -137,4 +142,6 @@ def terminate_agreement(*, agreement: Agreement, by: User | None, reason: str) -
     agreement.termination_reason = reason
     agreement.full_clean(validate_unique=False, validate_constraints=False)
     agreement.save(update_fields=["termination_reason", "updated_at"])
-    return transition(agreement, AgreementStatus.TERMINATED, by=by, reason=reason)
+    agreement = transition(agreement, AgreementStatus.TERMINATED, by=by, reason=reason)
+    notices.agreement_terminated(agreement)
+    return agreement

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agreements import notices
 from agreements.models import AgreementStatus, Instalment, InstalmentStatus, Report, ReportStatus
 from agreements.permissions import can_handle_payments
 from agreements.services.lifecycle import lock, touch
@@ -158,6 +159,7 @@ def book_instalment_paid(
         reason=reference,
         at=booked_at,
     )
+    notices.instalment_paid(instalment)
     return instalment
 
 

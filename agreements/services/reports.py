@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agreements import notices
 from agreements.models import (
     AgreementStatus,
     IndicatorValue,
@@ -305,4 +306,8 @@ def _move(
     if to == ReportStatus.APPROVED:
         changes["document"] = (None, report.document_sha256)
     record_event(action=action, target=report, by=by, changes=changes, reason=reason, at=when)
+    if to == ReportStatus.SUBMITTED:
+        notices.report_submitted(report)
+    elif to == ReportStatus.RETURNED:
+        notices.report_returned(report)
     return report

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agreements import notices
 from agreements.models import (
     Agreement,
     AgreementStatus,
@@ -77,6 +78,9 @@ def sign_agreement(
     transition(agreement, to, by=by)
     if to == AgreementStatus.SIGNED:
         _issue_signed_document(agreement, by=by)
+        notices.agreement_signed(agreement)
+    else:
+        notices.agreement_partner_signed(agreement)
     return signature
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "audit",
+    "notices",
     "partners",
     "funding",
     "agreements",
@@ -265,6 +266,53 @@ OPEN_DATA_LICENSE = env.str(
 )
 # Public address of this service, printed in documents so readers can verify them.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# E-mail (notices, reminders, invitations, password reset: the notices app), through Django's
+# MAILERS. EMAIL_URL as django-environ reads it: smtp://user:password@host:587, with STARTTLS
+# smtp+tls://…, with implicit TLS smtp+ssl://…. Every e-mail is sent by the task worker, never in
+# a request. With DEBUG on and no EMAIL_URL (`make run`), e-mail is written as files to var/mail/
+# for a person to read instead of being sent.
+if DEBUG and not env.str("EMAIL_URL", default=""):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {
+                "file_path": str(env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail"))
+            },
+        }
+    }
+else:
+    _email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": {
+                "host": _email["EMAIL_HOST"],
+                "port": _email["EMAIL_PORT"],
+                "username": _email["EMAIL_HOST_USER"] or None,
+                "password": _email["EMAIL_HOST_PASSWORD"] or None,
+                "use_tls": _email.get("EMAIL_USE_TLS", False),
+                "use_ssl": _email.get("EMAIL_USE_SSL", False),
+                "timeout": env.int("EMAIL_TIMEOUT", default=10),
+            }
+            if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+            else {},
+        }
+    }
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Region Halland grundfinansiering <noreply@regionhalland.se>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where a reply goes (the department's shared mailbox); empty: no Reply-To header.
+NOTICE_REPLY_TO = env.list("NOTICE_REPLY_TO", default=[])
+# The right-hand side of every notice's Message-ID, the same on every attempt.
+NOTICE_MESSAGE_ID_DOMAIN = env.str("NOTICE_MESSAGE_ID_DOMAIN", default="grundfinansiering.invalid")
+# A notice the mail server did not take is tried again after 1, 2, 4 … minutes, at most this
+# long apart, and given up (status failed, shown to staff) after this many attempts.
+NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=12)
+NOTICE_MAX_RETRY_SECONDS = env.int("NOTICE_MAX_RETRY_SECONDS", default=6 * 60 * 60)
+# Invitation and password-reset links stop working after this many seconds, or once used.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
 
 # Sealing signed agreements (PAdES): the region's certificate and key as PKCS#12, from the
 # environment only. `manage.py create_dev_seal_certificate` makes a self-signed one locally.

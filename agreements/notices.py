@@ -1,0 +1,286 @@
+"""What the agreements tell people by e-mail, and whom (issue 16; design §4 workflow 11).
+
+Each function is called by a service inside the transaction of the change it reports and
+queues one notice per recipient (notices.services.queue_notices); the e-mail is sent after the
+commit by the task worker. A notice names the agreement and links to the page; it never quotes
+what the recipient could not read on that page, and partner notices go only to the agreement's
+own partner's users.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from agreements.models import Agreement, Instalment, Report, ReportingRequirement
+from core.money import format_amount
+from notices.models import NoticeKind
+from notices.services import Message, queue_notices
+from partners.models import Partner
+
+
+def partner_users(partner: Partner, *, signatories_only: bool = False) -> QuerySet[User]:
+    users = User.objects.filter(
+        is_active=True, role=Role.PARTNER, partner_membership__partner=partner
+    )
+    if signatories_only:
+        users = users.filter(partner_membership__is_signatory=True)
+    return users
+
+
+def region_signers() -> QuerySet[User]:
+    """Officials who may sign for the region (agreements.permissions.can_sign_for_region)."""
+    return User.objects.with_perm(
+        "agreements.sign_for_region",
+        include_superusers=False,
+        backend="accounts.backends.UserBackend",
+    ).filter(is_active=True, role=Role.OFFICIAL)
+
+
+def officials() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.OFFICIAL)
+
+
+def _agreement_path(agreement: Agreement) -> str:
+    return reverse("agreements:detail", args=[agreement.reference])
+
+
+def _report_path(requirement: ReportingRequirement) -> str:
+    return reverse("agreements:report", args=[requirement.agreement.reference, requirement.pk])
+
+
+def _about(agreement: Agreement) -> Callable[[str, list[str], str, str], Message]:
+    def message(subject: str, paragraphs: list[str], label: str, path: str) -> Message:
+        return Message(
+            subject=subject,
+            paragraphs=paragraphs,
+            link_label=label,
+            link_path=path,
+            facts=((_("Överenskommelse"), agreement.reference),),
+        )
+
+    return message
+
+
+def agreement_sent(agreement: Agreement) -> None:
+    message = _about(agreement)
+    queue_notices(
+        NoticeKind.AGREEMENT_SENT,
+        partner_users(agreement.partner, signatories_only=True),
+        about=agreement,
+        build=lambda user: message(
+            _("Överenskommelse %(ref)s att skriva under") % {"ref": agreement.reference},
+            [
+                _(
+                    "Region Halland har skickat överenskommelsen om grundfinansiering "
+                    "%(ref)s till %(partner)s för underskrift. Du kan skriva under den "
+                    "eftersom du är firmatecknare."
+                )
+                % {"ref": agreement.reference, "partner": agreement.partner.display_name}
+            ],
+            _("Läs och skriv under överenskommelsen"),
+            _agreement_path(agreement),
+        ),
+    )
+
+
+def agreement_partner_signed(agreement: Agreement) -> None:
+    message = _about(agreement)
+    queue_notices(
+        NoticeKind.AGREEMENT_PARTNER_SIGNED,
+        region_signers(),
+        about=agreement,
+        build=lambda user: message(
+            _("%(partner)s har skrivit under %(ref)s")
+            % {"partner": agreement.partner.display_name, "ref": agreement.reference},
+            [
+                _(
+                    "%(partner)s har skrivit under överenskommelsen %(ref)s. Den väntar nu på "
+                    "regionens underskrift."
+                )
+                % {"partner": agreement.partner.display_name, "ref": agreement.reference}
+            ],
+            _("Skriv under för regionen"),
+            _agreement_path(agreement),
+        ),
+    )
+
+
+def agreement_signed(agreement: Agreement) -> None:
+    message = _about(agreement)
+    recipients = [*partner_users(agreement.partner), *region_signers()]
+    queue_notices(
+        NoticeKind.AGREEMENT_SIGNED,
+        recipients,
+        about=agreement,
+        build=lambda user: message(
+            _("Överenskommelse %(ref)s är underskriven") % {"ref": agreement.reference},
+            [
+                _(
+                    "Båda parter har skrivit under överenskommelsen %(ref)s. Den underskrivna "
+                    "och förseglade PDF-filen finns att ladda ned via länken (du behöver logga "
+                    "in)."
+                )
+                % {"ref": agreement.reference}
+            ],
+            _("Ladda ned den underskrivna överenskommelsen"),
+            reverse("agreements:pdf", args=[agreement.reference]),
+        ),
+    )
+
+
+def agreement_withdrawn(agreement: Agreement) -> None:
+    message = _about(agreement)
+    queue_notices(
+        NoticeKind.AGREEMENT_WITHDRAWN,
+        partner_users(agreement.partner),
+        about=agreement,
+        build=lambda user: message(
+            _("Överenskommelse %(ref)s har dragits tillbaka") % {"ref": agreement.reference},
+            [
+                _(
+                    "Region Halland har dragit tillbaka överenskommelsen %(ref)s för ändringar. "
+                    "Den kan inte skrivas under förrän regionen skickar den igen; ni får då ett "
+                    "nytt meddelande."
+                )
+                % {"ref": agreement.reference}
+            ],
+            _("Visa överenskommelsen"),
+            _agreement_path(agreement),
+        ),
+    )
+
+
+def agreement_terminated(agreement: Agreement) -> None:
+    message = _about(agreement)
+    queue_notices(
+        NoticeKind.AGREEMENT_TERMINATED,
+        partner_users(agreement.partner),
+        about=agreement,
+        build=lambda user: message(
+            _("Överenskommelse %(ref)s har hävts") % {"ref": agreement.reference},
+            [
+                _(
+                    "Region Halland har hävt överenskommelsen %(ref)s. Skälet och vad det "
+                    "innebär för er står på överenskommelsens sida."
+                )
+                % {"ref": agreement.reference}
+            ],
+            _("Visa överenskommelsen"),
+            _agreement_path(agreement),
+        ),
+    )
+
+
+def report_submitted(report: Report) -> None:
+    requirement = report.requirement
+    agreement = requirement.agreement
+    message = _about(agreement)
+    queue_notices(
+        NoticeKind.REPORT_SUBMITTED,
+        officials(),
+        about=agreement,
+        build=lambda user: message(
+            _("Återrapport inlämnad för %(ref)s") % {"ref": agreement.reference},
+            [
+                _("%(partner)s har lämnat in återrapporten ”%(what)s”. Den väntar på granskning.")
+                % {"partner": agreement.partner.display_name, "what": requirement.description}
+            ],
+            _("Granska återrapporten"),
+            _report_path(requirement),
+        ),
+    )
+
+
+def report_returned(report: Report) -> None:
+    requirement = report.requirement
+    agreement = requirement.agreement
+    message = _about(agreement)
+    queue_notices(
+        NoticeKind.REPORT_RETURNED,
+        partner_users(agreement.partner),
+        about=agreement,
+        build=lambda user: message(
+            _("Återrapporten för %(ref)s behöver kompletteras") % {"ref": agreement.reference},
+            [
+                _(
+                    "Region Halland har returnerat återrapporten ”%(what)s” för komplettering. "
+                    "Vad som behöver kompletteras står på återrapportens sida."
+                )
+                % {"what": requirement.description}
+            ],
+            _("Komplettera återrapporten"),
+            _report_path(requirement),
+        ),
+    )
+
+
+def instalment_paid(instalment: Instalment) -> None:
+    agreement = instalment.agreement
+    queue_notices(
+        NoticeKind.INSTALMENT_PAID,
+        partner_users(agreement.partner),
+        about=agreement,
+        build=lambda user: Message(
+            subject=_("Utbetalning %(n)s för %(ref)s är gjord")
+            % {"n": instalment.number, "ref": agreement.reference},
+            paragraphs=[
+                _("Region Halland har betalat ut delbetalning %(n)s enligt överenskommelsen.")
+                % {"n": instalment.number}
+            ],
+            link_label=_("Visa betalningsplanen"),
+            link_path=_agreement_path(agreement),
+            facts=(
+                (_("Överenskommelse"), agreement.reference),
+                (_("Belopp"), format_amount(instalment.amount)),
+                (_("Utbetald den"), date_format(instalment.paid_on) if instalment.paid_on else ""),
+            ),
+        ),
+    )
+
+
+REMINDER_KINDS = {
+    30: NoticeKind.REPORT_DUE_30,
+    7: NoticeKind.REPORT_DUE_7,
+}
+
+
+def report_reminder(requirement: ReportingRequirement, kind: NoticeKind, *, today: date) -> int:
+    """Queue a reminder of this kind for this requirement, once per partner user ever."""
+    agreement = requirement.agreement
+    overdue = kind == NoticeKind.REPORT_OVERDUE
+
+    def build(user: User) -> Message:
+        due = date_format(requirement.due_date)
+        if overdue:
+            subject = _("Återrapporten för %(ref)s är försenad") % {"ref": agreement.reference}
+            text = _(
+                "Återrapporten ”%(what)s” skulle ha lämnats senast %(due)s och är försenad. "
+                "Lämna in den så snart som möjligt; en utbetalning kan vänta på den."
+            )
+        else:
+            subject = _("Påminnelse: återrapport för %(ref)s senast %(due)s") % {
+                "ref": agreement.reference,
+                "due": due,
+            }
+            text = _("Återrapporten ”%(what)s” ska lämnas senast %(due)s.")
+        return Message(
+            subject=subject,
+            paragraphs=[text % {"what": requirement.description, "due": due}],
+            link_label=_("Skriv återrapporten"),
+            link_path=_report_path(requirement),
+            facts=((_("Överenskommelse"), agreement.reference), (_("Senast"), due)),
+        )
+
+    queued = queue_notices(
+        kind,
+        partner_users(agreement.partner),
+        about=agreement,
+        build=build,
+        once_key=f"{kind}:requirement:{requirement.pk}:{requirement.due_date.isoformat()}",
+    )
+    return len(queued)
