@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notices.models import Notice
-from notices.services import requeue
+from notices.sending import requeue
 
 
 @admin.register(Notice)

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from notices.services import send_due_notices, send_notice
+from notices.sending import send_due_notices, send_notice
 
 
 @task()

@@ -63,6 +63,11 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # Everyone here is past the second step already (or does not need it): back to "next".
     "two_factor": {"GET": same(302), "POST": same(302)},
     "password_change_done": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    # Each user's own e-mail settings; an empty POST lacks the language (issue 16).
+    "notice_settings": {
+        "GET": codes(302, 200, 200, 200, 200, 200),
+        "POST": codes(302, 400, 400, 400, 400, 400),
+    },
     # The admin's password change, throttled (config.urls): staff of the admin only.
     "admin_password_change": {
         "GET": codes(302, 302, 302, 302, 302, 200),

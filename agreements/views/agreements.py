@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
+from accounts.permissions import is_region_staff
 from agreements import services
 from agreements.forms import (
     SignForm,
@@ -58,6 +59,7 @@ from agreements.verification import verify_pdf
 from core.documents import stored_file_response
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
+from notices.selectors import notices_about
 
 
 def _agreement(request: HttpRequest, reference: str) -> Agreement:
@@ -77,6 +79,7 @@ def _signing_party(user: Any, agreement: Agreement) -> str | None:
 
 
 AGREEMENTS_PER_PAGE = 50
+NOTICES_SHOWN = 50
 
 
 @login_required
@@ -158,6 +161,10 @@ def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
         "can_draft": can_draft_agreements(request.user),
         "signing_party": _signing_party(request.user, agreement),
         "terminate_form": TerminateForm(),
+        # Staff see the e-mail the system sent or will send about it (issue 16).
+        "notices": list(notices_about(agreement)[:NOTICES_SHOWN])
+        if is_region_staff(request.user)
+        else None,
     }
     return render(request, "agreements/detail.html", context)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notices.models import Notice, NoticeKind, NoticeStatus
-from notices.services import requeue, send_due_notices, send_notice
+from notices.sending import requeue, send_due_notices, send_notice
 from notices.tasks import deliver_notices
 from tests.helpers import login
 from tests.notices.conftest import SmtpServer, body

@@ -11,7 +11,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from agreements.reminders import queue_reminders
-from notices.services import send_due_notices
+from notices.sending import send_due_notices
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from notices.services import send_due_notices
+from notices.sending import send_due_notices
 
 
 class Command(BaseCommand):
