@@ -48,7 +48,8 @@ urlpatterns = [
         name="admin_password_change",
     ),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, remembered as the user's e-mail language too (notices.views).
+    path("i18n/setlang/", notice_views.set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("accessibility/", accessibility, name="accessibility"),
 ]

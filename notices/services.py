@@ -77,6 +77,7 @@ def _render(kind: NoticeKind, user: User, message: Message) -> tuple[str, str]:
         "settings_link": site_link(reverse("notice_settings")),
         "region_name": settings.REGION_NAME,
         "kind_label": NoticeKind(kind).label,
+        "language": translation.get_language(),
     }
     text = render_to_string("notices/email/message.txt", context)
     html = render_to_string("notices/email/message.html", context)

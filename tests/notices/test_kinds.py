@@ -201,3 +201,20 @@ def test_reminder_dates_line_up_with_the_windows() -> None:
     assert reminder_kind(today + timedelta(days=7), today) == NoticeKind.REPORT_DUE_7
     assert reminder_kind(today, today) == NoticeKind.REPORT_DUE_7
     assert reminder_kind(today - timedelta(days=1), today) == NoticeKind.REPORT_OVERDUE
+
+
+def test_the_footer_language_switch_becomes_the_users_e_mail_language() -> None:
+    client = login(Client(), "highfive")
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert user("highfive").language == "en"
+    Client().post("/i18n/setlang/", {"language": "en", "next": "/"})  # anonymous: just a cookie
+    services.withdraw_from_signing(
+        agreement=agreement("highfive"), by=user("handlaggare"), reason="Fel"
+    )
+    english = Notice.objects.get(recipient__username="highfive")
+    assert english.subject == "Agreement GF-2024-HIGHFIVE has been withdrawn"
+    assert english.language == "en"
+    assert '<html lang="en">' in english.body_html
+    swedish = Notice.objects.get(recipient__username="highfive-staff")
+    assert swedish.subject == "Överenskommelse GF-2024-HIGHFIVE har dragits tillbaka"
