@@ -7,13 +7,15 @@ what the recipient could not read on that page, and partner notices go only to t
 own partner's users.
 """
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from agreements.models import Agreement, Instalment, Report, ReportingRequirement
@@ -53,169 +55,139 @@ def _report_path(requirement: ReportingRequirement) -> str:
     return reverse("agreements:report", args=[requirement.agreement.reference, requirement.pk])
 
 
-def _about(agreement: Agreement) -> Callable[[str, list[str], str, str], Message]:
-    def message(subject: str, paragraphs: list[str], label: str, path: str) -> Message:
-        return Message(
-            subject=subject,
-            paragraphs=paragraphs,
-            link_label=label,
+def _notify(
+    kind: NoticeKind,
+    recipients: Iterable[User],
+    agreement: Agreement,
+    *,
+    subject: StrPromise,
+    text: StrPromise,
+    label: StrPromise,
+    path: str,
+    **values: str,
+) -> None:
+    """Queue one kind of notice about an agreement: texts translated for each recipient."""
+    values = {"ref": agreement.reference, "partner": agreement.partner.display_name, **values}
+    queue_notices(
+        kind,
+        recipients,
+        about=agreement,
+        build=lambda user: Message(
+            subject=str(subject) % values,
+            paragraphs=[str(text) % values],
+            link_label=str(label),
             link_path=path,
             facts=((_("Överenskommelse"), agreement.reference),),
-        )
-
-    return message
+        ),
+    )
 
 
 def agreement_sent(agreement: Agreement) -> None:
-    message = _about(agreement)
-    queue_notices(
+    _notify(
         NoticeKind.AGREEMENT_SENT,
         partner_users(agreement.partner, signatories_only=True),
-        about=agreement,
-        build=lambda user: message(
-            _("Överenskommelse %(ref)s att skriva under") % {"ref": agreement.reference},
-            [
-                _(
-                    "Region Halland har skickat överenskommelsen om grundfinansiering "
-                    "%(ref)s till %(partner)s för underskrift. Du kan skriva under den "
-                    "eftersom du är firmatecknare."
-                )
-                % {"ref": agreement.reference, "partner": agreement.partner.display_name}
-            ],
-            _("Läs och skriv under överenskommelsen"),
-            _agreement_path(agreement),
+        agreement,
+        subject=gettext_lazy("Överenskommelse %(ref)s att skriva under"),
+        text=gettext_lazy(
+            "Region Halland har skickat överenskommelsen om grundfinansiering %(ref)s till "
+            "%(partner)s för underskrift. Du kan skriva under den eftersom du är firmatecknare."
         ),
+        label=gettext_lazy("Läs och skriv under överenskommelsen"),
+        path=_agreement_path(agreement),
     )
 
 
 def agreement_partner_signed(agreement: Agreement) -> None:
-    message = _about(agreement)
-    queue_notices(
+    _notify(
         NoticeKind.AGREEMENT_PARTNER_SIGNED,
         region_signers(),
-        about=agreement,
-        build=lambda user: message(
-            _("%(partner)s har skrivit under %(ref)s")
-            % {"partner": agreement.partner.display_name, "ref": agreement.reference},
-            [
-                _(
-                    "%(partner)s har skrivit under överenskommelsen %(ref)s. Den väntar nu på "
-                    "regionens underskrift."
-                )
-                % {"partner": agreement.partner.display_name, "ref": agreement.reference}
-            ],
-            _("Skriv under för regionen"),
-            _agreement_path(agreement),
+        agreement,
+        subject=gettext_lazy("%(partner)s har skrivit under %(ref)s"),
+        text=gettext_lazy(
+            "%(partner)s har skrivit under överenskommelsen %(ref)s. Den väntar nu på "
+            "regionens underskrift."
         ),
+        label=gettext_lazy("Skriv under för regionen"),
+        path=_agreement_path(agreement),
     )
 
 
 def agreement_signed(agreement: Agreement) -> None:
-    message = _about(agreement)
-    recipients = [*partner_users(agreement.partner), *region_signers()]
-    queue_notices(
+    _notify(
         NoticeKind.AGREEMENT_SIGNED,
-        recipients,
-        about=agreement,
-        build=lambda user: message(
-            _("Överenskommelse %(ref)s är underskriven") % {"ref": agreement.reference},
-            [
-                _(
-                    "Båda parter har skrivit under överenskommelsen %(ref)s. Den underskrivna "
-                    "och förseglade PDF-filen finns att ladda ned via länken (du behöver logga "
-                    "in)."
-                )
-                % {"ref": agreement.reference}
-            ],
-            _("Ladda ned den underskrivna överenskommelsen"),
-            reverse("agreements:pdf", args=[agreement.reference]),
+        [*partner_users(agreement.partner), *region_signers()],
+        agreement,
+        subject=gettext_lazy("Överenskommelse %(ref)s är underskriven"),
+        text=gettext_lazy(
+            "Båda parter har skrivit under överenskommelsen %(ref)s. Den underskrivna och "
+            "förseglade PDF-filen finns att ladda ned via länken (du behöver logga in)."
         ),
+        label=gettext_lazy("Ladda ned den underskrivna överenskommelsen"),
+        path=reverse("agreements:pdf", args=[agreement.reference]),
     )
 
 
 def agreement_withdrawn(agreement: Agreement) -> None:
-    message = _about(agreement)
-    queue_notices(
+    _notify(
         NoticeKind.AGREEMENT_WITHDRAWN,
         partner_users(agreement.partner),
-        about=agreement,
-        build=lambda user: message(
-            _("Överenskommelse %(ref)s har dragits tillbaka") % {"ref": agreement.reference},
-            [
-                _(
-                    "Region Halland har dragit tillbaka överenskommelsen %(ref)s för ändringar. "
-                    "Den kan inte skrivas under förrän regionen skickar den igen; ni får då ett "
-                    "nytt meddelande."
-                )
-                % {"ref": agreement.reference}
-            ],
-            _("Visa överenskommelsen"),
-            _agreement_path(agreement),
+        agreement,
+        subject=gettext_lazy("Överenskommelse %(ref)s har dragits tillbaka"),
+        text=gettext_lazy(
+            "Region Halland har dragit tillbaka överenskommelsen %(ref)s för ändringar. Den "
+            "kan inte skrivas under förrän regionen skickar den igen; ni får då ett nytt "
+            "meddelande."
         ),
+        label=gettext_lazy("Visa överenskommelsen"),
+        path=_agreement_path(agreement),
     )
 
 
 def agreement_terminated(agreement: Agreement) -> None:
-    message = _about(agreement)
-    queue_notices(
+    _notify(
         NoticeKind.AGREEMENT_TERMINATED,
         partner_users(agreement.partner),
-        about=agreement,
-        build=lambda user: message(
-            _("Överenskommelse %(ref)s har hävts") % {"ref": agreement.reference},
-            [
-                _(
-                    "Region Halland har hävt överenskommelsen %(ref)s. Skälet och vad det "
-                    "innebär för er står på överenskommelsens sida."
-                )
-                % {"ref": agreement.reference}
-            ],
-            _("Visa överenskommelsen"),
-            _agreement_path(agreement),
+        agreement,
+        subject=gettext_lazy("Överenskommelse %(ref)s har hävts"),
+        text=gettext_lazy(
+            "Region Halland har hävt överenskommelsen %(ref)s. Skälet och vad det innebär för "
+            "er står på överenskommelsens sida."
         ),
+        label=gettext_lazy("Visa överenskommelsen"),
+        path=_agreement_path(agreement),
     )
 
 
 def report_submitted(report: Report) -> None:
     requirement = report.requirement
-    agreement = requirement.agreement
-    message = _about(agreement)
-    queue_notices(
+    _notify(
         NoticeKind.REPORT_SUBMITTED,
         officials(),
-        about=agreement,
-        build=lambda user: message(
-            _("Återrapport inlämnad för %(ref)s") % {"ref": agreement.reference},
-            [
-                _("%(partner)s har lämnat in återrapporten ”%(what)s”. Den väntar på granskning.")
-                % {"partner": agreement.partner.display_name, "what": requirement.description}
-            ],
-            _("Granska återrapporten"),
-            _report_path(requirement),
+        requirement.agreement,
+        subject=gettext_lazy("Återrapport inlämnad för %(ref)s"),
+        text=gettext_lazy(
+            "%(partner)s har lämnat in återrapporten ”%(what)s”. Den väntar på granskning."
         ),
+        label=gettext_lazy("Granska återrapporten"),
+        path=_report_path(requirement),
+        what=requirement.description,
     )
 
 
 def report_returned(report: Report) -> None:
     requirement = report.requirement
-    agreement = requirement.agreement
-    message = _about(agreement)
-    queue_notices(
+    _notify(
         NoticeKind.REPORT_RETURNED,
-        partner_users(agreement.partner),
-        about=agreement,
-        build=lambda user: message(
-            _("Återrapporten för %(ref)s behöver kompletteras") % {"ref": agreement.reference},
-            [
-                _(
-                    "Region Halland har returnerat återrapporten ”%(what)s” för komplettering. "
-                    "Vad som behöver kompletteras står på återrapportens sida."
-                )
-                % {"what": requirement.description}
-            ],
-            _("Komplettera återrapporten"),
-            _report_path(requirement),
+        partner_users(requirement.agreement.partner),
+        requirement.agreement,
+        subject=gettext_lazy("Återrapporten för %(ref)s behöver kompletteras"),
+        text=gettext_lazy(
+            "Region Halland har returnerat återrapporten ”%(what)s” för komplettering. Vad som "
+            "behöver kompletteras står på återrapportens sida."
         ),
+        label=gettext_lazy("Komplettera återrapporten"),
+        path=_report_path(requirement),
+        what=requirement.description,
     )
 
 
