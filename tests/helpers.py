@@ -1,5 +1,7 @@
 """Small helpers shared by the tests."""
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -109,3 +111,24 @@ def waiting_on_a_lock() -> bool:
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
         return bool(cursor.fetchone()[0])
+
+
+def at_once[T](count: int, work: Callable[[], T]) -> list[T]:
+    """Run `work` in `count` threads released together, each on its own database connection
+    (closed afterwards); their results, in the order they finished."""
+    start = threading.Barrier(count)
+    results: list[T] = []
+
+    def run() -> None:
+        try:
+            start.wait(timeout=10)
+            results.append(work())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -2,6 +2,7 @@
 (issue 16, "Notices"; design §4 workflow 11). The services queue; nothing is sent here."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -97,7 +98,7 @@ def test_report_submitted_goes_to_officials_and_returned_to_the_partner() -> Non
     report = services.save_report(
         requirement=final,
         narrative="Klart.",
-        values={i.pk: 7 for i in final.agreement.indicators.all()},
+        values={i.pk: Decimal(7) for i in final.agreement.indicators.all()},
         files=[ContentFile(example_pdf("Slutrapport"), name="slutrapport.pdf")],
         by=partner,
     )
@@ -154,7 +155,7 @@ def test_the_email_says_how_to_stop_that_kind_and_has_an_html_alternative() -> N
     services.send_for_signing(agreement=agreement("leap-for-life"), by=user("handlaggare"))
     email = email_for(Notice.objects.get())
     assert "/accounts/notices/" in email.body
-    assert email.alternatives[0].mimetype == "text/html"
+    assert email.alternatives[0][1] == "text/html"
     assert email.extra_headers["List-Unsubscribe"].endswith("/accounts/notices/>")
 
 

@@ -1,7 +1,6 @@
 """Reminders of reports due in 30 and 7 days and of overdue reports: queued once, however
 often the daily run comes, and also when two workers run it at once (issue 16, "Reminders")."""
 
-import threading
 from datetime import date
 from io import StringIO
 
@@ -11,6 +10,7 @@ from django.db import connection
 
 from agreements.reminders import queue_reminders
 from notices.models import Notice, NoticeKind
+from tests.helpers import at_once
 
 FINAL_DUE = date(2025, 3, 31)  # the demo's final reports
 HALF_YEAR_DUE = date(2024, 8, 31)
@@ -73,20 +73,6 @@ def test_the_command_reports_what_it_queued() -> None:
 def test_two_workers_running_the_reminders_at_once_queue_each_once() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: two connections inserting the same reminders at once")
-    start = threading.Barrier(3)
-    totals: list[int] = []
-
-    def worker() -> None:
-        try:
-            start.wait()
-            totals.append(queue_reminders(today=date(2025, 4, 2)).total)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    totals = at_once(3, lambda: queue_reminders(today=date(2025, 4, 2)).total)
     assert sum(totals) == 2
     assert len(queued(NoticeKind.REPORT_OVERDUE)) == 2

@@ -2,7 +2,6 @@
 once, and that a mail server that is down neither breaks the page nor loses the notice
 (issue 16, "Sending")."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from accounts.models import User
 from notices.models import Notice, NoticeKind, NoticeStatus
 from notices.sending import requeue, send_due_notices, send_notice
 from notices.tasks import deliver_notices
-from tests.helpers import login
+from tests.helpers import at_once, login
 from tests.notices.conftest import SmtpServer, body
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,21 +147,7 @@ def test_two_workers_sending_the_same_notices_send_each_once(smtp: SmtpServer) -
     assert len(queued) >= 2
     smtp.start()
     later = timezone.now() + timedelta(minutes=5)
-    start = threading.Barrier(2)
-    results: list[int] = []
-
-    def worker() -> None:
-        try:
-            start.wait()
-            results.append(send_due_notices(now=later).sent)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(2, lambda: send_due_notices(now=later).sent)
     assert sum(results) == len(queued)
     assert len(smtp.messages) == len(queued)
     assert sorted(m["Message-ID"] for m in smtp.messages) == sorted(
