@@ -27,7 +27,8 @@ def outbox(folder: Path) -> list[str]:
         for raw in log.read_text().split("-" * 79):
             if raw.strip():
                 message = email.message_from_string(raw.strip(), policy=default_policy)
-                part = message.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
+                part = message.get_body(preferencelist=("plain",))
+                assert part is not None, "no text/plain part"
                 bodies.append(str(part.get_content()))
     return bodies
 
