@@ -24,6 +24,14 @@ class Role(models.TextChoices):
     NONE = "", _("Ingen roll")
 
 
+class AccountStatus(models.TextChoices):
+    """Where a person's account stands: invited (no password chosen yet), active, inactive."""
+
+    INVITED = "invited", _("Inbjuden")
+    ACTIVE = "active", _("Aktiv")
+    INACTIVE = "inactive", _("Inaktiverad")
+
+
 class User(AbstractUser):
     role = models.CharField(_("roll"), max_length=16, choices=Role.choices, blank=True)
     title = models.CharField(
@@ -74,6 +82,14 @@ class User(AbstractUser):
         return self.is_active and (
             self.role in (Role.OFFICIAL, Role.SECRETARY, Role.SERVICE) or self.is_superuser
         )
+
+    @property
+    def account_status(self) -> AccountStatus:
+        if not self.is_active:
+            return AccountStatus.INACTIVE
+        if not self.has_usable_password():
+            return AccountStatus.INVITED
+        return AccountStatus.ACTIVE
 
     @property
     def display_name(self) -> str:

@@ -30,6 +30,13 @@ OPEN_ROUTES = frozenset(
         "verify",
         "healthz",
         "exports:open_data",
+        # The one-time e-mail links and the reset request (invitations.urls): they must work
+        # in a browser where someone is half logged in, as they do logged out.
+        "accept_invitation",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
     }
 )
 # The JSON API authenticates by bearer token only and ignores the session cookie, so a

@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import AccountStatus
 from accounts.permissions import AnyUser
 from agreements.models import (
     Agreement,
@@ -36,6 +37,7 @@ from agreements.selectors import (
 from core.money import ZERO
 from funding.models import Allocation, AllocationStatus
 from partners.models import Partner, PartnerContact, PartnerMembership
+from partners.permissions import can_deactivate_partner_user, can_manage_partner_users
 from partners.selectors import partners_for
 
 ACTIVE = (AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED)
@@ -79,11 +81,21 @@ class YearOfAgreements:
     paid: Decimal = ZERO
 
 
+@dataclass(frozen=True)
+class UserRow:
+    """One of the partner's users as the asking user sees them: what they may do to it."""
+
+    membership: PartnerMembership
+    can_deactivate: bool
+    can_reinvite: bool
+
+
 @dataclass
 class PartnerPage:
     partner: Partner
     contacts: list[PartnerContact]
-    memberships: list[PartnerMembership]
+    users: list[UserRow]
+    can_manage_users: bool
     years: list[YearOfAgreements]
     reports: list[RequirementRow]
     instalments: list[Instalment]
@@ -114,12 +126,24 @@ def partner_page(*, user: AnyUser, slug: str) -> PartnerPage | None:
     return PartnerPage(
         partner=partner,
         contacts=list(partner.contacts.all()),
-        memberships=list(
-            partner.memberships.select_related("user").order_by(
-                "user__last_name", "user__first_name"
-            )
-        ),
+        users=_user_rows(user, partner),
+        can_manage_users=can_manage_partner_users(user, partner),
         years=sorted(years.values(), key=lambda g: -g.year),
         reports=reports,
         instalments=instalments,
     )
+
+
+def _user_rows(user: AnyUser, partner: Partner) -> list[UserRow]:
+    memberships = partner.memberships.select_related("user").order_by(
+        "-user__is_active", "user__last_name", "user__first_name"
+    )
+    manage = can_manage_partner_users(user, partner)
+    return [
+        UserRow(
+            membership=m,
+            can_deactivate=can_deactivate_partner_user(user, partner, m.user),
+            can_reinvite=manage and m.user.account_status == AccountStatus.INVITED,
+        )
+        for m in memberships
+    ]

@@ -57,3 +57,8 @@ class AuditAction(models.TextChoices):
     SERVICE_ACCOUNT_CREATED = "service_account.created", _("Systemkonto skapades")
     API_TOKEN_CREATED = "api_token.created", _("API-token skapades")
     API_TOKEN_REVOKED = "api_token.revoked", _("API-token återkallades")
+    ACCOUNT_INVITED = "account.invited", _("Användaren bjöds in")
+    ACCOUNT_INVITATION_RESENT = "account.invitation_resent", _("Inbjudan skickades igen")
+    ACCOUNT_INVITATION_ACCEPTED = "account.invitation_accepted", _("Inbjudan accepterades")
+    ACCOUNT_PASSWORD_RESET = "account.password_reset", _("Lösenordet återställdes via e-post")
+    ACCOUNT_DEACTIVATED = "account.deactivated", _("Användaren inaktiverades")

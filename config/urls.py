@@ -27,6 +27,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/notices/", notice_views.notice_settings, name="notice_settings"),
+    # Invitations, password reset by e-mail, inviting staff (invitations.urls).
+    path("accounts/", include("invitations.urls")),
     path("budget/", include("funding.urls.budget")),
     path("decisions/", include("funding.urls.decisions")),
     path("agreements/", include("agreements.urls.agreements")),

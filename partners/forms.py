@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import multi_line, single_line
+from invitations.forms import InvitationForm
 from partners.models import LegalForm, Partner, PaymentMethod, phone_validator
 from partners.services import Contact
 from partners.validators import normalise_giro_number, validate_giro_number
@@ -146,3 +147,10 @@ def planned_contacts(formset: Any) -> list[Contact]:
         for f in formset.forms
         if f.cleaned_data.get("name")
     ]
+
+
+class PartnerInvitationForm(InvitationForm):
+    is_signatory = forms.BooleanField(
+        label=_("Får skriva under överenskommelser för organisationen (firmatecknare)"),
+        required=False,
+    )

@@ -1,5 +1,6 @@
 """May this user see or act for this partner? (design §5)"""
 
+from accounts.models import Role, User
 from accounts.permissions import AnyUser, is_official, is_region_staff
 from partners.models import Partner, PartnerMembership
 
@@ -35,3 +36,24 @@ def can_manage_partners(user: AnyUser) -> bool:
 def can_edit_partner(user: AnyUser) -> bool:
     """Officials keep partners' legal data, payment details and contacts (design §3)."""
     return is_official(user)
+
+
+def can_manage_partner_users(user: AnyUser, partner: Partner) -> bool:
+    """Invite users to the partner and deactivate them: officials and administrators for any
+    partner, a partner's signatory for their own organisation only."""
+    if is_official(user) or (user.is_active and getattr(user, "is_superuser", False)):
+        return True
+    return can_sign_for_partner(user, partner)
+
+
+def can_deactivate_partner_user(user: AnyUser, partner: Partner, member: User) -> bool:
+    """Never themselves, never the region's staff, only the partner's own active users."""
+    membership = getattr(member, "partner_membership", None)
+    return (
+        can_manage_partner_users(user, partner)
+        and member.pk != getattr(user, "pk", None)
+        and member.role == Role.PARTNER
+        and member.is_active
+        and membership is not None
+        and membership.partner_id == partner.pk
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from audit.actions import AuditAction
 from audit.services import UNCHANGED, Maybe, audited_update, diff, given, record_event
+from invitations import services as invitations
 from partners.models import Partner, PartnerContact, PartnerMembership
 from partners.validators import normalise_organisation_number
 
@@ -163,6 +164,52 @@ def set_partner_membership(
             action=AuditAction.PARTNER_MEMBERSHIP_SET, target=membership, by=by, changes=changes
         )
     return membership
+
+
+@transaction.atomic
+def invite_partner_user(
+    *,
+    partner: Partner,
+    email: str,
+    first_name: str,
+    last_name: str,
+    is_signatory: bool,
+    by: User | None,
+    title: str = "",
+) -> User:
+    """A new user of the partner, e-mailed a one-time link to choose a password. The e-mail
+    names the partner; an address already in use is refused without saying whose it is."""
+    user = invitations.invite_user(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        title=title,
+        role=Role.PARTNER,
+        organisation=partner.display_name,
+        by=by,
+    )
+    set_partner_membership(user=user, partner=partner, is_signatory=is_signatory, by=by)
+    return user
+
+
+def _member_of(partner: Partner, user: User) -> User:
+    membership = PartnerMembership.objects.filter(user=user, partner=partner).first()
+    if membership is None or user.role != Role.PARTNER:
+        raise ValidationError(_("Användaren hör inte till %(p)s.") % {"p": partner})
+    return user
+
+
+@transaction.atomic
+def resend_partner_invitation(*, partner: Partner, user: User, by: User | None) -> User:
+    return invitations.resend_invitation(
+        user=_member_of(partner, user), organisation=partner.display_name, by=by
+    )
+
+
+@transaction.atomic
+def deactivate_partner_user(*, partner: Partner, user: User, by: User | None) -> User:
+    """The partner's user can no longer log in; their membership and what they signed stay."""
+    return invitations.deactivate_user(user=_member_of(partner, user), by=by)
 
 
 @dataclass(frozen=True)

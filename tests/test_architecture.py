@@ -16,6 +16,7 @@ LAYERS = [
     "accounts",
     "audit",
     "notices",
+    "invitations",
     "partners",
     "funding",
     "agreements",

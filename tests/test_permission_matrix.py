@@ -14,8 +14,11 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from accounts.tokens import invitation_token_generator
 from agreements.models import Agreement, ReportStatus
 from api.models import ApiToken
 from api.services import create_token, token_digest
@@ -23,6 +26,8 @@ from archive.models import ArchiveBundle
 from archive.services import build_bundle
 from funding import services as funding
 from funding.models import BudgetYear, Decision, Programme
+from partners.models import Partner
+from partners.services import invite_partner_user
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +157,30 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
         "GET": codes(302, 403, 404, 200, 403, 403),
         "POST": codes(302, 403, 404, 400, 403, 403),
     },
+    # A partner's users (issue 16), on a user Coompanion invited: officials and administrators
+    # for any partner, the partner's own signatory for theirs; the deactivation asks first
+    # (GET) and acts on POST; a new invitation is a POST. Another partner: 404.
+    "partners:invite_user": {
+        "GET": codes(302, 200, 404, 200, 403, 200),
+        "POST": codes(302, 400, 404, 400, 403, 400),
+    },
+    "partners:reinvite_user": {"GET": NOT_ALLOWED, "POST": codes(302, 302, 404, 302, 403, 302)},
+    "partners:deactivate_user": {
+        "GET": codes(302, 200, 404, 200, 403, 200),
+        "POST": codes(302, 302, 404, 302, 403, 302),
+    },
+    # Inviting the region's staff: administrators only; partners do not learn the page exists.
+    "staff_invite": {
+        "GET": codes(302, 404, 404, 403, 403, 200),
+        "POST": codes(302, 404, 404, 403, 403, 400),
+    },
+    # The one-time links and the reset request work for everyone, logged in or not. A link
+    # that works moves its token into the session (302); a broken one says so (200).
+    "accept_invitation": {"GET": same(302), "POST": same(302)},
+    "password_reset_confirm": {"GET": same(200), "POST": same(200)},
+    "password_reset": {"GET": same(200), "POST": same(400)},
+    "password_reset_done": {"GET": same(200), "POST": same(405)},
+    "password_reset_complete": {"GET": same(200), "POST": same(405)},
     "archive:index": {
         "GET": codes(302, 404, 404, 404, 200, 404),
         "POST": codes(302, 404, 404, 404, 200, 404),
@@ -206,9 +235,12 @@ def test_every_url_is_in_the_table() -> None:
 
 
 @pytest.fixture
-def objects(demo: None) -> dict[str, Any]:
-    """Real ids from the demo data, plus a decided allocation awaiting its agreement and a
-    finished archive bundle, so every URL has an object to point at."""
+def objects(demo: None, settings: Any) -> dict[str, Any]:
+    """Real ids from the demo data, plus a decided allocation awaiting its agreement, a
+    finished archive bundle and an invited partner user, so every URL has an object to point
+    at."""
+    # Six roles post the reset form from one address; its limit has tests of its own.
+    settings.PASSWORD_RESET_RATE_LIMIT = 100
     secretary = User.objects.get(username="sekreterare")
     awaiting = Programme.objects.get(budget_year__year=2025).allocations.get(
         partner__slug="highfive"
@@ -227,6 +259,14 @@ def objects(demo: None) -> dict[str, Any]:
         budget_year=BudgetYear.objects.get(year=2024), requested_by=secretary
     )
     build_bundle(bundle.pk)
+    invited = invite_partner_user(
+        partner=Partner.objects.get(slug="coompanion"),
+        email="ny@coompanion.example",
+        first_name="Ny",
+        last_name="Användare",
+        is_signatory=False,
+        by=None,
+    )
     demo_decision = Decision.objects.get(paragraph=101)
     agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
     returned = agreement.reporting_requirements.get(report__status=ReportStatus.RETURNED)
@@ -244,6 +284,10 @@ def objects(demo: None) -> dict[str, Any]:
         "attachment_id": returned.report.attachments.get().pk,
         "allocation_id": {"decisions": agreement.allocation_id, "agreements": awaiting.pk},
         "reference": agreement.reference,
+        "user_id": invited.pk,
+        # The invited user's one-time link, and a reset token that was never issued.
+        "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),
+        "token": invitation_token_generator.make_token(invited),
     }
 
 

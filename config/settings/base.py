@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "notices",
+    "invitations",
     "partners",
     "funding",
     "agreements",
@@ -313,6 +314,10 @@ NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=12)
 NOTICE_MAX_RETRY_SECONDS = env.int("NOTICE_MAX_RETRY_SECONDS", default=6 * 60 * 60)
 # Invitation and password-reset links stop working after this many seconds, or once used.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
+# Requests for a password-reset e-mail per client address and 15 minutes (core.limits), and
+# reset e-mails one address may receive per hour (invitations.services).
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
+PASSWORD_RESET_ADDRESS_RATE_LIMIT = env.int("PASSWORD_RESET_ADDRESS_RATE_LIMIT", default=3)
 
 # Sealing signed agreements (PAdES): the region's certificate and key as PKCS#12, from the
 # environment only. `manage.py create_dev_seal_certificate` makes a self-signed one locally.
