@@ -4,7 +4,7 @@ import re
 from urllib.parse import urlsplit
 
 from notices.models import Notice, NoticeKind
-from notices.services import email_for
+from notices.sending import email_for
 
 LINK = re.compile(r"https?://\S+?/accounts/(?:invitation|password/reset)/[^/\s]+/[^/\s]+/")
 

@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from notices.models import Notice, NoticeKind
-from notices.services import email_for
+from notices.sending import email_for
 from partners.models import Partner
 from partners.services import invite_partner_user
 from tests.helpers import login, text
