@@ -57,3 +57,9 @@ class AuditAction(models.TextChoices):
     SERVICE_ACCOUNT_CREATED = "service_account.created", _("Systemkonto skapades")
     API_TOKEN_CREATED = "api_token.created", _("API-token skapades")
     API_TOKEN_REVOKED = "api_token.revoked", _("API-token återkallades")
+    TWO_FACTOR_ENROLLED = "two_factor.enrolled", _("Tvåstegsinloggning aktiverades")
+    TWO_FACTOR_RECOVERY_CODE_USED = (
+        "two_factor.recovery_code_used",
+        _("En reservkod för tvåstegsinloggning användes"),
+    )
+    TWO_FACTOR_RESET = "two_factor.reset", _("Tvåstegsinloggningen återställdes")
