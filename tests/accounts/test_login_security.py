@@ -161,6 +161,7 @@ SCRIPT_NAMES = (
     "/accounts/login",
     "/accounts/logout",
     "/accounts/2fa",
+    "/accounts/2fa/setup",
     "/accessibility",
     "/verify",
     "/open-data",
