@@ -100,7 +100,8 @@ def verify_second_step(*, user: User, token: str) -> SecondStep:
     devices. A used recovery code is consumed and recorded in the history."""
     token = _normalised(token)
     # Codes from the app are six digits; recovery codes eight letters and digits.
-    kind = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+    app_code = token.isascii() and token.isdigit() and len(token) == 6
+    kind = TOTPDevice if app_code else StaticDevice
     device = kind.objects.filter(user=user, confirmed=True).order_by("pk").first()
     if device is None:
         raise ValidationError(_invalid_code_message(), code="invalid_token")
