@@ -1,8 +1,10 @@
 """Two-factor login (TOTP) for the region's staff: officials, secretaries and administrators.
 
-After the password, they give a six-digit code from an authenticator app (django-otp). Until
-they have, `RequireTwoFactorMiddleware` sends every request to that step. Partner users log in
-with their password (their signing asks for it again).
+After the password, they give a six-digit code from an authenticator app (django-otp), or one
+of their recovery codes. Until they have, `RequireTwoFactorMiddleware` sends every request to
+that step; one without a device enrols an app there first (the `twofactor` app: the pages and
+services, which record history). Partner users log in with their password (their signing asks
+for it again).
 """
 
 from collections.abc import Callable
@@ -26,6 +28,8 @@ OPEN_ROUTES = frozenset(
         "login",
         "logout",
         "two_factor",
+        # Enrolment answers only users with no confirmed device (twofactor.views).
+        "two_factor_setup",
         "accessibility",
         "verify",
         "healthz",

@@ -42,7 +42,18 @@ from pyrage import x25519
 
 from accounts.models import User
 
-APPS = ("accounts", "audit", "partners", "funding", "agreements", "archive", "api", "otp_totp")
+# otp_totp and otp_static: the staff's authenticator apps and recovery codes (twofactor).
+APPS = (
+    "accounts",
+    "audit",
+    "partners",
+    "funding",
+    "agreements",
+    "archive",
+    "api",
+    "otp_totp",
+    "otp_static",
+)
 
 # Every binary age file starts with this line (age-encryption.org/v1, "Header").
 AGE_MAGIC = b"age-encryption.org/v1\n"

@@ -62,3 +62,9 @@ class AuditAction(models.TextChoices):
     ACCOUNT_INVITATION_ACCEPTED = "account.invitation_accepted", _("Inbjudan accepterades")
     ACCOUNT_PASSWORD_RESET = "account.password_reset", _("Lösenordet återställdes via e-post")
     ACCOUNT_DEACTIVATED = "account.deactivated", _("Användaren inaktiverades")
+    TWO_FACTOR_ENROLLED = "two_factor.enrolled", _("Tvåstegsinloggning aktiverades")
+    TWO_FACTOR_RECOVERY_CODE_USED = (
+        "two_factor.recovery_code_used",
+        _("En reservkod för tvåstegsinloggning användes"),
+    )
+    TWO_FACTOR_RESET = "two_factor.reset", _("Tvåstegsinloggningen återställdes")

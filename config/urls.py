@@ -4,18 +4,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from accounts import passwords as accounts_passwords
-from accounts import views as accounts_views
 from agreements.views import agreements as agreement_views
 from api.views import api as api_v1
 from config.views import home
 from core.views import accessibility, bench_floor, healthz
 from notices import views as notice_views
+from twofactor import views as two_factor_views
 
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/2fa/", accounts_views.two_factor, name="two_factor"),
+    path("accounts/2fa/", two_factor_views.two_factor, name="two_factor"),
+    path("accounts/2fa/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
     path(
         "accounts/password/",
         accounts_passwords.ThrottledPasswordChangeView.as_view(),

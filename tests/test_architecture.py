@@ -15,6 +15,7 @@ LAYERS = [
     "core",
     "accounts",
     "audit",
+    "twofactor",
     "notices",
     "invitations",
     "partners",

@@ -38,11 +38,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes: single-use codes for when the authenticator app is lost (twofactor).
+    "django_otp.plugins.otp_static",
     "axes",
     # Ours, in dependency order: each app may use the ones above it, never below.
     "core",
     "accounts",
     "audit",
+    "twofactor",
     "notices",
     "invitations",
     "partners",

@@ -81,11 +81,13 @@ def test_partner_users_log_in_with_password_only(client: Client) -> None:
     assert client.get("/agreements/GF-2024-MATGILLE/").status_code == 200
 
 
-def test_staff_without_a_device_is_told_to_contact_the_administrator(client: Client) -> None:
+def test_staff_without_a_device_are_sent_to_enrol_an_app(client: Client) -> None:
     User.objects.create_user("ny", password="ett-langt-losenord-1", role="official")
     _password(client, "ny", "ett-langt-losenord-1")
     assert client.get("/budget/").status_code == 302
-    assert "Kontakta systemförvaltaren" in text(client.get("/accounts/2fa/"))
+    second_step = client.get("/accounts/2fa/")
+    assert second_step["Location"] == "/accounts/2fa/setup/?next=%2F"
+    assert "Aktivera tvåstegsinloggning" in text(client.get(second_step["Location"]))
 
 
 def test_admin_site_needs_the_second_step_too(client: Client) -> None:
@@ -159,6 +161,7 @@ SCRIPT_NAMES = (
     "/accounts/login",
     "/accounts/logout",
     "/accounts/2fa",
+    "/accounts/2fa/setup",
     "/accessibility",
     "/verify",
     "/open-data",

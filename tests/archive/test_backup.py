@@ -22,6 +22,7 @@ import pytest
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pyrage import x25519
 from pytest_django import Settings
@@ -50,6 +51,16 @@ def _documents() -> dict[str, str]:
     docs = list(SignedDocument.objects.all()) + list(DecisionDocument.objects.all())
     # A stored document always has a file; django-stubs types FieldFile.name as str | None.
     return {cast(str, d.file.name): d.sha256 for d in docs}
+
+
+def _recovery_codes() -> list[str]:
+    """An official's recovery codes (twofactor): secrets the backup carries too."""
+    device = StaticDevice.objects.create(
+        user=User.objects.get(username="handlaggare"), name="Reservkoder"
+    )
+    codes = [StaticToken.random_token() for _ in range(3)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
 
 
 def _make_key(path: Path) -> str:
@@ -93,7 +104,9 @@ def _empty_database_and_storage(tmp_path: Path, settings: Settings) -> Path:
 def test_restore_into_an_empty_database_finds_every_record_and_document(
     demo: None, key: Path, tmp_path: Path, settings: Settings
 ) -> None:
+    _recovery_codes()
     counts, documents = _counts(), _documents()
+    assert counts["otp_static.StaticToken"] == 3
     audit_ids = sorted(AuditEvent.objects.values_list("pk", flat=True))
     assert len(documents) == 4
     backup = tmp_path / "backup.age"
@@ -117,6 +130,7 @@ def test_the_backup_is_age_and_leaks_no_secret_and_no_document(
     second_key = tmp_path / "keys" / "archive-key.txt"
     settings.BACKUP_RECIPIENTS = [*settings.BACKUP_RECIPIENTS, _make_key(second_key)]
     backup = tmp_path / "backup.age"
+    codes = _recovery_codes()
     call_command("backup", str(backup), verbosity=0)
     raw = backup.read_bytes()
 
@@ -126,6 +140,7 @@ def test_the_backup_is_age_and_leaks_no_secret_and_no_document(
 
     secrets = [u.password.encode() for u in User.objects.all()]
     secrets += [d.key.encode() for d in TOTPDevice.objects.all()]
+    secrets += [code.encode() for code in codes]
     assert len(secrets) > 3
     documents = {}
     for name in _documents():

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Model
 from django.test import Client
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -211,6 +212,7 @@ def snapshot() -> tuple[Any, ...]:
         _rows(PartnerMembership, "user_id", "partner_id", "is_signatory"),
         _rows(User, "password", "is_active", "role", "last_login", "title"),
         _rows(TOTPDevice, "user_id", "key", "confirmed"),
+        _rows(StaticToken, "device_id", "token"),
         ArchiveBundle.objects.count(),
         ApiToken.objects.count(),
     )
