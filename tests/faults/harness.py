@@ -27,6 +27,8 @@ from typing import Any, Literal
 
 import psycopg
 
+from tests.conftest import SealingAuthority
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATABASE = "halland"
 
@@ -276,3 +278,57 @@ def deleted_files_open_by(pid: int) -> list[int]:
                 if stat.st_mode & 0o170000 == 0o100000:
                     sizes.append(stat.st_size)
     return sizes
+
+
+@dataclass
+class Site:
+    """The application installed on the private cluster: migrated, with the demo data."""
+
+    cluster: Cluster
+    media: Path
+    logs: Path
+    seal: SealingAuthority
+
+    def env(self, name: str, **extra: str) -> dict[str, str]:
+        """A production process's environment; `name` marks its database connections."""
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+        env.update(
+            DATABASE_URL=self.cluster.url(f"faults-{name}"),
+            DJANGO_SETTINGS_MODULE="config.settings.test",
+            TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+            CONN_MAX_AGE="60",
+            MEDIA_ROOT=str(self.media),
+            SEAL_PKCS12_PATH=str(self.seal.seal_p12),
+            SEAL_PKCS12_PASSPHRASE=self.seal.passphrase,
+            SEAL_TRUST_ROOTS=str(self.seal.ca_pem),
+            LOG_FORMAT="text",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(extra)
+        return env
+
+    def manage(self, *args: str, name: str = "manage", **extra: str) -> str:
+        return run([sys.executable, "manage.py", *args], env=self.env(name, **extra))
+
+
+@dataclass
+class Processes:
+    site: Site
+    started: list[AppProcess | Worker] = field(default_factory=list)
+
+    def app(self, name: str, *, health_checks: bool = True) -> AppProcess:
+        process = AppProcess(
+            name, self.site.env(name), self.site.logs / f"{name}.log", health_checks=health_checks
+        )
+        self.started.append(process)
+        return process
+
+    def worker(self, name: str) -> Worker:
+        worker = Worker(name, self.site.env(name), self.site.logs / f"{name}.log")
+        self.started.append(worker)
+        return worker
+
+
+def one(db: psycopg.Connection, sql: str, *params: Any) -> Any:
+    row = db.execute(sql, params).fetchone()
+    return row[0] if row and len(row) == 1 else row

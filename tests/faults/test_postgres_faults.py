@@ -19,11 +19,10 @@ import io
 import json
 import os
 import re
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, NotRequired, TypedDict
@@ -31,115 +30,18 @@ from typing import Any, NamedTuple, NotRequired, TypedDict
 import psycopg
 import pytest
 
-from tests.conftest import SealingAuthority
 from tests.faults.harness import (
-    AppProcess,
     Cluster,
-    Worker,
+    Processes,
+    Site,
     deleted_files_open_by,
-    postgres_bindir,
-    run,
+    one,
     wait_for,
 )
 
 pytestmark = pytest.mark.postgres
 
 CONNECTION_LOST = ("django.db.utils.OperationalError", "django.db.utils.InterfaceError")
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    bindir = postgres_bindir()
-    if bindir is None:
-        message = "needs PostgreSQL's server programs (/usr/lib/postgresql/<version>/bin/initdb)"
-        if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail(message)
-        pytest.skip(f"SKIPPED: {message}")
-    with Cluster.running(bindir) as running:
-        yield running
-
-
-@dataclass
-class Site:
-    """The application installed on the private cluster: migrated, with the demo data."""
-
-    cluster: Cluster
-    media: Path
-    logs: Path
-    seal: SealingAuthority
-
-    def env(self, name: str, **extra: str) -> dict[str, str]:
-        """A production process's environment; `name` marks its database connections."""
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
-        env.update(
-            DATABASE_URL=self.cluster.url(f"faults-{name}"),
-            DJANGO_SETTINGS_MODULE="config.settings.test",
-            TASKS_BACKEND="django_tasks_db.DatabaseBackend",
-            CONN_MAX_AGE="60",
-            MEDIA_ROOT=str(self.media),
-            SEAL_PKCS12_PATH=str(self.seal.seal_p12),
-            SEAL_PKCS12_PASSPHRASE=self.seal.passphrase,
-            SEAL_TRUST_ROOTS=str(self.seal.ca_pem),
-            LOG_FORMAT="text",
-            PYTHONUNBUFFERED="1",
-        )
-        env.update(extra)
-        return env
-
-    def manage(self, *args: str, name: str = "manage", **extra: str) -> str:
-        return run([sys.executable, "manage.py", *args], env=self.env(name, **extra))
-
-
-@pytest.fixture(scope="module")
-def site(
-    cluster: Cluster,
-    sealing_authority: SealingAuthority,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Site:
-    root = tmp_path_factory.mktemp("faults")
-    site = Site(cluster=cluster, media=root / "media", logs=root / "logs", seal=sealing_authority)
-    site.media.mkdir()
-    site.logs.mkdir()
-    site.manage("migrate", "--no-input", "-v0")
-    # As bin/serve loads it: base settings with DEBUG on, which load_demo insists on.
-    site.manage(
-        "load_demo",
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        DEBUG="on",
-        SECRET_KEY="faults-only-not-secret",
-    )
-    return site
-
-
-@dataclass
-class Processes:
-    site: Site
-    started: list[AppProcess | Worker] = field(default_factory=list)
-
-    def app(self, name: str, *, health_checks: bool = True) -> AppProcess:
-        process = AppProcess(
-            name, self.site.env(name), self.site.logs / f"{name}.log", health_checks=health_checks
-        )
-        self.started.append(process)
-        return process
-
-    def worker(self, name: str) -> Worker:
-        worker = Worker(name, self.site.env(name), self.site.logs / f"{name}.log")
-        self.started.append(worker)
-        return worker
-
-
-@pytest.fixture
-def processes(site: Site) -> Iterator[Processes]:
-    started = Processes(site)
-    yield started
-    for process in started.started:
-        process.stop()
-
-
-def one(db: psycopg.Connection, sql: str, *params: Any) -> Any:
-    row = db.execute(sql, params).fetchone()
-    return row[0] if row and len(row) == 1 else row
 
 
 def waiting_on(db: psycopg.Connection, application_name: str, holder: int) -> int | None:
