@@ -132,6 +132,13 @@ REFLOW = {
 }
 
 
+# The innermost elements whose right edge is past the window: what makes a page scroll sideways.
+STICKING_OUT = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 1
+               && ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1))
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40))"""
+
+
 @pytest.mark.parametrize("role", sorted(REFLOW))
 def test_reflow_at_320_px(page: Any, role: str) -> None:
     log_in(page, role)
@@ -140,7 +147,9 @@ def test_reflow_at_320_px(page: Any, role: str) -> None:
     for url in (u.format(**ids) for u in REFLOW[role]):
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{url} scrolls sideways at 320 px ({overflow}px)"
+        assert overflow <= 0, (
+            f"{url} scrolls sideways at 320 px ({overflow}px): {page.evaluate(STICKING_OUT)}"
+        )
 
 
 def test_skip_link_is_first_and_visible_on_focus(page: Any) -> None:
