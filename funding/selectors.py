@@ -14,6 +14,7 @@ from accounts.permissions import AnyUser
 from audit.models import AuditEvent
 from core.money import ZERO, format_amount
 from funding.models import (
+    DECISION_EDITABLE,
     Allocation,
     AllocationStatus,
     BudgetYear,
@@ -362,11 +363,12 @@ def decision_detail(*, user: AnyUser, pk: int) -> Decision | None:
 
 
 def allocations_open_for(decision: Decision) -> QuerySet[Allocation]:
-    """Draft allocations in open years that this decision does not list yet."""
+    """Draft allocations in open years that no draft decision lists yet (this one included):
+    an allocation is in at most one open decision at a time."""
     return (
         Allocation.objects.filter(status=AllocationStatus.DRAFT)
         .exclude(programme__budget_year__status=BudgetYearStatus.CLOSED)
-        .exclude(items__decision=decision)
+        .exclude(items__decision__status__in=DECISION_EDITABLE)
         .select_related("partner", "programme")
         .order_by("programme__name", "partner__display_name")
     )

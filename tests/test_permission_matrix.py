@@ -96,6 +96,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "decisions:edit": {"GET": SECRETARY_ACTION, "POST": SECRETARY_ACTION},
     "decisions:add": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:remove": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
+    "decisions:refresh": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:decide": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:approve": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:pdf": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},

@@ -147,6 +147,9 @@ class DecisionItem(models.Model):
         blank=True,
         help_text=_("Vid ändringsbeslut: det belopp som gällde före beslutet."),
     )
+    # The allocation's version when it was listed: deciding refuses a row whose allocation has
+    # changed since, so the committee decides the amount the decision shows (issue 17).
+    allocation_version = models.PositiveIntegerField(_("fördelningens version"), default=0)
 
     class Meta:
         verbose_name = _("beslutad fördelning")
@@ -158,6 +161,11 @@ class DecisionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation}: {self.amount}"
+
+    @property
+    def is_stale(self) -> bool:
+        """The allocation changed after it was listed (read with the allocation)."""
+        return bool(self.allocation.version != self.allocation_version)
 
 
 class DecisionDocument(models.Model):

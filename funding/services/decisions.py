@@ -19,6 +19,7 @@ from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
 from core.documents import seal_and_store
 from core.money import ZERO, format_amount
 from funding.models import (
+    DECISION_EDITABLE,
     Allocation,
     AllocationStatus,
     Decision,
@@ -175,6 +176,19 @@ def add_allocations_to_decision(
     return [_list(decision, a, amount=None, by=by) for a in sorted(allocations, key=_pk)]
 
 
+@transaction.atomic
+def refresh_in_decision(
+    *, decision: Decision, allocation: Allocation, by: User | None
+) -> DecisionItem:
+    """List again an allocation that changed after it was listed: the decision then shows (and
+    will decide) its amount as it is now."""
+    decision = _lock_editable(decision)
+    item = DecisionItem.objects.filter(decision=decision, allocation=allocation).first()
+    if item is None:
+        raise ValidationError(_("Fördelningen finns inte i beslutet."))
+    return _list(decision, allocation, amount=item.amount if allocation.is_decided else None, by=by)
+
+
 def _pk(allocation: Allocation) -> int:
     return int(allocation.pk)
 
@@ -182,7 +196,25 @@ def _pk(allocation: Allocation) -> int:
 def _list(
     decision: Decision, allocation: Allocation, *, amount: Decimal | None, by: User | None
 ) -> DecisionItem:
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    # The allocation's row lock orders two listings of it: the second sees the first's item.
+    allocation = (
+        Allocation.objects.select_for_update().select_related("partner").get(pk=allocation.pk)
+    )
+    elsewhere = (
+        DecisionItem.objects.filter(allocation=allocation, decision__status__in=DECISION_EDITABLE)
+        .exclude(decision=decision)
+        .select_related("decision")
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            _(
+                "%(partner)s finns redan i beslutsutkastet ”%(decision)s”. En fördelning kan "
+                "bara tas upp i ett beslut åt gången: ta bort den där först."
+            )
+            % {"partner": allocation.partner.display_name, "decision": elsewhere.decision},
+            code="listed_elsewhere",
+        )
     if allocation.is_decided:
         if amount is None:
             raise ValidationError(
@@ -192,7 +224,9 @@ def _list(
     else:
         amount = allocation.amount
     item, _created = DecisionItem.objects.update_or_create(
-        decision=decision, allocation=allocation, defaults={"amount": amount}
+        decision=decision,
+        allocation=allocation,
+        defaults={"amount": amount, "allocation_version": allocation.version},
     )
     record_event(
         action=AuditAction.DECISION_ALLOCATION_LISTED,
@@ -230,10 +264,23 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
         .select_related("partner", "programme__source")
         .order_by("pk")
     }
-    new_amounts: dict[int, Decimal] = {}
-    for item in items:
-        allocation = allocations[item.allocation_id]
-        new_amounts[allocation.pk] = item.amount if allocation.is_decided else allocation.amount
+    # The committee decides what the decision shows: a row whose allocation changed after it
+    # was listed is refused, by name, until it is listed again with the amount it has now.
+    changed = [
+        allocations[item.allocation_id].partner.display_name
+        for item in items
+        if allocations[item.allocation_id].version != item.allocation_version
+    ]
+    if changed:
+        raise ValidationError(
+            _(
+                "Fördelningen till %(names)s har ändrats efter att den togs upp i beslutet. "
+                "Uppdatera beloppet i beslutet innan det fattas."
+            )
+            % {"names": ", ".join(changed)},
+            code="changed_since_listed",
+        )
+    new_amounts = {item.allocation_id: item.amount for item in items}
 
     for programme in programmes.values():
         check_year_open(programme.budget_year)

@@ -133,16 +133,21 @@ def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_remove(request: AuthenticatedRequest, pk: int, allocation_id: int) -> HttpResponse:
+def decision_item(
+    request: AuthenticatedRequest, pk: int, allocation_id: int, action: str
+) -> HttpResponse:
+    """Take a row out of a draft decision, or list it again with its allocation's amount now."""
     decision = _decision(request, pk)
     _secretary_only(request)
     item = next((i for i in decision.items.all() if i.allocation_id == allocation_id), None)
     if item is None:
         raise Http404
+    service = {
+        "remove": services.remove_from_decision,
+        "refresh": services.refresh_in_decision,
+    }[action]
     try:
-        services.remove_from_decision(
-            decision=decision, allocation=item.allocation, by=request.user
-        )
+        service(decision=decision, allocation=item.allocation, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("decisions:detail", pk)
