@@ -16,6 +16,10 @@ class AuditAction(models.TextChoices):
     ALLOCATION_CREATED = "allocation.created", _("Fördelningen lades till")
     ALLOCATION_UPDATED = "allocation.updated", _("Fördelningen ändrades")
     ALLOCATION_DECIDED = "allocation.decided", _("Fördelningen beslutades")
+    ALLOCATION_AMENDMENT_PROPOSED = (
+        "allocation.amendment_proposed",
+        _("En ändring av den beslutade fördelningen föreslogs"),
+    )
     DECISION_CREATED = "decision.created", _("Beslutet upprättades")
     DECISION_UPDATED = "decision.updated", _("Beslutet ändrades")
     DECISION_ALLOCATION_LISTED = "decision.allocation_listed", _("Fördelning togs upp i beslutet")

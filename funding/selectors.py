@@ -17,6 +17,7 @@ from funding.models import (
     DECISION_EDITABLE,
     Allocation,
     AllocationStatus,
+    AmendmentProposal,
     BudgetYear,
     BudgetYearStatus,
     Decision,
@@ -24,6 +25,7 @@ from funding.models import (
     FundingSource,
     Programme,
     ProgrammeKind,
+    ProposalStatus,
     SourceKind,
 )
 from funding.permissions import can_view_budget, can_view_decisions
@@ -359,6 +361,16 @@ def decision_detail(*, user: AnyUser, pk: int) -> Decision | None:
         )
         .filter(pk=pk)
         .first()
+    )
+
+
+def open_amendments() -> QuerySet[AmendmentProposal]:
+    """Proposed changes of decided money that no decision lists yet, in years still open."""
+    return (
+        AmendmentProposal.objects.filter(status=ProposalStatus.OPEN)
+        .exclude(allocation__programme__budget_year__status=BudgetYearStatus.CLOSED)
+        .select_related("allocation__partner", "allocation__programme", "proposed_by")
+        .order_by("proposed_at", "pk")
     )
 
 

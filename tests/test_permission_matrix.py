@@ -25,7 +25,7 @@ from api.services import create_token, token_digest
 from archive.models import ArchiveBundle
 from archive.services import build_bundle
 from funding import services as funding
-from funding.models import BudgetYear, Decision, Programme
+from funding.models import Allocation, BudgetYear, Decision, Programme
 from partners.models import Partner
 from partners.services import invite_partner_user
 from tests.helpers import login
@@ -87,6 +87,11 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "funding:allocations": {"GET": STAFF_PAGE, "POST": codes(302, 404, 404, 400, 403, 403)},
     "funding:allocation_totals": {"GET": NOT_ALLOWED, "POST": STAFF_PAGE},
     "funding:history": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
+    # An official proposes a new amount for decided money (issue 17); an empty POST lacks it.
+    "funding:propose_amendment": {
+        "GET": codes(302, 404, 404, 200, 403, 403),
+        "POST": codes(302, 404, 404, 400, 403, 403),
+    },
     "decisions:index": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
     "decisions:new": {
         "GET": codes(302, 404, 404, 403, 200, 403),
@@ -97,6 +102,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "decisions:add": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:remove": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:refresh": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
+    "decisions:list_amendment": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:decide": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:approve": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:pdf": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
@@ -271,6 +277,12 @@ def objects(demo: None, settings: Any) -> dict[str, Any]:
         is_signatory=False,
         by=None,
     )
+    proposal = funding.propose_amendment(
+        allocation=Allocation.objects.get(pk=awaiting.pk),
+        amount=awaiting.amount + 1000,
+        reason="Matris",
+        by=User.objects.get(username="handlaggare"),
+    )
     demo_decision = Decision.objects.get(paragraph=101)
     agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
     returned = agreement.reporting_requirements.get(report__status=ReportStatus.RETURNED)
@@ -286,7 +298,12 @@ def objects(demo: None, settings: Any) -> dict[str, Any]:
             "agreements": returned.pk,
         },
         "attachment_id": returned.report.attachments.get().pk,
-        "allocation_id": {"decisions": agreement.allocation_id, "agreements": awaiting.pk},
+        "allocation_id": {
+            "decisions": agreement.allocation_id,
+            "agreements": awaiting.pk,
+            "funding": awaiting.pk,
+        },
+        "proposal_id": proposal.pk,
         "reference": agreement.reference,
         "user_id": invited.pk,
         # The invited user's one-time link, and a reset token that was never issued.

@@ -6,6 +6,7 @@ One module per sub-domain; import from here.
 """
 
 from funding.models.allocations import Allocation, AllocationQuerySet, AllocationStatus
+from funding.models.amendments import PENDING, AmendmentProposal, ProposalStatus
 from funding.models.budget import (
     BudgetYear,
     BudgetYearStatus,
@@ -30,9 +31,11 @@ __all__ = [
     "DECISION_FIELDS",
     "DECISION_TRANSITIONS",
     "DEFAULT_DECISION_BODY",
+    "PENDING",
     "Allocation",
     "AllocationQuerySet",
     "AllocationStatus",
+    "AmendmentProposal",
     "BudgetYear",
     "BudgetYearStatus",
     "Decision",
@@ -42,5 +45,6 @@ __all__ = [
     "FundingSource",
     "Programme",
     "ProgrammeKind",
+    "ProposalStatus",
     "SourceKind",
 ]

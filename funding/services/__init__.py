@@ -22,6 +22,7 @@ from funding.services.allocations import (
     StaleAllocationsError,
     set_allocations,
 )
+from funding.services.amendments import list_amendment, propose_amendment
 from funding.services.budget import (
     create_budget_year,
     create_funding_source,
@@ -33,15 +34,17 @@ from funding.services.budget import (
 )
 from funding.services.decisions import (
     NOT_EDITABLE,
-    add_allocations_to_decision,
-    add_to_decision,
     approve_decision,
     create_decision,
     decide,
-    refresh_in_decision,
-    remove_from_decision,
     update_decision,
     validate_registration_number,
+)
+from funding.services.listing import (
+    add_allocations_to_decision,
+    add_to_decision,
+    refresh_in_decision,
+    remove_from_decision,
 )
 
 __all__ = [
@@ -58,6 +61,8 @@ __all__ = [
     "create_funding_source",
     "create_programme",
     "decide",
+    "list_amendment",
+    "propose_amendment",
     "refresh_in_decision",
     "remove_from_decision",
     "set_allocations",

@@ -2,9 +2,7 @@
 approve (justering: the extract is sealed and stored)."""
 
 import re
-from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,17 +17,17 @@ from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
 from core.documents import seal_and_store
 from core.money import ZERO, format_amount
 from funding.models import (
-    DECISION_EDITABLE,
+    PENDING,
     Allocation,
     AllocationStatus,
+    AmendmentProposal,
     Decision,
     DecisionDocument,
-    DecisionItem,
     DecisionStatus,
+    ProposalStatus,
 )
 from funding.pdf import render_decision_pdf
 from funding.services.rules import (
-    check_amount,
     check_source_rule,
     check_year_open,
     lock_programmes,
@@ -63,7 +61,7 @@ def _lock(decision: Decision) -> Decision:
     return Decision.objects.select_for_update().get(pk=decision.pk)
 
 
-def _lock_editable(decision: Decision) -> Decision:
+def lock_editable(decision: Decision) -> Decision:
     decision = _lock(decision)
     if not decision.is_editable:
         raise ValidationError(str(NOT_EDITABLE))
@@ -127,7 +125,7 @@ def update_decision(
     is_example_data: Maybe[bool] = UNCHANGED,
 ) -> Decision:
     """Change a draft decision's record. A decided decision is never edited."""
-    decision = _lock_editable(decision)
+    decision = lock_editable(decision)
     values = given(
         body=body,
         meeting_date=meeting_date,
@@ -148,93 +146,6 @@ def update_decision(
         ),
     )
     return decision
-
-
-@transaction.atomic
-def add_to_decision(
-    *,
-    decision: Decision,
-    allocation: Allocation,
-    amount: Decimal | None = None,
-    by: User | None,
-) -> DecisionItem:
-    """List an allocation in a draft decision.
-
-    For a draft allocation the decision decides its current amount (taken again at decide
-    time, so officials may adjust it until then). For an already decided allocation this is an
-    amending decision and `amount` is the new amount it will decide.
-    """
-    return _list(_lock_editable(decision), allocation, amount=amount, by=by)
-
-
-@transaction.atomic
-def add_allocations_to_decision(
-    *, decision: Decision, allocations: Sequence[Allocation], by: User | None
-) -> list[DecisionItem]:
-    """List several draft allocations in a draft decision: all of them, or none."""
-    decision = _lock_editable(decision)
-    return [_list(decision, a, amount=None, by=by) for a in sorted(allocations, key=_pk)]
-
-
-@transaction.atomic
-def refresh_in_decision(
-    *, decision: Decision, allocation: Allocation, by: User | None
-) -> DecisionItem:
-    """List again an allocation that changed after it was listed: the decision then shows (and
-    will decide) its amount as it is now."""
-    decision = _lock_editable(decision)
-    item = DecisionItem.objects.filter(decision=decision, allocation=allocation).first()
-    if item is None:
-        raise ValidationError(_("Fördelningen finns inte i beslutet."))
-    return _list(decision, allocation, amount=item.amount if allocation.is_decided else None, by=by)
-
-
-def _pk(allocation: Allocation) -> int:
-    return int(allocation.pk)
-
-
-def _list(
-    decision: Decision, allocation: Allocation, *, amount: Decimal | None, by: User | None
-) -> DecisionItem:
-    # The allocation's row lock orders two listings of it: the second sees the first's item.
-    allocation = (
-        Allocation.objects.select_for_update().select_related("partner").get(pk=allocation.pk)
-    )
-    elsewhere = (
-        DecisionItem.objects.filter(allocation=allocation, decision__status__in=DECISION_EDITABLE)
-        .exclude(decision=decision)
-        .select_related("decision")
-        .first()
-    )
-    if elsewhere is not None:
-        raise ValidationError(
-            _(
-                "%(partner)s finns redan i beslutsutkastet ”%(decision)s”. En fördelning kan "
-                "bara tas upp i ett beslut åt gången: ta bort den där först."
-            )
-            % {"partner": allocation.partner.display_name, "decision": elsewhere.decision},
-            code="listed_elsewhere",
-        )
-    if allocation.is_decided:
-        if amount is None:
-            raise ValidationError(
-                {"amount": _("Ange det nya beloppet för den redan beslutade fördelningen.")}
-            )
-        check_amount(amount)
-    else:
-        amount = allocation.amount
-    item, _created = DecisionItem.objects.update_or_create(
-        decision=decision,
-        allocation=allocation,
-        defaults={"amount": amount, "allocation_version": allocation.version},
-    )
-    record_event(
-        action=AuditAction.DECISION_ALLOCATION_LISTED,
-        target=decision,
-        by=by,
-        changes={f"allocation:{allocation.pk}": (None, amount)},
-    )
-    return item
 
 
 @transaction.atomic
@@ -341,6 +252,10 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
             reason=str(decision),
         )
 
+    # The proposed amendments it listed are decided with it (issue 17).
+    AmendmentProposal.objects.filter(decision=decision, status__in=PENDING).update(
+        status=ProposalStatus.DECIDED
+    )
     decision.status = DecisionStatus.DECIDED
     decision.decided_at = now
     decision.save(update_fields=["status", "decided_at"])
@@ -395,16 +310,3 @@ def issue_decision_extract(decision: Decision) -> DecisionDocument:
     return DecisionDocument.objects.create(
         decision=decision, file=stored.name, sha256=stored.sha256, size=stored.size
     )
-
-
-@transaction.atomic
-def remove_from_decision(*, decision: Decision, allocation: Allocation, by: User | None) -> None:
-    decision = _lock_editable(decision)
-    deleted, _rows = DecisionItem.objects.filter(decision=decision, allocation=allocation).delete()
-    if deleted:
-        record_event(
-            action=AuditAction.DECISION_ALLOCATION_REMOVED,
-            target=decision,
-            by=by,
-            changes={f"allocation:{allocation.pk}": (str(allocation), None)},
-        )

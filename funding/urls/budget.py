@@ -1,5 +1,6 @@
 from django.urls import path
 
+from funding.views import amendments
 from funding.views import budget as views
 
 app_name = "funding"
@@ -15,4 +16,9 @@ urlpatterns = [
         name="allocation_totals",
     ),
     path("<year:year>/<slug:slug>/history/", views.history, name="history"),
+    path(
+        "<year:year>/<slug:slug>/allocations/<id:allocation_id>/amend/",
+        amendments.propose,
+        name="propose_amendment",
+    ),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from funding.views import amendments
 from funding.views import decisions as views
 
 app_name = "decisions"
@@ -21,6 +22,11 @@ urlpatterns = [
         views.decision_item,
         {"action": "refresh"},
         name="refresh",
+    ),
+    path(
+        "<id:pk>/amendments/<id:proposal_id>/list/",
+        amendments.list_in_decision,
+        name="list_amendment",
     ),
     path("<id:pk>/decide/", views.decision_decide, name="decide"),
     path("<id:pk>/approve/", views.decision_approve, name="approve"),

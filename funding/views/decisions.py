@@ -22,7 +22,12 @@ from funding.forms.decisions import AddAllocationsForm, ApproveForm, DecisionFor
 from funding.models import Decision
 from funding.pdf import render_decision_pdf
 from funding.permissions import can_edit_decision, can_record_decisions, can_view_decisions
-from funding.selectors import allocations_open_for, decision_detail, decision_list
+from funding.selectors import (
+    allocations_open_for,
+    decision_detail,
+    decision_list,
+    open_amendments,
+)
 
 
 def _decision(request: AuthenticatedRequest, pk: int) -> Decision:
@@ -83,6 +88,7 @@ def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "add_form": AddAllocationsForm(choices=allocations_open_for(decision))
         if can_edit_decision(request.user, decision)
         else None,
+        "amendments": list(open_amendments()) if can_edit_decision(request.user, decision) else [],
         "approve_form": ApproveForm(initial={"approved_on": decision.meeting_date})
         if can_record and decision.can_be_approved
         else None,

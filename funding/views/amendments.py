@@ -1,0 +1,75 @@
+"""Changing decided money: the official proposes, the secretary lists the proposal in a draft
+decision (issue 17; funding.services.amendments)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.http import AuthenticatedRequest
+from core.forms import add_service_errors
+from funding import services
+from funding.forms.amendments import AmendmentForm
+from funding.models import Allocation, AmendmentProposal, Programme, ProposalStatus
+from funding.permissions import can_edit_allocations, can_record_decisions
+from funding.selectors import decisions_for, programmes_for
+
+
+def _allocation(
+    request: AuthenticatedRequest, year: int, slug: str, allocation_id: int
+) -> tuple[Programme, Allocation]:
+    programme = get_object_or_404(programmes_for(request.user), budget_year__year=year, slug=slug)
+    allocation = get_object_or_404(
+        programme.allocations.select_related("partner", "decision"), pk=allocation_id
+    )
+    if not can_edit_allocations(request.user, programme):
+        raise PermissionDenied
+    return programme, allocation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(
+    request: AuthenticatedRequest, year: int, slug: str, allocation_id: int
+) -> HttpResponse:
+    programme, allocation = _allocation(request, year, slug, allocation_id)
+    form = AmendmentForm(request.POST or None, initial={"amount": allocation.amount})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propose_amendment(
+                allocation=allocation,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Ändringen för %(p)s är föreslagen. Nämndsekreteraren tar upp den i ett beslut.")
+                % {"p": allocation.partner.display_name},
+            )
+            return redirect("funding:allocations", year, slug)
+    context = {"programme": programme, "allocation": allocation, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "funding/amendment_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def list_in_decision(request: AuthenticatedRequest, pk: int, proposal_id: int) -> HttpResponse:
+    decision = get_object_or_404(decisions_for(request.user), pk=pk)
+    if not can_record_decisions(request.user):
+        raise PermissionDenied
+    proposal = get_object_or_404(
+        AmendmentProposal.objects.filter(status=ProposalStatus.OPEN), pk=proposal_id
+    )
+    try:
+        services.list_amendment(decision=decision, proposal=proposal, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("decisions:detail", pk)
