@@ -3,14 +3,16 @@
 Inside, a backup is a gzipped tar with `data.json` (the records, via dumpdata with natural
 foreign keys, so content types and permissions are matched by name), `manifest.json` (every
 stored document with its SHA-256) and `media/<name>` for each document. `data.json` holds
-password hashes and TOTP secrets, so the tar never leaves this machine in clear: it is written
-to a private temporary directory and encrypted with age (https://age-encryption.org/v1) to the
+password hashes and TOTP secrets, so the tar is never written anywhere in clear: it is made in
+a stream (a pipe from a thread that writes the tar to age, which encrypts as it reads) to the
 X25519 public keys in `BACKUP_RECIPIENTS`. The file is standard age, so IT can also read it
 with the `age` command (`age -d -i key.txt backup.age`).
 
 Encrypting needs only public keys, so the app servers that write backups cannot read them;
 restoring needs one of the private identities (`BACKUP_IDENTITY_FILE` or `restore --identity`).
-Both directions stream through temporary files: memory stays flat however large the archive.
+Writing streams (memory holds the records' JSON and one chunk of a document at a time);
+restoring decrypts to a private temporary directory first (below), which a killed run's
+successor removes.
 
 Restoring refuses a database that already has users, decrypts the whole file before reading
 any of it (age authenticates every chunk, so a changed or cut file fails here, before anything
@@ -25,11 +27,13 @@ import os
 import shutil
 import tarfile
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import pyrage
 from django.apps import apps
@@ -167,25 +171,28 @@ def _sha256(name: str) -> str:
     return digest.hexdigest()
 
 
-def _write_tar(target: Path, *, workdir: Path) -> int:
-    data = workdir / "data.json"
-    call_command("dumpdata", *APPS, natural_foreign=True, output=str(data), verbosity=0)
-    names = _stored_names()
-    manifest: list[dict[str, str | int]] = [
-        {"name": n, "sha256": _sha256(n), "size": default_storage.size(n)} for n in names
-    ]
-    with tarfile.open(target, "w:gz") as tar:
-        tar.add(data, arcname="data.json")
-        blob = json.dumps(manifest, indent=2).encode()
-        info = tarfile.TarInfo("manifest.json")
-        info.size = len(blob)
-        tar.addfile(info, io.BytesIO(blob))
+def _records() -> bytes:
+    """Every record as dumpdata's JSON, in memory (read in the caller's thread and connection)."""
+    out = io.StringIO()
+    call_command("dumpdata", *APPS, natural_foreign=True, stdout=out, verbosity=0)
+    return out.getvalue().encode()
+
+
+def _write_tar(out: BinaryIO, *, records: bytes, manifest: list[dict[str, str | int]]) -> None:
+    """The tar, gzipped, written as a stream (no seeking): records, manifest, documents."""
+    with tarfile.open(fileobj=out, mode="w|gz") as tar:
+        for name, blob in (
+            ("data.json", records),
+            ("manifest.json", json.dumps(manifest, indent=2).encode()),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
         for entry in manifest:
             info = tarfile.TarInfo(f"media/{entry['name']}")
             info.size = int(entry["size"])
             with default_storage.open(str(entry["name"]), "rb") as f:
                 tar.addfile(info, f)
-    return len(manifest)
 
 
 WORK_DIR_PREFIXES = ("halland-backup-", "halland-restore-")
@@ -211,20 +218,37 @@ def backup(target: Path, *, recipients: Sequence[str]) -> int:
     """Write the encrypted backup to `target`; return how many documents it holds."""
     keys = parse_recipients(recipients)  # before any work: no key, no file
     remove_stale_work_dirs()
-    # The clear tar lives only in a directory of our own (mode 0700), removed on the way out.
-    with tempfile.TemporaryDirectory(prefix="halland-backup-") as tmp:
-        clear = Path(tmp) / "backup.tar.gz"
-        documents = _write_tar(clear, workdir=Path(tmp))
-        # Encrypt beside the target and rename at the end, so a failed run never leaves a
-        # cut file under the name of a backup.
-        partial = target.with_name(f".{target.name}.partial")
+    # The database is read here, in this thread's connection; the thread only reads documents.
+    records = _records()
+    manifest: list[dict[str, str | int]] = [
+        {"name": n, "sha256": _sha256(n), "size": default_storage.size(n)} for n in _stored_names()
+    ]
+    # Encrypt beside the target and rename at the end, so a failed run never leaves a cut file
+    # under the name of a backup. The clear tar exists only in the pipe between the two.
+    partial = target.with_name(f".{target.name}.partial")
+    read_end, write_end = os.pipe()
+    failed: list[BaseException] = []
+
+    def write() -> None:
         try:
-            with clear.open("rb") as src, partial.open("wb") as out:
-                pyrage.encrypt_io(src, out, keys)
-            partial.replace(target)
-        finally:
-            partial.unlink(missing_ok=True)
-    return documents
+            with os.fdopen(write_end, "wb") as pipe:
+                _write_tar(pipe, records=records, manifest=manifest)
+        except BaseException as exc:
+            failed.append(exc)
+
+    writer = threading.Thread(target=write, name="backup-tar")
+    writer.start()
+    try:
+        with os.fdopen(read_end, "rb") as pipe, partial.open("wb") as out:
+            pyrage.encrypt_io(pipe, out, keys)
+        writer.join()
+        if failed:
+            raise BackupError(f"The backup could not be written: {failed[0]}") from failed[0]
+        partial.replace(target)
+    finally:
+        writer.join()
+        partial.unlink(missing_ok=True)
+    return len(manifest)
 
 
 def _decrypt(source: Path, target: Path, *, identities: Sequence[x25519.Identity]) -> None:

@@ -417,3 +417,20 @@ def test_a_killed_runs_clear_work_directory_is_removed_by_the_next_run(tmp_path:
 
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def test_the_backup_never_writes_its_clear_tar_to_disk(
+    demo: None, key: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: the tar (password hashes, TOTP secrets) goes through a pipe into age; no
+    temporary directory or file is made for it, so nothing clear can outlive a killed run."""
+
+    def no_temporary_files(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the backup made a temporary file or directory")
+
+    for name in ("mkdtemp", "mkstemp", "NamedTemporaryFile", "TemporaryFile"):
+        monkeypatch.setattr(tempfile, name, no_temporary_files)
+    backup = tmp_path / "backup.age"
+    call_command("backup", str(backup), verbosity=0)
+    assert backup.read_bytes().startswith(AGE_MAGIC)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.age", "keys"]
