@@ -18,6 +18,7 @@ from accounts.http import AuthenticatedRequest
 from core.documents import stored_file_response
 from core.forms import add_service_errors
 from funding import services
+from funding.decision_totals import resulting_totals
 from funding.forms.decisions import AddAllocationsForm, ApproveForm, DecisionForm
 from funding.models import Decision
 from funding.pdf import render_decision_pdf
@@ -83,6 +84,7 @@ def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "decision": decision,
         "items": items,
         "total": sum(i.amount for i in items),
+        "resulting": resulting_totals(items) if decision.is_editable else [],
         "can_record": can_record,
         "can_edit": can_edit_decision(request.user, decision),
         "add_form": AddAllocationsForm(choices=allocations_open_for(decision))

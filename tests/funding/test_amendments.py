@@ -50,7 +50,10 @@ def draft_decision() -> Decision:
 
 def test_an_official_proposes_and_the_secretary_decides_the_amendment() -> None:
     official = login(Client(), "handlaggare")
-    assert "Föreslå ändring" in text(official.get(EDITOR))
+    editor = text(official.get(EDITOR))
+    assert "Föreslå ändring" in editor
+    assert "Spara utkast" not in editor  # every row is decided: nothing to save as a draft
+    assert "Alla belopp i ramen är beslutade" in editor
     response = official.post(
         propose_url(), {"amount": "2 900 000", "reason": "Verksamheten startar senare."}
     )
@@ -72,6 +75,7 @@ def test_an_official_proposes_and_the_secretary_decides_the_amendment() -> None:
     assert listed.status_code == 302
     page = text(secretary.get(f"/decisions/{decision.pk}/"))
     assert "2 900 000 kr (ändras från 3 000 000 kr)" in page
+    assert "Grundfinansiering 2024 blir 11 800 000 kr beslutat av taket 11 900 000 kr" in page
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decision_id) == (ProposalStatus.LISTED, decision.pk)
 
@@ -139,6 +143,8 @@ def test_an_amendment_over_the_ceiling_is_refused_when_deciding_and_changes_noth
     )
     decision = draft_decision()
     services.list_amendment(decision=decision, proposal=proposal, by=secretary)
+    page = text(login(Client(), "sekreterare").get(f"/decisions/{decision.pk}/"))
+    assert "1 kr över taket" in page  # said before anyone tries to decide
     with pytest.raises(ValidationError, match="över ramen"):
         services.decide(decision=decision, by=secretary)
     assert matgille().amount == Decimal(3_000_000)
