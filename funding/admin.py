@@ -15,6 +15,7 @@ from funding.models import (
     DECISION_FIELDS,
     Allocation,
     AllocationStatus,
+    AmendmentProposal,
     BudgetYear,
     Decision,
     DecisionDocument,
@@ -228,3 +229,17 @@ class DecisionItemAdmin(ReadOnlyAdmin[DecisionItem]):
 class DecisionDocumentAdmin(ReadOnlyAdmin[DecisionDocument]):
     list_display = ("decision", "sha256", "size", "created_at")
     list_select_related = ("decision",)
+
+
+@admin.register(AmendmentProposal)
+class AmendmentProposalAdmin(ReadOnlyAdmin[AmendmentProposal]):
+    """Proposed on the allocation editor, listed and decided on the decision pages."""
+
+    list_display = ("allocation", "amount", "status", "decision", "proposed_by", "proposed_at")
+    list_filter = ("status",)
+    list_select_related = (
+        "allocation__programme",
+        "allocation__partner",
+        "decision",
+        "proposed_by",
+    )

@@ -99,8 +99,11 @@ def test_the_draft_decisions_total_is_the_sum_of_the_amounts_it_shows() -> None:
     page = text(login(Client(), "sekreterare").get(f"/decisions/{decision.pk}/"))
     listed = decision.items.get().amount
     amount = f"{listed:,.0f}".replace(",", " ")
-    assert page.count(f"{amount} kr") == 2  # the row and the sum: what the decision shows
-    assert "nu 1 kr" in page  # and what the allocation says now, marked
+    # The row, the sum and what the frame ends at: all what the decision shows ...
+    assert page.count(f"{amount} kr") == 3
+    assert f'Summa</th><td class="num">{amount} kr' in page
+    assert f"Grundfinansiering 2025 blir {amount} kr beslutat" in page
+    assert "nu 1 kr" in page  # ... and what the allocation says now, marked
 
 
 @pytest.mark.postgres
