@@ -12,7 +12,8 @@ from core.money import ZERO, parse_amount
 
 
 class AmountField(forms.Field):
-    """Whole kronor as Swedes type them (`3 000 000`); blank means 0 kr."""
+    """Whole kronor as Swedes type them (`3 000 000`); blank means 0 kr, unless the field is
+    required (`required=True`): then blank is refused, never read as 0 kr."""
 
     widget = forms.TextInput
     max_length = 40
@@ -29,6 +30,8 @@ class AmountField(forms.Field):
         if len(text) > self.max_length:
             raise ValidationError(_("Beloppet är för långt."), code="max_length")
         if not text.strip():
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return ZERO
         return parse_amount(text)
 

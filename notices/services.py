@@ -48,12 +48,6 @@ class Message:
     facts: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
-def wants(user: User, kind: NoticeKind) -> bool:
-    if kind in ALWAYS_SENT:
-        return True
-    return not NoticeOptOut.objects.filter(user=user, kind=kind).exists()
-
-
 def _recipients(users: Iterable[User], kind: NoticeKind) -> list[User]:
     """Active users with an address who have not turned this kind off, each once."""
     unique = {user.pk: user for user in users if user.is_active and user.email}

@@ -15,13 +15,14 @@ from funding import services
 from funding.forms.amendments import AmendmentForm
 from funding.models import Allocation, AmendmentProposal, Programme, ProposalStatus
 from funding.permissions import can_edit_allocations, can_record_decisions
-from funding.selectors import decisions_for, programmes_for
+from funding.selectors import decisions_for
+from funding.views.budget import programme_or_404
 
 
 def _allocation(
     request: AuthenticatedRequest, year: int, slug: str, allocation_id: int
 ) -> tuple[Programme, Allocation]:
-    programme = get_object_or_404(programmes_for(request.user), budget_year__year=year, slug=slug)
+    programme = programme_or_404(request, year, slug)
     allocation = get_object_or_404(
         programme.allocations.select_related("partner", "decision"), pk=allocation_id
     )

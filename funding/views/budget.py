@@ -38,7 +38,8 @@ def _budget_year(request: HttpRequest, year: int) -> BudgetYear:
     return get_object_or_404(budget_years_for(request.user), year=year)
 
 
-def _programme(request: HttpRequest, year: int, slug: str) -> Programme:
+def programme_or_404(request: HttpRequest, year: int, slug: str) -> Programme:
+    """The programme of the URL, if the user may see it (also for funding.views.amendments)."""
     return get_object_or_404(programmes_for(request.user), budget_year__year=year, slug=slug)
 
 
@@ -111,7 +112,7 @@ def _editor(
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:
-    programme = _programme(request, year, slug)
+    programme = programme_or_404(request, year, slug)
     rows = allocation_editor_rows(programme=programme)
     if request.method == "GET":
         return _editor(request, programme, rows, AllocationsForm(rows=rows))
@@ -163,7 +164,7 @@ def _tell_saved(request: HttpRequest, result: services.AllocationResult) -> None
 @require_POST
 def allocation_totals(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:
     """htmx: the totals box recomputed by the server from what is typed (nothing is saved)."""
-    programme = _programme(request, year, slug)
+    programme = programme_or_404(request, year, slug)
     rows = allocation_editor_rows(programme=programme)
     form = AllocationsForm(request.POST, rows=rows)
     form.is_valid()
@@ -175,7 +176,7 @@ def allocation_totals(request: AuthenticatedRequest, year: int, slug: str) -> Ht
 @login_required
 @require_GET
 def history(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:
-    programme = _programme(request, year, slug)
+    programme = programme_or_404(request, year, slug)
     page = Paginator(programme_history(programme=programme), 50).get_page(request.GET.get("sida"))
     return render(
         request,

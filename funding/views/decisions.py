@@ -79,6 +79,7 @@ def decision_new(request: AuthenticatedRequest) -> HttpResponse:
 def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     can_record = can_record_decisions(request.user)
+    can_edit = can_edit_decision(request.user, decision)
     items = list(decision.items.all())
     context = {
         "decision": decision,
@@ -86,11 +87,11 @@ def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "total": sum(i.amount for i in items),
         "resulting": resulting_totals(items) if decision.is_editable else [],
         "can_record": can_record,
-        "can_edit": can_edit_decision(request.user, decision),
+        "can_edit": can_edit,
         "add_form": AddAllocationsForm(choices=allocations_open_for(decision))
-        if can_edit_decision(request.user, decision)
+        if can_edit
         else None,
-        "amendments": list(open_amendments()) if can_edit_decision(request.user, decision) else [],
+        "amendments": list(open_amendments()) if can_edit else [],
         "approve_form": ApproveForm(initial={"approved_on": decision.meeting_date})
         if can_record and decision.can_be_approved
         else None,
