@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-from agreements.models import Agreement, Instalment, Report, ReportingRequirement
+from agreements.models import (
+    Agreement,
+    AgreementAmendment,
+    Instalment,
+    Report,
+    ReportingRequirement,
+)
 from core.money import format_amount
 from notices.models import NoticeKind
 from notices.services import Message, queue_notices
@@ -124,6 +130,44 @@ def agreement_signed(agreement: Agreement) -> None:
         ),
         label=gettext_lazy("Ladda ned den underskrivna överenskommelsen"),
         path=reverse("agreements:pdf", args=[agreement.reference]),
+    )
+
+
+def _amendment_path(amendment: AgreementAmendment) -> str:
+    return reverse("agreements:amendment", args=[amendment.agreement.reference])
+
+
+def amendment_sent(amendment: AgreementAmendment) -> None:
+    """An amendment to sign: the same kind of notice as the first version's."""
+    _notify(
+        NoticeKind.AGREEMENT_SENT,
+        partner_users(amendment.agreement.partner, signatories_only=True),
+        amendment.agreement,
+        subject=gettext_lazy("Tillägg till överenskommelse %(ref)s att skriva under"),
+        text=gettext_lazy(
+            "Region Halland har skickat ett tillägg till överenskommelsen %(ref)s (version "
+            "%(version)s) till %(partner)s för underskrift. Tillägget ändrar överenskommelsen; "
+            "den gällande versionen gäller tills båda parter har skrivit under."
+        ),
+        label=gettext_lazy("Läs och skriv under tillägget"),
+        path=_amendment_path(amendment),
+        version=str(amendment.version),
+    )
+
+
+def amendment_partner_signed(amendment: AgreementAmendment) -> None:
+    _notify(
+        NoticeKind.AGREEMENT_PARTNER_SIGNED,
+        region_signers(),
+        amendment.agreement,
+        subject=gettext_lazy("%(partner)s har skrivit under tillägget till %(ref)s"),
+        text=gettext_lazy(
+            "%(partner)s har skrivit under tillägget (version %(version)s) till "
+            "överenskommelsen %(ref)s. Det väntar nu på regionens underskrift."
+        ),
+        label=gettext_lazy("Skriv under tillägget för regionen"),
+        path=_amendment_path(amendment),
+        version=str(amendment.version),
     )
 
 

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 
-from agreements.models import Agreement
+from agreements.amendments import describe_changes, new_version
+from agreements.models import Agreement, AgreementAmendment, Instalment, ReportingRequirement
 from core.money import amount_in_words
 from core.pdf import PdfAttachment, render_pdf
 
@@ -30,7 +31,14 @@ def load_for_pdf(agreement: Agreement) -> Agreement:
     )
 
 
-def agreement_record(agreement: Agreement) -> dict[str, Any]:
+def agreement_record(
+    agreement: Agreement,
+    *,
+    requirements: list[ReportingRequirement],
+    instalments: list[Instalment],
+    amendment: AgreementAmendment | None = None,
+    changes: list[str] | None = None,
+) -> dict[str, Any]:
     """The machine-readable record that travels inside the PDF (and nowhere else changes)."""
     programme = agreement.allocation.programme
     decision = agreement.allocation.decision
@@ -62,13 +70,10 @@ def agreement_record(agreement: Agreement) -> dict[str, Any]:
         else None,
         "purpose": agreement.purpose,
         "conditions": agreement.conditions,
-        "reporting": [
-            {"description": r.description, "due_date": r.due_date}
-            for r in agreement.reporting_requirements.all()
-        ],
+        "reporting": [{"description": r.description, "due_date": r.due_date} for r in requirements],
         "instalments": [
             {"number": i.number, "due_date": i.due_date, "amount_sek": str(i.amount)}
-            for i in agreement.instalments.all()
+            for i in instalments
         ],
         "signatures": [
             {
@@ -82,13 +87,33 @@ def agreement_record(agreement: Agreement) -> dict[str, Any]:
             if s.agreement_version == agreement.version
         ],
         "is_example_data": agreement.is_example_data,
+        "replaces": {
+            "version": amendment.replaces.agreement_version,
+            "sha256": amendment.replaces.sha256,
+            "reason": amendment.reason,
+            "changes": changes or [],
+        }
+        if amendment is not None
+        else None,
     }
 
 
-def agreement_context(agreement: Agreement, *, draft: bool) -> dict[str, Any]:
+def agreement_context(
+    agreement: Agreement,
+    *,
+    draft: bool,
+    requirements: list[ReportingRequirement],
+    instalments: list[Instalment],
+    amendment: AgreementAmendment | None = None,
+    changes: list[str] | None = None,
+) -> dict[str, Any]:
     """What the print template shows. `agreement` comes from `load_for_pdf`."""
     return {
         "agreement": agreement,
+        "reports": requirements,
+        "plan": instalments,
+        "amendment": amendment,
+        "changes": changes or [],
         "programme": agreement.allocation.programme,
         "decision": agreement.allocation.decision,
         "signatures": [
@@ -103,11 +128,33 @@ def agreement_context(agreement: Agreement, *, draft: bool) -> dict[str, Any]:
     }
 
 
-def render_agreement_pdf(agreement: Agreement, *, draft: bool) -> bytes:
-    """The overview as PDF/A-3a. `draft=True` marks every page UTKAST (a preview)."""
+def render_agreement_pdf(
+    agreement: Agreement, *, draft: bool, amendment: AgreementAmendment | None = None
+) -> bytes:
+    """The overview as PDF/A-3a. `draft=True` marks every page UTKAST (a preview).
+
+    With an open `amendment`, the version it proposes (a preview); with a signed one, the
+    version in force, which that amendment made: both name the version they replace."""
     agreement = load_for_pdf(agreement)
-    record = agreement_record(agreement)
-    context = agreement_context(agreement, draft=draft)
+    requirements = list(agreement.reporting_requirements.all())
+    instalments = list(agreement.instalments.all())
+    changes = amendment.changes if amendment is not None else None
+    if amendment is not None and amendment.is_open:
+        changes = describe_changes(agreement, amendment)
+        proposed = new_version(agreement, amendment)
+        agreement, requirements, instalments = (
+            proposed.agreement,
+            proposed.requirements,
+            proposed.instalments,
+        )
+    parts: dict[str, Any] = {
+        "requirements": requirements,
+        "instalments": instalments,
+        "amendment": amendment,
+        "changes": changes,
+    }
+    record = agreement_record(agreement, **parts)
+    context = agreement_context(agreement, draft=draft, **parts)
     attachment = PdfAttachment(
         name=f"{agreement.reference}-v{agreement.version}.json",
         content=json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),

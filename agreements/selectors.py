@@ -288,6 +288,26 @@ def current_signed_document(*, user: AnyUser, reference: str) -> SignedDocument 
     return next(iter(documents[:1]), None)
 
 
+def signed_version(*, user: AnyUser, reference: str, version: int) -> SignedDocument | None:
+    """One signed version's sealed PDF, within what the user may see, in one query."""
+    scope = visible_agreements(user, via="agreement__")
+    if scope is None:
+        return None
+    documents = (
+        SignedDocument.objects.filter(
+            scope, agreement__reference=reference, agreement_version=version
+        )
+        .select_related("agreement")
+        .order_by()
+    )
+    return next(iter(documents[:1]), None)
+
+
+def signed_versions(agreement: Agreement) -> list[SignedDocument]:
+    """Every signed version of the agreement, newest first (the page lists them all)."""
+    return list(agreement.signed_documents.order_by("-agreement_version"))
+
+
 def signed_document(agreement: Agreement) -> SignedDocument | None:
     """The sealed PDF of the agreement's current version, if there is one."""
     return next(

@@ -34,6 +34,22 @@ class Verification:
     def is_pdf(self) -> bool:
         return self.seal.readable
 
+    @property
+    def newer_version(self) -> SignedDocument | None:
+        """The latest version of the same agreement, when this document is an older one: an
+        amendment (tillägg) replaced it."""
+        document = self.agreement_document
+        if document is None:
+            return None
+        return (
+            SignedDocument.objects.filter(
+                agreement_id=document.agreement_id,
+                agreement_version__gt=document.agreement_version,
+            )
+            .order_by("-agreement_version")
+            .first()
+        )
+
 
 def verify_pdf(pdf: bytes) -> Verification:
     digest = hashlib.sha256(pdf).hexdigest()

@@ -56,7 +56,13 @@ def main() -> list[tuple[str, float, float]]:
     # The floor: the same HTML (already rendered by Django) through WeasyPrint, no archival
     # variant, no attachment, no seal, reusing the same fonts and fetcher.
     font_config, fetcher, stylesheet = core_pdf._tools()
-    html = render_to_string("pdf/agreement.html", agreement_context(agreement, draft=False))
+    context = agreement_context(
+        agreement,
+        draft=False,
+        requirements=list(agreement.reporting_requirements.all()),
+        instalments=list(agreement.instalments.all()),
+    )
+    html = render_to_string("pdf/agreement.html", context)
 
     def floor() -> bytes:
         return HTML(

@@ -11,6 +11,13 @@ from agreements.models.agreements import (
     SignedDocument,
     reference_validator,
 )
+from agreements.models.amendments import (
+    AMENDMENT_AWAITING_SIGNATURES,
+    AMENDMENT_OPEN,
+    AMENDMENT_TRANSITIONS,
+    AgreementAmendment,
+    AmendmentStatus,
+)
 from agreements.models.payments import INSTALMENT_TRANSITIONS, Instalment, InstalmentStatus
 from agreements.models.reports import (
     REPORT_DELIVERED,
@@ -26,6 +33,9 @@ from agreements.models.reports import (
 )
 
 __all__ = [
+    "AMENDMENT_AWAITING_SIGNATURES",
+    "AMENDMENT_OPEN",
+    "AMENDMENT_TRANSITIONS",
     "INSTALMENT_TRANSITIONS",
     "REPORT_DELIVERED",
     "REPORT_EDITABLE",
@@ -33,8 +43,10 @@ __all__ = [
     "TERMS_EDITABLE",
     "TRANSITIONS",
     "Agreement",
+    "AgreementAmendment",
     "AgreementQuerySet",
     "AgreementStatus",
+    "AmendmentStatus",
     "AttachmentKind",
     "Indicator",
     "IndicatorValue",

@@ -6,6 +6,22 @@ sent for signing only when its allocation is decided; the region signs only afte
 signed agreement's terms never change. One module per part of its life; import from here.
 """
 
+from agreements.plans import (
+    PlannedIndicator,
+    PlannedInstalment,
+    PlannedReport,
+    default_instalment_dates,
+    even_payment_plan,
+)
+from agreements.services.amendments import (
+    discard_amendment,
+    draft_amendment,
+    open_amendment,
+    revise_amendment,
+    send_amendment,
+    sign_amendment,
+    withdraw_amendment,
+)
 from agreements.services.drafting import (
     create_agreement,
     default_reference,
@@ -29,13 +45,6 @@ from agreements.services.payments import (
     book_paid_rows,
     release_instalment,
 )
-from agreements.services.plans import (
-    PlannedIndicator,
-    PlannedInstalment,
-    PlannedReport,
-    default_instalment_dates,
-    even_payment_plan,
-)
 from agreements.services.reports import (
     approve_report,
     remove_attachment,
@@ -57,21 +66,28 @@ __all__ = [
     "create_agreement",
     "default_instalment_dates",
     "default_reference",
+    "discard_amendment",
     "draft_agreement",
+    "draft_amendment",
     "even_payment_plan",
     "follow_up_left",
+    "open_amendment",
     "release_instalment",
     "remove_attachment",
     "return_report",
+    "revise_amendment",
     "revise_draft",
     "save_report",
+    "send_amendment",
     "send_for_signing",
     "set_indicators",
     "set_payment_plan",
     "set_reporting_requirements",
     "sign_agreement",
+    "sign_amendment",
     "submit_report",
     "terminate_agreement",
     "update_agreement_terms",
+    "withdraw_amendment",
     "withdraw_from_signing",
 ]

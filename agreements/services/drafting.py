@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agreements.models import Agreement, Indicator, Instalment, ReportingRequirement
-from agreements.services.lifecycle import check_terms_editable, lock
-from agreements.services.plans import (
+from agreements.plans import (
     PlannedIndicator,
     PlannedInstalment,
     PlannedReport,
@@ -19,6 +18,7 @@ from agreements.services.plans import (
     default_instalment_dates,
     even_payment_plan,
 )
+from agreements.services.lifecycle import check_terms_editable, lock
 from audit.actions import AuditAction
 from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
 from funding.models import Allocation

@@ -16,7 +16,7 @@ from agreements.models import (
     ReportingRequirement,
     ReportStatus,
 )
-from agreements.services.plans import PlannedInstalment, check_plan
+from agreements.plans import PlannedInstalment, check_plan
 from audit.actions import AuditAction
 from audit.services import record_event
 from core.money import format_amount

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agreements import notices
-from agreements.models import AgreementStatus, Instalment, InstalmentStatus, Report, ReportStatus
+from agreements.models import (
+    AMENDMENT_AWAITING_SIGNATURES,
+    AgreementStatus,
+    Instalment,
+    InstalmentStatus,
+    Report,
+    ReportStatus,
+)
 from agreements.permissions import can_handle_payments
 from agreements.services.lifecycle import lock, touch
 from audit.actions import AuditAction
@@ -67,6 +74,17 @@ def release_instalment(
             _("Bara en underskriven överenskommelse kan betalas ut (den är %(status)s).")
             % {"status": agreement.get_status_display().lower()},
             code="not_signed",
+        )
+    # An amendment out for signature replaces the planned payments: they wait for it.
+    pending = agreement.amendments.filter(status__in=AMENDMENT_AWAITING_SIGNATURES).first()
+    if pending is not None:
+        raise ValidationError(
+            _(
+                "Ett tillägg (version %(v)s) väntar på underskrift och ersätter de planerade "
+                "utbetalningarna. Attestera när det är underskrivet eller återkallat."
+            )
+            % {"v": pending.version},
+            code="amendment_pending",
         )
     if not agreement.partner.has_payment_details:
         raise ValidationError(

@@ -1,4 +1,7 @@
-"""Signing: the partner's signatory, then the region's; the region's signature seals the PDF."""
+"""Signing: the partner's signatory, then the region's; the region's signature seals the PDF.
+
+The same steps sign an amendment's new version (`agreements.services.amendments`).
+"""
 
 from datetime import datetime
 
@@ -11,6 +14,7 @@ from accounts.models import User
 from agreements import notices
 from agreements.models import (
     Agreement,
+    AgreementAmendment,
     AgreementStatus,
     Party,
     Signature,
@@ -23,6 +27,51 @@ from audit.actions import AuditAction
 from audit.services import record_event
 from core.documents import seal_and_store
 from partners.permissions import can_sign_for_partner
+
+
+def check_may_sign(agreement: Agreement, party: str, by: User) -> tuple[str, str]:
+    """May `by` sign for `party`? The step's (expected status, next status): the partner
+    signs a sent version, the region one the partner has signed."""
+    if party == Party.PARTNER:
+        if not can_sign_for_partner(by, agreement.partner):
+            raise ValidationError(_("Du får inte skriva under för den här partnern."))
+        return AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED
+    if party == Party.REGION:
+        if not can_sign_for_region(by):
+            raise ValidationError(_("Du får inte skriva under för regionen."))
+        return AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED
+    raise ValidationError(_("Okänd part."))
+
+
+def record_signature(
+    agreement: Agreement,
+    *,
+    version: int,
+    party: str,
+    by: User,
+    signer_name: str = "",
+    signer_title: str = "",
+    signed_at: datetime | None = None,
+) -> Signature:
+    signature = Signature(
+        agreement=agreement,
+        agreement_version=version,
+        party=party,
+        signed_by=by,
+        signer_name=signer_name or by.display_name,
+        signer_title=signer_title or by.title,
+        signed_at=signed_at or timezone.now(),
+    )
+    # What is printed into the sealed PDF is validated here, whatever the caller checked.
+    signature.full_clean(exclude=["agreement", "signed_by"])
+    signature.save()
+    record_event(
+        action=AuditAction.AGREEMENT_SIGNED,
+        target=agreement,
+        by=by,
+        changes={f"signature:{party}": (None, signature.signer_name)},
+    )
+    return signature
 
 
 @transaction.atomic
@@ -41,57 +90,46 @@ def sign_agreement(
     region has signed, the agreement is signed by both parties.
     """
     agreement = lock(agreement)
-    if party == Party.PARTNER:
-        if not can_sign_for_partner(by, agreement.partner):
-            raise ValidationError(_("Du får inte skriva under för den här partnern."))
-        expected, to = AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED
-    elif party == Party.REGION:
-        if not can_sign_for_region(by):
-            raise ValidationError(_("Du får inte skriva under för regionen."))
-        expected, to = AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED
-    else:
-        raise ValidationError(_("Okänd part."))
+    expected, to = check_may_sign(agreement, party, by)
     if agreement.status != expected:
         raise ValidationError(
             _("Överenskommelsen kan inte skrivas under nu (status: %(status)s).")
             % {"status": agreement.get_status_display()},
             code="illegal_transition",
         )
-    signature = Signature(
-        agreement=agreement,
-        agreement_version=agreement.version,
+    signature = record_signature(
+        agreement,
+        version=agreement.version,
         party=party,
-        signed_by=by,
-        signer_name=signer_name or by.display_name,
-        signer_title=signer_title or by.title,
-        signed_at=signed_at or timezone.now(),
-    )
-    # What is printed into the sealed PDF is validated here, whatever the caller checked.
-    signature.full_clean(exclude=["agreement", "signed_by"])
-    signature.save()
-    record_event(
-        action=AuditAction.AGREEMENT_SIGNED,
-        target=agreement,
         by=by,
-        changes={f"signature:{party}": (None, signature.signer_name)},
+        signer_name=signer_name,
+        signer_title=signer_title,
+        signed_at=signed_at,
     )
     transition(agreement, to, by=by)
     if to == AgreementStatus.SIGNED:
-        _issue_signed_document(agreement, by=by)
+        issue_signed_document(agreement, by=by)
         notices.agreement_signed(agreement)
     else:
         notices.agreement_partner_signed(agreement)
     return signature
 
 
-def _issue_signed_document(agreement: Agreement, *, by: User | None) -> SignedDocument:
-    """Render the final overview once, seal it, store it with its hash. Never rendered again."""
+def issue_signed_document(
+    agreement: Agreement, *, by: User | None, amendment: AgreementAmendment | None = None
+) -> SignedDocument:
+    """Render the version in force once, seal it, store it with its hash. Never rendered again.
+
+    For an amendment's version, the document names the version it replaces and its SHA-256."""
+    what = ""
+    if amendment is not None:
+        what = f", tillägg som ersätter version {amendment.replaces.agreement_version}"
     stored = seal_and_store(
-        render_agreement_pdf(agreement, draft=False),
+        render_agreement_pdf(agreement, draft=False, amendment=amendment),
         stem=f"agreements/signed/{agreement.period_start.year}/"
         f"{agreement.reference}-v{agreement.version}",
         reason=(
-            f"Överenskommelse {agreement.reference} version {agreement.version}, "
+            f"Överenskommelse {agreement.reference} version {agreement.version}{what}, "
             "underskriven av båda parter"
         ),
     )

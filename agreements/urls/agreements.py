@@ -1,7 +1,7 @@
 from django.urls import path
 
 from agreements.views import agreements as views
-from agreements.views import reports
+from agreements.views import amendments, reports
 
 app_name = "agreements"
 
@@ -28,6 +28,33 @@ urlpatterns = [
     ),
     path("<reference:reference>/terminate/", views.agreement_terminate, name="terminate"),
     path("<reference:reference>/pdf/", views.agreement_pdf, name="pdf"),
+    path("<reference:reference>/pdf/v<id:version>/", amendments.version_pdf, name="pdf_version"),
+    path("<reference:reference>/amendment/", amendments.amendment_view, name="amendment"),
+    path("<reference:reference>/amendment/new/", amendments.amendment_new, name="amendment_new"),
+    path("<reference:reference>/amendment/edit/", amendments.amendment_edit, name="amendment_edit"),
+    path(
+        "<reference:reference>/amendment/send/",
+        amendments.amendment_step,
+        {"action": "send"},
+        name="amendment_send",
+    ),
+    path(
+        "<reference:reference>/amendment/withdraw/",
+        amendments.amendment_step,
+        {"action": "withdraw"},
+        name="amendment_withdraw",
+    ),
+    path(
+        "<reference:reference>/amendment/discard/",
+        amendments.amendment_discard,
+        name="amendment_discard",
+    ),
+    path("<reference:reference>/amendment/sign/", amendments.amendment_sign, name="amendment_sign"),
+    path(
+        "<reference:reference>/amendment/preview/",
+        amendments.amendment_preview,
+        name="amendment_preview",
+    ),
     path("<reference:reference>/preview/", views.agreement_preview, name="preview"),
     path("<reference:reference>/reports/<id:pk>/", reports.report_view, name="report"),
     path("<reference:reference>/reports/<id:pk>/pdf/", reports.report_pdf, name="report_pdf"),

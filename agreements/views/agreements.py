@@ -56,6 +56,7 @@ from agreements.selectors import (
     signed_document,
 )
 from agreements.verification import verify_pdf
+from agreements.views.amendments import amendment_context
 from core.documents import stored_file_response
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
@@ -158,6 +159,7 @@ def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
         in (AgreementStatus.SIGNED, AgreementStatus.COMPLETED, AgreementStatus.TERMINATED),
         "follow_up_left": services.follow_up_left(agreement) if agreement.can_be_completed else [],
         "document": signed_document(agreement),
+        **amendment_context(request.user, agreement),
         "can_draft": can_draft_agreements(request.user),
         "signing_party": _signing_party(request.user, agreement),
         "terminate_form": TerminateForm(),

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from agreements.models import (
-    Agreement,
-)
 from core.money import ZERO, format_amount, is_whole_kronor, split_evenly
 
 
@@ -56,8 +54,20 @@ def default_instalment_dates(period_start: date) -> list[date]:
     return dates
 
 
-def check_plan(agreement: Agreement, plan: Sequence[PlannedInstalment]) -> None:
-    if not plan:
+class Terms(Protocol):
+    """What a plan is checked against: an agreement, or an amendment's new version."""
+
+    period_start: date
+    period_end: date
+    amount: Decimal
+
+
+def check_plan(
+    agreement: Terms, plan: Sequence[PlannedInstalment], *, carried: Decimal = ZERO
+) -> None:
+    """`carried`: what earlier versions already released or paid (an amendment's plan covers
+    the rest; it may then be empty when everything is paid)."""
+    if not plan and not carried:
         raise ValidationError({"instalments": _("Betalningsplanen behöver minst en utbetalning.")})
     for item in plan:
         if not isinstance(item.amount, Decimal):
@@ -73,7 +83,21 @@ def check_plan(agreement: Agreement, plan: Sequence[PlannedInstalment]) -> None:
                     % {"date": item.due_date.isoformat()}
                 }
             )
-    total = sum((item.amount for item in plan), ZERO)
+    total = carried + sum((item.amount for item in plan), ZERO)
+    if carried and total != agreement.amount:
+        raise ValidationError(
+            {
+                "instalments": _(
+                    "Utbetalningarna blir %(total)s, varav %(carried)s redan är attesterat eller "
+                    "utbetalt, men den nya versionen gäller %(amount)s; de ska summera exakt."
+                )
+                % {
+                    "total": format_amount(total),
+                    "carried": format_amount(carried),
+                    "amount": format_amount(agreement.amount),
+                }
+            }
+        )
     if total != agreement.amount:
         raise ValidationError(
             {

@@ -1,0 +1,292 @@
+"""Amendment (tillägg) pages: start, edit, send, withdraw, discard, sign, preview, and every
+signed version's PDF.
+
+Each view: find the agreement in the user's scope (another partner's is a 404), then its open
+amendment → check the action is allowed → call a service → redirect or render.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.http import AuthenticatedRequest
+from agreements import services
+from agreements.amendments import (
+    carried_instalments,
+    carried_requirements,
+    describe_changes,
+    new_version,
+)
+from agreements.forms import SignForm, planned_instalments, planned_reports
+from agreements.forms.amendments import (
+    AmendmentStartForm,
+    AmendmentTermsForm,
+    DiscardForm,
+    amendment_plan_formset,
+    amendment_report_formset,
+)
+from agreements.models import (
+    Agreement,
+    AgreementAmendment,
+    AgreementStatus,
+    AmendmentStatus,
+    Party,
+)
+from agreements.pdf import render_agreement_pdf
+from agreements.permissions import can_draft_agreements, can_sign_as_partner, can_sign_for_region
+from agreements.selectors import agreement_detail, signed_version, signed_versions
+from core.documents import stored_file_response
+from core.forms import add_service_errors
+
+
+def _agreement(request: AuthenticatedRequest, reference: str) -> Agreement:
+    agreement = agreement_detail(user=request.user, reference=reference)
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def _amendment(request: AuthenticatedRequest, agreement: Agreement) -> AgreementAmendment:
+    """The open amendment, as far as this user may see it: a partner sees it only once it is
+    sent to them; a draft is the region's own."""
+    amendment = services.open_amendment(agreement)
+    if amendment is None:
+        raise Http404
+    if not can_draft_agreements(request.user) and amendment.status == AmendmentStatus.DRAFT:
+        raise Http404
+    amendment.agreement = agreement
+    return amendment
+
+
+def amendment_context(user: Any, agreement: Agreement) -> dict[str, Any]:
+    """What the agreement page shows about versions: every signed one, the open amendment as
+    far as this user may see it, and whether an official may start one."""
+    amendment = services.open_amendment(agreement)
+    if amendment is not None and amendment.status == AmendmentStatus.DRAFT:
+        amendment = amendment if can_draft_agreements(user) else None
+    if amendment is not None:
+        amendment.agreement = agreement
+    official = can_draft_agreements(user)
+    return {
+        "versions": signed_versions(agreement),
+        "amendment": amendment,
+        "amendment_party": signing_party(user, amendment) if amendment else None,
+        "can_amend": official and amendment is None and agreement.status == AgreementStatus.SIGNED,
+        "amount_differs": official and agreement.amount != agreement.allocation.amount,
+    }
+
+
+def signing_party(user: Any, amendment: AgreementAmendment) -> str | None:
+    """Which party this user may sign the amendment for right now, if any."""
+    if amendment.status == AmendmentStatus.SENT and can_sign_as_partner(user, amendment.agreement):
+        return Party.PARTNER
+    if amendment.status == AmendmentStatus.PARTNER_SIGNED and can_sign_for_region(user):
+        return Party.REGION
+    return None
+
+
+def _check_official(request: AuthenticatedRequest) -> None:
+    if not can_draft_agreements(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET"])
+def amendment_view(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    amendment = _amendment(request, agreement)
+    context = {
+        "agreement": agreement,
+        "amendment": amendment,
+        "changes": describe_changes(agreement, amendment),
+        "version": new_version(agreement, amendment),
+        "can_draft": can_draft_agreements(request.user),
+        "signing_party": signing_party(request.user, amendment),
+        "discard_form": DiscardForm(),
+    }
+    return render(request, "agreements/amendment.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_new(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    _check_official(request)
+    form = AmendmentStartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.draft_amendment(
+                agreement=agreement, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Tillägget är upprättat som utkast. Ändra villkoren och betalningsplanen."),
+            )
+            return redirect("agreements:amendment_edit", reference)
+    context = {"agreement": agreement, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "agreements/amendment_new.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_edit(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    _check_official(request)
+    amendment = _amendment(request, agreement)
+    if not amendment.terms_editable:
+        messages.error(request, _("Bara ett tillägg som är ett utkast kan ändras."))
+        return redirect("agreements:amendment", reference)
+    data = request.POST if request.method == "POST" else None
+    terms = AmendmentTermsForm.for_amendment(amendment, data)
+    plan = amendment_plan_formset(amendment, data)
+    reports = amendment_report_formset(amendment, data)
+    if data is not None and terms.is_valid() and plan.is_valid() and reports.is_valid():
+        values = dict(terms.cleaned_data)
+        try:
+            services.revise_amendment(
+                amendment=amendment,
+                instalments=planned_instalments(plan),
+                reports=planned_reports(reports),
+                by=request.user,
+                **values,
+            )
+        except ValidationError as error:
+            add_service_errors(terms, error)
+        else:
+            messages.success(request, _("Tillägget är sparat."))
+            return redirect("agreements:amendment", reference)
+    context = {
+        "agreement": agreement,
+        "amendment": amendment,
+        "terms": terms,
+        "plan": plan,
+        "reports": reports,
+        "carried_instalments": (carried := carried_instalments(agreement)),
+        "carried_count": len(carried),
+        "carried_requirements": carried_requirements(agreement),
+    }
+    return render(
+        request, "agreements/amendment_edit.html", context, status=400 if data is not None else 200
+    )
+
+
+_STEPS = {
+    "send": (services.send_amendment, "Tillägget är skickat till partnern för underskrift."),
+    "withdraw": (services.withdraw_amendment, "Tillägget är återkallat och är ett utkast igen."),
+}
+
+
+@login_required
+@require_POST
+def amendment_step(request: AuthenticatedRequest, reference: str, action: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    _check_official(request)
+    amendment = _amendment(request, agreement)
+    service, done = _STEPS[action]
+    try:
+        service(amendment=amendment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _(done))
+    return redirect("agreements:amendment", reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_discard(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    _check_official(request)
+    amendment = _amendment(request, agreement)
+    form = DiscardForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.discard_amendment(
+                amendment=amendment, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Tillägget är makulerat. Version %(v)s gäller som förut.")
+                % {"v": agreement.version},
+            )
+            return redirect("agreements:detail", reference)
+    context = {"agreement": agreement, "amendment": amendment, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "agreements/amendment_discard.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def amendment_sign(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    agreement = _agreement(request, reference)
+    amendment = _amendment(request, agreement)
+    party = signing_party(request.user, amendment)
+    if party is None:
+        messages.error(request, _("Du kan inte skriva under tillägget nu."))
+        return redirect("agreements:amendment", reference)
+    data = request.POST if request.method == "POST" else None
+    form = SignForm(data, user=request.user, request=request)
+    if data is not None and form.is_valid():
+        try:
+            services.sign_amendment(
+                amendment=amendment,
+                party=party,
+                by=request.user,
+                signer_name=form.cleaned_data["signer_name"],
+                signer_title=form.cleaned_data["signer_title"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Du har skrivit under tillägget."))
+            done = party == Party.REGION
+            return redirect("agreements:detail" if done else "agreements:amendment", reference)
+    context = {"agreement": agreement, "amendment": amendment, "form": form, "party": party}
+    status = 400 if data is not None else 200
+    return render(request, "agreements/amendment_sign.html", context, status=status)
+
+
+@login_required
+@never_cache  # a document: Cache-Control: private, no-store
+@require_http_methods(["GET"])
+def amendment_preview(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    """The version the amendment proposes, marked UTKAST: for the official, and for the partner
+    once it is sent to them to read before signing."""
+    agreement = _agreement(request, reference)
+    amendment = _amendment(request, agreement)
+    pdf = render_agreement_pdf(agreement, draft=True, amendment=amendment)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{agreement.reference}-v{amendment.version}-UTKAST.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def version_pdf(request: AuthenticatedRequest, reference: str, version: int) -> HttpResponseBase:
+    """Any signed version's sealed PDF, byte for byte as stored: older versions stay
+    downloadable after an amendment."""
+    document = signed_version(user=request.user, reference=reference, version=version)
+    if document is None:
+        raise Http404
+    return stored_file_response(
+        document.file,
+        sha256=document.sha256,
+        filename=f"{document.agreement.reference}-v{document.agreement_version}.pdf",
+    )
