@@ -26,7 +26,7 @@ def load_for_pdf(agreement: Agreement) -> Agreement:
             "allocation__programme__budget_year",
             "allocation__decision",
         )
-        .prefetch_related("instalments", "reporting_requirements", "signatures")
+        .prefetch_related("instalments__after_report", "reporting_requirements", "signatures")
         .get(pk=agreement.pk)
     )
 

@@ -12,15 +12,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import AnyUser
 from agreements.models import (
+    AMENDMENT_AWAITING_SIGNATURES,
     Agreement,
+    AgreementAmendment,
     AgreementStatus,
+    AmendmentStatus,
     Instalment,
     InstalmentStatus,
     Report,
@@ -76,6 +79,27 @@ def _report_steps(agreement: Agreement, today: date) -> list[Step]:
     return sorted(steps, key=lambda s: (not s.overdue, s.due or today))
 
 
+def _amendment_steps(user: AnyUser, agreement: Agreement) -> list[Step]:
+    """An amendment sent to the partner: its signatory signs it (read `awaiting_amendments`,
+    prefetched by `partner_start`)."""
+    return [
+        Step(
+            _("Skriv under tillägget (version %(v)s)") % {"v": a.version},
+            reverse("agreements:amendment_sign", args=[agreement.reference]),
+        )
+        for a in agreement.awaiting_amendments  # type: ignore[attr-defined]
+        if a.status == AmendmentStatus.SENT and can_sign_as_partner(user, agreement)
+    ]
+
+
+def _amendment_waiting(agreement: Agreement) -> str:
+    for a in agreement.awaiting_amendments:  # type: ignore[attr-defined]
+        if a.status == AmendmentStatus.SENT:
+            return _("Ett tillägg väntar på att er firmatecknare skriver under.")
+        return _("Tillägget väntar på regionens underskrift.")
+    return ""
+
+
 def _card(user: AnyUser, agreement: Agreement, today: date) -> AgreementCard:
     card = AgreementCard(agreement, reverse("agreements:detail", args=[agreement.reference]))
     if agreement.status == AgreementStatus.SENT:
@@ -91,9 +115,9 @@ def _card(user: AnyUser, agreement: Agreement, today: date) -> AgreementCard:
     elif agreement.status == AgreementStatus.PARTNER_SIGNED:
         card.waiting = _("Väntar på regionens underskrift.")
     elif agreement.status == AgreementStatus.SIGNED:
-        card.steps = _report_steps(agreement, today)
+        card.steps = _amendment_steps(user, agreement) + _report_steps(agreement, today)
         if not card.steps:
-            card.waiting = _("Inget att göra just nu.")
+            card.waiting = _amendment_waiting(agreement) or _("Inget att göra just nu.")
     elif agreement.status == AgreementStatus.DRAFT:
         card.waiting = _("Regionen förbereder överenskommelsen.")
     elif agreement.status == AgreementStatus.COMPLETED:
@@ -110,6 +134,13 @@ def partner_start(user: AnyUser) -> list[AgreementCard]:
     agreements = (
         with_follow_up(agreements_for(user))
         .select_related("allocation__decision")
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                AgreementAmendment.objects.filter(status__in=AMENDMENT_AWAITING_SIGNATURES),
+                to_attr="awaiting_amendments",
+            )
+        )
         .order_by("-period_start", "reference")
     )
     cards = [_card(user, a, today) for a in agreements]
@@ -168,6 +199,33 @@ def official_todo(user: AnyUser) -> list[TodoItem]:
                 _("Överenskommelser att skriva under för regionen"),
                 agreements.filter(status=AgreementStatus.PARTNER_SIGNED).count(),
                 reverse("agreements:index") + f"?status={AgreementStatus.PARTNER_SIGNED}",
+            )
+        )
+    if can_sign_for_region(user):
+        amendments = (
+            AgreementAmendment.objects.filter(
+                agreement__in=agreements, status=AmendmentStatus.PARTNER_SIGNED
+            )
+            .select_related("agreement__partner")
+            .order_by("updated_at", "pk")
+        )
+        items.append(
+            TodoItem(
+                _("Tillägg att skriva under för regionen"),
+                amendments.count(),
+                "#tillagg",
+                [
+                    Step(
+                        _("%(partner)s: tillägg till %(ref)s (version %(v)s)")
+                        % {
+                            "partner": a.agreement.partner.display_name,
+                            "ref": a.agreement.reference,
+                            "v": a.version,
+                        },
+                        reverse("agreements:amendment", args=[a.agreement.reference]),
+                    )
+                    for a in amendments[:TODO_LIST_LIMIT]
+                ],
             )
         )
     to_review = ReportingRequirement.objects.filter(

@@ -348,3 +348,35 @@ USERS = [
     ),
     UserFact("sekreterare", "Demo", "Sekreterare", "secretary", "Nämndsekreterare"),
 ]
+
+# ILLUSTRATIVE: an amending decision (ändringsbeslut) in September 2024 moves 100 000 kr from
+# Leap for Life (whose programme starts later) to Coompanion (a wider advisory mission); the
+# year's total stays 11 900 000 kr. Coompanion's signed agreement is then amended: version 2,
+# signed by both parties and sealed, pays the extra 100 000 kr after the final report.
+AMENDING_DECISION = DecisionFact(
+    body="Regionstyrelsens tillväxtutskott",
+    meeting_date=date(2024, 9, 17),
+    paragraph=97,
+    registration_number="RS240143",
+    title="Ändrad grundfinansiering 2024",
+    text=(
+        "Regionstyrelsens tillväxtutskott beslutar att ändra grundfinansieringen för 2024 "
+        "enligt tabellen nedan. Det sammanlagda beloppet, 11 900 000 kronor, är oförändrat."
+    ),
+    legal_basis=DECISION.legal_basis,
+    approved_on=date(2024, 9, 24),
+)
+AMENDMENTS_2024 = {
+    "coompanion": (
+        Decimal("1300000"),
+        "Utökat uppdrag: rådgivning till fler kooperativ under hösten 2024.",
+    ),
+    "leap-for-life": (Decimal("2100000"), "Programmet startar senare än planerat."),
+}
+AMENDED_AGREEMENT = "coompanion"
+AMENDMENT_REASON = (
+    "Ändringsbeslut av Regionstyrelsens tillväxtutskott 17 september 2024, § 97 (RS240143): "
+    "grundfinansieringen ökar med 100 000 kr för rådgivning till fler kooperativ. Ökningen "
+    "betalas ut när slutrapporten är godkänd."
+)
+AMENDMENT_SIGNED = (date(2024, 9, 30), date(2024, 10, 2))  # by the partner, by the region

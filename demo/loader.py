@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from agreements import services as agreements
 from agreements.models import Agreement, AgreementStatus, Party
-from demo import facts, follow_up
+from demo import changes, facts, follow_up
 from funding import services as funding
 from funding.models import (
     Allocation,
@@ -254,6 +254,7 @@ def load_demo() -> None:
         for allocation in programme.allocations.select_related("partner", "programme__budget_year")
     }
     follow_up.play(agreements_by_slug, signatories, official)
+    changes.play(programme, official, secretary, signatories)
 
     next_year, next_sources = _year(facts.NEXT_YEAR, BudgetYearStatus.PREPARATION, official)
     next_programme = _programme(next_year, next_sources["regional"], official)

@@ -63,7 +63,7 @@ def add_partners_with_decided_2024(count: int) -> list[Allocation]:
     programme = Programme.objects.get(budget_year__year=2024)
     services.update_funding_source(source=programme.source, amount=Decimal(900_000_000), by=None)
     services.update_programme(programme=programme, ceiling=Decimal(800_000_000), by=None)
-    decision = Decision.objects.get()
+    decision = Decision.objects.get(paragraph=101)
     return Allocation.objects.bulk_create(
         Allocation(
             programme=programme,

@@ -19,7 +19,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.tokens import invitation_token_generator
-from agreements.models import Agreement, ReportStatus
+from agreements import services as agreements
+from agreements.models import Agreement, AgreementAmendment, ReportStatus
 from api.models import ApiToken
 from api.services import create_token, token_digest
 from archive.models import ArchiveBundle
@@ -124,6 +125,33 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     },
     "agreements:pdf": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
     "agreements:preview": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    # Amendments (issue 17), on Coompanion's version 3, sent to the partner for signing: every
+    # signed version's PDF goes to whoever may see the agreement; the partner reads and signs
+    # the amendment, officials handle it (an empty POST lacks the reason: 400).
+    "agreements:pdf_version": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
+    "agreements:amendment": {"GET": codes(302, 200, 404, 200, 200, 200), "POST": NOT_ALLOWED},
+    "agreements:amendment_preview": {
+        "GET": codes(302, 200, 404, 200, 200, 200),
+        "POST": NOT_ALLOWED,
+    },
+    # One amendment is open already: the official is told so on the form.
+    "agreements:amendment_new": {
+        "GET": codes(302, 403, 404, 200, 403, 403),
+        "POST": codes(302, 403, 404, 400, 403, 403),
+    },
+    # Sent: not a draft any more, so the official is sent back to the amendment.
+    "agreements:amendment_edit": {"GET": OFFICIAL_ACTION, "POST": OFFICIAL_ACTION},
+    "agreements:amendment_send": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
+    "agreements:amendment_withdraw": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
+    "agreements:amendment_discard": {
+        "GET": codes(302, 403, 404, 200, 403, 403),
+        "POST": codes(302, 403, 404, 400, 403, 403),
+    },
+    # The partner's signatory signs now (an empty POST: 400); the others are sent back.
+    "agreements:amendment_sign": {
+        "GET": codes(302, 200, 404, 302, 302, 302),
+        "POST": codes(302, 400, 404, 302, 302, 302),
+    },
     # Reports (issue 15), on Coompanion's returned final report: the partner's users write it
     # (an empty POST saves an empty draft), officials review it, staff read it; the files go to
     # the same people. Another partner gets the 404 of a report that does not exist.
@@ -285,6 +313,9 @@ def objects(demo: None, settings: Any) -> dict[str, Any]:
     )
     demo_decision = Decision.objects.get(paragraph=101)
     agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
+    amendment = agreements.draft_amendment(agreement=agreement, reason="Matris", by=None)
+    AgreementAmendment.objects.filter(pk=amendment.pk).update(conditions="Matris")
+    agreements.send_amendment(amendment=amendment, by=None)
     returned = agreement.reporting_requirements.get(report__status=ReportStatus.RETURNED)
     return {
         # 2025 is the open year (drafts to edit); 2024 has decided grants to publish.
@@ -305,6 +336,7 @@ def objects(demo: None, settings: Any) -> dict[str, Any]:
         },
         "proposal_id": proposal.pk,
         "reference": agreement.reference,
+        "version": 1,  # replaced by version 2 (the demo's amendment), still downloadable
         "user_id": invited.pk,
         # The invited user's one-time link, and a reset token that was never issued.
         "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),

@@ -109,7 +109,8 @@ def _default_plan(agreement: Agreement, amount: Decimal) -> list[PlannedInstalme
         )
     }
     if not planned:
-        return even_payment_plan(left, [max(timezone.localdate(), agreement.period_start)])
+        day = min(max(timezone.localdate(), agreement.period_start), agreement.period_end)
+        return even_payment_plan(left, [day])
     plan = even_payment_plan(left, [i.due_date for i in planned])
     return [
         PlannedInstalment(

@@ -118,8 +118,11 @@ def revise_draft(
 ) -> Agreement:
     """Save a draft's terms, reporting, key figures and payment plan together: all or none.
 
-    The reporting requirements go first: the plan's instalments may be tied to them.
+    The reporting requirements go first: the plan's instalments may be tied to them. A draft
+    carries its allocation's decided amount: when an amending decision changed it, the draft
+    follows (and its plan must add up to the new amount).
     """
+    follow_decided_amount(agreement=agreement, by=by)
     update_agreement_terms(
         agreement=agreement,
         period_start=period_start,
@@ -133,6 +136,23 @@ def revise_draft(
         set_indicators(agreement=agreement, indicators=indicators, by=by)
     set_payment_plan(agreement=agreement, instalments=instalments, by=by)
     return Agreement.objects.get(pk=agreement.pk)
+
+
+@transaction.atomic
+def follow_decided_amount(*, agreement: Agreement, by: User | None) -> Agreement:
+    """A draft's amount is its allocation's decided amount, also after an amending decision."""
+    agreement = lock(agreement)
+    check_terms_editable(agreement)
+    allocation = Allocation.objects.get(pk=agreement.allocation_id)
+    if allocation.is_decided and allocation.amount != agreement.amount:
+        audited_update(
+            agreement,
+            values={"amount": allocation.amount},
+            action=AuditAction.AGREEMENT_TERMS_CHANGED,
+            by=by,
+            reason=_("Beloppet följer fördelningens ändrade beslut."),
+        )
+    return agreement
 
 
 @transaction.atomic

@@ -245,7 +245,7 @@ def test_only_an_agreement_in_force_is_amended(reference: str) -> None:
         services.draft_amendment(
             agreement=Agreement.objects.get(reference=reference), reason="x", by=None
         )
-    assert not AgreementAmendment.objects.exists()
+    assert not AgreementAmendment.objects.filter(agreement__reference=reference).exists()
 
 
 def test_one_open_amendment_at_a_time_and_a_discarded_one_gives_its_version_back() -> None:
@@ -303,7 +303,7 @@ def test_the_preview_shows_the_proposed_version_marked_as_a_draft() -> None:
 def test_two_officials_drafting_at_once_one_wins() -> None:
     results = at_once(2, lambda: _try_draft())
     assert sorted(results) == ["ok", "refused"]
-    assert AgreementAmendment.objects.count() == 1
+    assert AgreementAmendment.objects.filter(agreement__reference=REFERENCE).count() == 1
 
 
 def _try_draft() -> str:

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -30,7 +31,9 @@ def _demo(demo: None) -> None:
 
 
 def stored_bytes(reference: str) -> bytes:
-    document = SignedDocument.objects.get(agreement__reference=reference)
+    document = SignedDocument.objects.get(  # the version in force
+        agreement__reference=reference, agreement_version=F("agreement__version")
+    )
     with document.file.open("rb") as f:
         return f.read()
 
@@ -130,7 +133,9 @@ def test_signed_pdf_is_served_byte_for_byte(client: Client) -> None:
     assert download(response) == stored_bytes("GF-2024-COOMPANION")
     assert (
         response["X-Content-SHA256"]
-        == SignedDocument.objects.get(agreement__reference="GF-2024-COOMPANION").sha256
+        == SignedDocument.objects.get(
+            agreement__reference="GF-2024-COOMPANION", agreement_version=2
+        ).sha256
     )
 
 
@@ -264,7 +269,7 @@ def test_edit_draft_plan_must_add_up(client: Client) -> None:
     assert agreement.purpose != "Nytt syfte"  # all or nothing
 
     good = _edit_data(
-        [("2024-02-28", "1 100 000"), ("2024-08-31", "1 100 000,00")],
+        [("2024-02-28", "1 050 000"), ("2024-08-31", "1 050 000,00")],
         [("Lägesrapport", "2024-08-31"), ("", "")],
     )
     assert client.post(url, good).status_code == 302
@@ -288,7 +293,7 @@ def test_edit_bad_input_gets_a_message(
     client: Client, field: str, value: str, message: str
 ) -> None:
     login(client, "handlaggare")
-    data = _edit_data([("2024-02-28", "2 200 000")], [("Rapport", "2024-12-31")])
+    data = _edit_data([("2024-02-28", "2 100 000")], [("Rapport", "2024-12-31")])
     data[field] = value
     response = client.post("/agreements/GF-2024-LEAP-FOR-LIFE/edit/", data)
     assert response.status_code == 400
@@ -458,7 +463,7 @@ def test_verify_pdf_command(tmp_path: object) -> None:
     out = io.StringIO()
     call_command("verify_pdf", str(good), stdout=out)
     assert "AUTHENTIC" in out.getvalue()
-    assert "GF-2024-COOMPANION version 1" in out.getvalue()
+    assert "GF-2024-COOMPANION version 2" in out.getvalue()  # amended (issue 17)
     bad = Path(str(tmp_path)) / "bad.pdf"
     data = bytearray(good.read_bytes())
     data[data.index(b"stream") + 40] ^= 1

@@ -76,7 +76,9 @@ def test_an_unchanged_answer_is_304_not_modified(official_api: ApiClient) -> Non
 
 
 def test_the_signed_pdf_with_a_token(coompanion_api: ApiClient, matgille_api: ApiClient) -> None:
-    document = SignedDocument.objects.get(agreement__reference="GF-2024-COOMPANION")
+    document = SignedDocument.objects.get(
+        agreement__reference="GF-2024-COOMPANION", agreement_version=2
+    )
     response = coompanion_api.get("/api/v1/agreements/GF-2024-COOMPANION/signed-pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

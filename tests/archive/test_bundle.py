@@ -40,7 +40,7 @@ def test_bundle_contains_every_document_byte_for_byte_with_matching_index(
     assert bundle.status == BundleStatus.DONE
     assert bundle.task_id
     page = client.get(f"/archive/{bundle.pk}/").content.decode()
-    assert "10 av 10 dokument" in page
+    assert "12 av 12 dokument" in page
     assert f'href="/archive/{bundle.pk}/download/"' in page
 
     response = client.get(f"/archive/{bundle.pk}/download/")
@@ -55,9 +55,15 @@ def test_bundle_contains_every_document_byte_for_byte_with_matching_index(
         | {r.document_sha256 for r in Report.objects.filter(status=ReportStatus.APPROVED)}
         | {a.sha256 for a in ReportAttachment.objects.filter(report__status=ReportStatus.APPROVED)}
     )
-    # One decision extract, three signed agreements, three approved reports (issue 15) and
-    # their three attachments.
-    assert len(index["documents"]) == 10
+    # Two decision extracts (the decision and its amending decision), three signed agreements
+    # (Coompanion's in both versions: issue 17), three approved reports (issue 15) and their
+    # three attachments.
+    assert len(index["documents"]) == 12
+    paths = {e["path"] for e in index["documents"]}
+    assert {
+        "overenskommelser/GF-2024-COOMPANION-v1.pdf",
+        "overenskommelser/GF-2024-COOMPANION-v2.pdf",
+    } <= paths
     kinds = [e["kind"] for e in index["documents"]]
     assert (kinds.count("aterrapport"), kinds.count("bilaga")) == (3, 3)
     for entry in index["documents"]:

@@ -143,7 +143,8 @@ def test_the_dataset_keeps_the_invariants(demo: None) -> None:
     assert Instalment.objects.filter(agreement__in=generated).count() == 160
     signed_twice = generated.annotate(n=Count("signatures")).filter(n=2).count()
     assert signed_twice == 80
-    assert Decision.objects.filter(status="approved").count() == 3
+    # The generated years' two and the demo's 2024 decision with its amending decision (§ 97).
+    assert Decision.objects.filter(status="approved").count() == 4
     # The history pages have something to show: what the services would have written.
     assert AuditEvent.objects.filter(action="agreement.status_changed").count() >= 80 * 4
     assert Allocation.objects.filter(programme__budget_year__year=2023).count() == 40

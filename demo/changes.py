@@ -1,0 +1,122 @@
+"""The demo's changes after the decision (issue 17): an amending decision and an amendment.
+
+Played through the same services the pages use, with the dates the story gives (all
+Exempeldata): the committee moves 100 000 kr from Leap for Life to Coompanion, Leap for Life's
+draft agreement follows the new amount, and Coompanion's signed agreement gets a version 2 that
+both parties sign and the region seals, while version 1 stays downloadable. Idempotent: skipped
+when the amending decision exists.
+"""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+
+from accounts.models import User
+from agreements import services as agreements
+from agreements.amendments import carried_instalments, planned_reports
+from agreements.models import Agreement, Party
+from agreements.plans import PlannedInstalment, PlannedReport
+from core.money import ZERO
+from demo import facts
+from funding import services as funding
+from funding.models import Decision, Programme
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(11, 0), tzinfo=UTC)
+
+
+def play(
+    programme: Programme, official: User, secretary: User, partner_users: dict[str, User]
+) -> None:
+    spec = facts.AMENDING_DECISION
+    if Decision.objects.filter(
+        body=spec.body, meeting_date=spec.meeting_date, paragraph=spec.paragraph
+    ).exists():
+        return
+    decision = funding.create_decision(
+        body=spec.body,
+        meeting_date=spec.meeting_date,
+        paragraph=spec.paragraph,
+        registration_number=spec.registration_number,
+        title=spec.title,
+        text=spec.text,
+        legal_basis=spec.legal_basis,
+        is_example_data=True,
+        by=secretary,
+    )
+    for slug, (amount, reason) in facts.AMENDMENTS_2024.items():
+        proposal = funding.propose_amendment(
+            allocation=programme.allocations.get(partner__slug=slug),
+            amount=amount,
+            reason=reason,
+            by=official,
+        )
+        funding.list_amendment(decision=decision, proposal=proposal, by=secretary)
+    funding.decide(decision=decision, by=secretary, decided_at=_at(spec.meeting_date))
+    funding.approve_decision(decision=decision, approved_on=spec.approved_on, by=secretary)
+    _follow_in_draft(
+        Agreement.objects.get(allocation__programme=programme, partner__slug="leap-for-life"),
+        official,
+    )
+    _amend(
+        Agreement.objects.get(
+            allocation__programme=programme, partner__slug=facts.AMENDED_AGREEMENT
+        ),
+        official,
+        partner_users[facts.AMENDED_AGREEMENT],
+    )
+
+
+def _follow_in_draft(agreement: Agreement, official: User) -> None:
+    """The draft takes the amended amount, spread over its two instalments."""
+    allocation = agreement.allocation
+    allocation.refresh_from_db()
+    first, second = agreements.even_payment_plan(allocation.amount, facts.INSTALMENT_DATES)
+    agreements.revise_draft(
+        agreement=agreement,
+        period_start=agreement.period_start,
+        period_end=agreement.period_end,
+        purpose=agreement.purpose,
+        conditions=agreement.conditions,
+        instalments=[first, replace(second, after_report=facts.SECOND_INSTALMENT_AFTER_REPORT)],
+        reports=[
+            PlannedReport(r.description, r.due_date)
+            for r in agreement.reporting_requirements.order_by("due_date", "pk")
+        ],
+        by=official,
+    )
+
+
+def _amend(agreement: Agreement, official: User, signatory: User) -> None:
+    """Version 2: the extra 100 000 kr, paid after the final report (report 2)."""
+    amendment = agreements.draft_amendment(
+        agreement=agreement, reason=facts.AMENDMENT_REASON, by=official
+    )
+    final = agreement.reporting_requirements.order_by("due_date", "pk").last()
+    assert final is not None  # noqa: S101 - the demo's agreements all have a final report
+    agreements.revise_amendment(
+        amendment=amendment,
+        reason=facts.AMENDMENT_REASON,
+        period_start=agreement.period_start,
+        period_end=agreement.period_end,
+        purpose=agreement.purpose,
+        conditions=agreement.conditions,
+        instalments=[
+            PlannedInstalment(
+                due_date=date(agreement.period_end.year, 12, 31),
+                amount=amendment.amount
+                - sum((i.amount for i in carried_instalments(agreement)), ZERO),
+                after_report=2,
+            )
+        ],
+        reports=planned_reports(amendment),
+        by=official,
+    )
+    agreements.send_amendment(amendment=amendment, by=official)
+    partner_day, region_day = facts.AMENDMENT_SIGNED
+    agreements.sign_amendment(
+        amendment=amendment, party=Party.PARTNER, by=signatory, signed_at=_at(partner_day)
+    )
+    agreements.sign_amendment(
+        amendment=amendment, party=Party.REGION, by=official, signed_at=_at(region_day)
+    )
