@@ -5,6 +5,7 @@ Each view: find the agreement in the user's scope (another partner's is a 404), 
 amendment → check the action is allowed → call a service → redirect or render.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -182,9 +184,15 @@ def amendment_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
     )
 
 
-_STEPS = {
-    "send": (services.send_amendment, "Tillägget är skickat till partnern för underskrift."),
-    "withdraw": (services.withdraw_amendment, "Tillägget är återkallat och är ett utkast igen."),
+_STEPS: dict[str, tuple[Callable[..., object], Any]] = {
+    "send": (
+        services.send_amendment,
+        gettext_lazy("Tillägget är skickat till partnern för underskrift."),
+    ),
+    "withdraw": (
+        services.withdraw_amendment,
+        gettext_lazy("Tillägget är återkallat och är ett utkast igen."),
+    ),
 }
 
 
@@ -200,7 +208,7 @@ def amendment_step(request: AuthenticatedRequest, reference: str, action: str) -
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _(done))
+        messages.success(request, done)
     return redirect("agreements:amendment", reference)
 
 

@@ -7,7 +7,9 @@ import pytest
 # axe-playwright-python ships no type information (no py.typed, no stubs).
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
-from agreements.models import ReportingRequirement
+from accounts.models import User
+from agreements import services as agreements
+from agreements.models import Agreement, AgreementAmendment, ReportingRequirement
 from funding.models import Decision
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import log_in
@@ -36,6 +38,13 @@ PAGES = {
         "/agreements/GF-2024-COOMPANION/",
         "/agreements/GF-2024-LEAP-FOR-LIFE/",
         "/agreements/GF-2024-LEAP-FOR-LIFE/edit/",
+        # Amendments (issue 17): Coompanion's version 3 in draft, Matgille's version 2 sent.
+        "/agreements/GF-2024-COOMPANION/amendment/",
+        "/agreements/GF-2024-COOMPANION/amendment/edit/",
+        "/agreements/GF-2024-COOMPANION/amendment/discard/",
+        "/agreements/GF-2024-TEK-KOMPETENS/amendment/new/",
+        "/agreements/GF-2024-MATGILLE/",
+        "/agreements/GF-2024-MATGILLE/amendment/",
         "/decisions/",
         DECISION,
         "/payments/",
@@ -72,9 +81,27 @@ PAGES = {
         "/accounts/password/",
         "/verify/",
     ],
-    "matgille": ["/", SUBMITTED],
+    "matgille": [
+        "/",
+        SUBMITTED,
+        "/agreements/GF-2024-MATGILLE/amendment/",
+        "/agreements/GF-2024-MATGILLE/amendment/sign/",
+    ],
     "highfive": ["/", "/agreements/GF-2024-HIGHFIVE/", "/agreements/GF-2024-HIGHFIVE/sign/"],
 }
+
+
+def _open_amendments() -> None:
+    """Coompanion's next version in draft, Matgille's sent to the partner."""
+    official = User.objects.get(username="handlaggare")
+    agreements.draft_amendment(
+        agreement=Agreement.objects.get(reference="GF-2024-COOMPANION"), reason="Ny", by=official
+    )
+    sent = agreements.draft_amendment(
+        agreement=Agreement.objects.get(reference="GF-2024-MATGILLE"), reason="Ny", by=official
+    )
+    AgreementAmendment.objects.filter(pk=sent.pk).update(conditions="Nya villkor.")
+    agreements.send_amendment(amendment=sent, by=official)
 
 
 def _ids() -> dict[str, int]:
@@ -82,6 +109,7 @@ def _ids() -> dict[str, int]:
         rows = ReportingRequirement.objects.filter(agreement__reference=reference)
         return rows.order_by("due_date")[position].pk
 
+    _open_amendments()
     return {
         "decision": Decision.objects.get(paragraph=101).pk,
         "returned": report("GF-2024-COOMPANION", 1),
