@@ -11,6 +11,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 # Lets admin classes and other generics be subscripted at run time (ModelAdmin[Model]).
@@ -126,6 +127,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # connection died with a database restart reconnects instead of failing one request
 # (tests/faults/test_postgres_faults.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASE_POOLER=pgbouncer: DATABASE_URL points at PgBouncer in transaction mode, which hands
+# each transaction whichever server connection is free. A server-side cursor (what
+# `.iterator()` uses by default) lives in one server connection and would be looked for in
+# another, so Django fetches client-side instead (in `chunk_size` steps of model instances).
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASE_POOLER:
+    raise ImproperlyConfigured(f"DATABASE_POOLER={DATABASE_POOLER!r}: only 'pgbouncer' is known")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -239,15 +249,39 @@ DECISION_REGISTRATION_NUMBER_PATTERN = env.str(
     "DECISION_REGISTRATION_NUMBER_PATTERN", default=r"^RS\d{6}$"
 )
 
-# Each process's own memory. What is cached (the budget overview's figures) is keyed by the
-# history's revision, which every recorded change moves on, so app servers need not share a
-# cache to stay correct (docs/performance.md).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+# The cache holds the budget overview's figures (keyed by the history's revision, audit.cache),
+# the rate-limit counters (core.limits) and, when shared, the sessions. CACHE_URL (or REDIS_URL)
+# names a shared one, redis://host:6379/0 through Django's own RedisCache: every app server
+# then counts a client's requests together and renders the overview once per change. Without
+# one (`make run`), each process keeps its own: still correct, since a change moves the revision
+# on, but rate limits count per process. CACHE_KEY_PREFIX keeps two sites, or a site and a
+# re-created database (whose revisions start again at 1), apart on one Redis.
+_cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if _cache_url:
+    CACHES = {"default": env.cache_url_config(_cache_url)}
+    CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="halland")
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # A Redis that stops answering costs a request two seconds, not a worker's timeout.
+        CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 2, "socket_timeout": 2}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
     }
-}
+SHARED_CACHE = CACHES["default"]["BACKEND"] not in (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+# Sessions are read from the shared cache and written through to the database, so a session
+# survives a cache flush. Never with a per-process cache: a logout on one server would leave
+# the session alive in another's memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 
 # Background work (archive bundles) on Django's tasks framework, queued in the database and
 # run by `python manage.py db_worker`.

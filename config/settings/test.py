@@ -38,3 +38,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Each test process its own cache, whatever a developer's .env names: tests clear it
+# (tests/conftest.py), and must never clear a shared Redis. tests/stack/ runs the shared one.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+SHARED_CACHE = False
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
