@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line written for a request carries the proxy's request id.
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app servers, compressed and with hashed names, so no
     # separate file server is needed; security headers still apply (it comes after them).
@@ -403,10 +405,12 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
