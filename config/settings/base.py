@@ -209,6 +209,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Behind nginx, stored documents are sent by nginx from MEDIA_ROOT after the application has
+# checked access: this is its `internal` location (deploy/nginx/halland.conf.template), e.g.
+# "/_documents/". Empty: the app servers send them. Only for storage on a file system nginx
+# can read (the shared volume), not for an object store.
+DOCUMENT_ACCEL_REDIRECT = env.str("DOCUMENT_ACCEL_REDIRECT", default="")
+if DOCUMENT_ACCEL_REDIRECT and not (
+    DOCUMENT_ACCEL_REDIRECT.startswith("/") and DOCUMENT_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured("DOCUMENT_ACCEL_REDIRECT must start and end with /")
+
 # Security headers (OWASP ASVS 5.0 level 2, V3). A strict Content Security Policy: no inline
 # script or style, no eval; htmx is served from our static files and told not to inject styles.
 SECURE_CSP = {

@@ -25,7 +25,11 @@ NBSP = "\u00a0"
 class Response:
     status: int
     headers: http.client.HTTPMessage
-    body: str
+    content: bytes
+
+    @property
+    def body(self) -> str:
+        return self.content.decode("utf-8", "replace")
 
     @property
     def location(self) -> str:
@@ -71,7 +75,7 @@ class Browser:
         try:
             conn.request(method, path, body=body, headers=sent)
             answer = conn.getresponse()
-            content = answer.read().decode("utf-8", "replace")
+            content = answer.read()
         finally:
             conn.close()
         for header in answer.headers.get_all("Set-Cookie") or []:

@@ -4,6 +4,7 @@ HTTP: nginx, two gunicorn app servers, PgBouncer, Redis, the task worker.
 It runs only when asked, REQUIRE_STACK=1 (as .ci/run does after `make test`): it takes the
 better part of a minute and starts servers on this machine. Otherwise every test here is skipped
 with a loud message. With REQUIRE_STACK set, a missing program is an error, not a skip.
+KEEP_STACK_LOGS=1 keeps the stack's run directory (bin/serve's output, nginx's access log).
 """
 
 import contextlib
@@ -11,8 +12,10 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
 import psycopg
@@ -65,13 +68,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack() -> Iterator[Stack]:
     """bin/serve on a fresh database of the PostgreSQL server DATABASE_URL names, with its own
     ports and run directory; the shared Redis on 127.0.0.1:6379 under a prefix of its own."""
     server = urlsplit(os.environ["DATABASE_URL"])
     database = f"halland_stack_{os.getpid()}"
     database_url = server._replace(path=f"/{database}", query="").geturl()
-    serve_dir = tmp_path_factory.mktemp("serve")
+    # Not under pytest's own temporary folder (mode 0700): nginx's workers, which run as
+    # `nobody` when the tests run as root, read the stored documents from here.
+    serve_dir = Path(tempfile.mkdtemp(prefix="halland-stack-"))
+    serve_dir.chmod(0o755)
     stack = Stack(
         port=free_port(),
         app_ports=(free_port(), free_port()),
@@ -115,6 +121,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             os.killpg(serve.pid, signal.SIGKILL)
             serve.wait()
         _forget(database, server, stack)
+        if not os.environ.get("KEEP_STACK_LOGS"):
+            shutil.rmtree(serve_dir, ignore_errors=True)
 
 
 def _forget(database: str, server: SplitResult, stack: Stack) -> None:

@@ -8,6 +8,7 @@ through one server hold on the other at once. Each test could fail: with the per
 to an app server does change the address (the control in the lockout test).
 """
 
+import hashlib
 import re
 import uuid
 
@@ -142,3 +143,37 @@ def test_nginx_request_ids_are_in_its_log_and_the_app_servers(stack: Stack) -> N
     )
     assert {line["logger"] for line in app} == {"gunicorn.access", "django.request"}, app
     assert forged not in stack.log.read_text()
+
+
+def test_a_stored_pdf_is_sent_by_nginx_only_after_the_app_checked_access(stack: Stack) -> None:
+    a, _ = stack.app_ports
+    url = "/agreements/GF-2024-COOMPANION/pdf/"
+    partner = Browser()
+    assert partner.log_in(stack.port, "coompanion").status == 302
+    pdf = partner.get(stack.port, url)
+    assert pdf.status == 200
+    digest = hashlib.sha256(pdf.content).hexdigest()
+    assert pdf.headers["X-Content-SHA256"] == digest
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.headers["Content-Disposition"].startswith('attachment; filename="GF-2024-COOMPANION')
+    assert {"private", "no-store"} <= {d.strip() for d in pdf.headers["Cache-Control"].split(",")}
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
+    stored = list((stack.serve_dir / "serve-media").rglob(f"*-{digest[:12]}.pdf"))
+    assert len(stored) == 1
+    assert stored[0].read_bytes() == pdf.content
+
+    # The app server sent the headers only; nginx sent the stored file.
+    direct = partner.get(a, url)
+    assert (direct.status, direct.content) == (200, b"")
+    name = stored[0].relative_to(stack.serve_dir / "serve-media").as_posix()
+    assert direct.headers["X-Accel-Redirect"] == f"/_documents/{name}"
+
+    # No access, no document: nginx's internal location answers nobody directly.
+    assert Browser().get(stack.port, url).location.startswith("/accounts/login/")
+    other = Browser()
+    assert other.log_in(stack.port, "highfive").status == 302
+    assert other.get(stack.port, url).status == 404
+    for who in (partner, Browser()):
+        refused = who.get(stack.port, f"/_documents/{name}")
+        assert refused.status == 404
+        assert not refused.content.startswith(b"%PDF")
