@@ -9,8 +9,10 @@ to an app server does change the address (the control in the lockout test).
 """
 
 import hashlib
+import io
 import re
 import uuid
+import zipfile
 
 import pytest
 import redis
@@ -177,3 +179,36 @@ def test_a_stored_pdf_is_sent_by_nginx_only_after_the_app_checked_access(stack: 
         refused = who.get(stack.port, f"/_documents/{name}")
         assert refused.status == 404
         assert not refused.content.startswith(b"%PDF")
+
+
+def test_an_archive_bundle_asked_for_on_one_server_is_built_by_the_worker(stack: Stack) -> None:
+    a, b = stack.app_ports
+    secretary = Browser()
+    assert secretary.log_in(a, "sekreterare").status == 302
+    assert secretary.second_step(a).status == 302
+    index = secretary.get(a, "/archive/")
+    year = re.search(r'<option value="(\d+)"[^>]*>\s*2024', index.body)
+    assert year, "no 2024 in the budget year choice"
+    asked = secretary.post(
+        a, "/archive/", {"csrfmiddlewaretoken": index.csrf_token(), "budget_year": year[1]}
+    )
+    assert asked.status == 302
+    detail = asked.location
+
+    # The task worker (through PgBouncer) builds it; the other app server shows it done.
+    done = wait_for(
+        "the worker to build the bundle",
+        lambda: "/download/" in (page := secretary.get(b, detail)).body and page,
+        timeout=60,
+    )
+    sha256 = re.search(r"SHA-256 <code>([0-9a-f]{64})</code>", done.body)
+    assert sha256
+    zipped = secretary.get(stack.port, f"{detail}download/")
+    assert zipped.status == 200
+    assert zipped.headers["Content-Type"] == "application/zip"
+    assert hashlib.sha256(zipped.content).hexdigest() == sha256[1]
+    assert zipped.headers["X-Content-SHA256"] == sha256[1]
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as bundle:
+        assert bundle.testzip() is None
+        assert any(n.startswith("overenskommelser/GF-2024-") for n in bundle.namelist())
+    assert secretary.get(b, f"{detail}download/").headers["X-Accel-Redirect"].endswith(".zip")
