@@ -61,7 +61,7 @@ def stored_file_response(
     if accel_prefix:
         response = HttpResponse(content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["X-Accel-Redirect"] = accel_prefix + quote(str(file.name))
+        response["X-Accel-Redirect"] = f"/{accel_prefix.strip('/')}/{quote(str(file.name))}"
     else:
         response = FileResponse(
             file.open("rb"), content_type=content_type, as_attachment=True, filename=filename

@@ -14,6 +14,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.caches import caches, session_engine
+
 # Lets admin classes and other generics be subscripted at run time (ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
 
@@ -129,15 +131,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # connection died with a database restart reconnects instead of failing one request
 # (tests/faults/test_postgres_faults.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# DATABASE_POOLER=pgbouncer: DATABASE_URL points at PgBouncer in transaction mode, which hands
-# each transaction whichever server connection is free. A server-side cursor (what
-# `.iterator()` uses by default) lives in one server connection and would be looked for in
-# another, so Django fetches client-side instead (in `chunk_size` steps of model instances).
+# DATABASE_POOLER=pgbouncer: DATABASE_URL is PgBouncer in transaction mode, which lends each
+# transaction any server connection; a server-side cursor (`.iterator()`) would be looked for in
+# another one, so Django fetches client-side instead (docs/deploy.md, "PgBouncer").
 DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
-if DATABASE_POOLER == "pgbouncer":
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-elif DATABASE_POOLER:
+if DATABASE_POOLER not in ("", "pgbouncer"):
     raise ImproperlyConfigured(f"DATABASE_POOLER={DATABASE_POOLER!r}: only 'pgbouncer' is known")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -209,15 +209,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Behind nginx, stored documents are sent by nginx from MEDIA_ROOT after the application has
-# checked access: this is its `internal` location (deploy/nginx/halland.conf.template), e.g.
-# "/_documents/". Empty: the app servers send them. Only for storage on a file system nginx
-# can read (the shared volume), not for an object store.
+# Behind nginx, nginx sends a stored document from MEDIA_ROOT after the app checked access:
+# its `internal` location, "/_documents/" (deploy/nginx/). Empty: the app servers send them.
 DOCUMENT_ACCEL_REDIRECT = env.str("DOCUMENT_ACCEL_REDIRECT", default="")
-if DOCUMENT_ACCEL_REDIRECT and not (
-    DOCUMENT_ACCEL_REDIRECT.startswith("/") and DOCUMENT_ACCEL_REDIRECT.endswith("/")
-):
-    raise ImproperlyConfigured("DOCUMENT_ACCEL_REDIRECT must start and end with /")
 
 # Security headers (OWASP ASVS 5.0 level 2, V3). A strict Content Security Policy: no inline
 # script or style, no eval; htmx is served from our static files and told not to inject styles.
@@ -261,39 +255,12 @@ DECISION_REGISTRATION_NUMBER_PATTERN = env.str(
     "DECISION_REGISTRATION_NUMBER_PATTERN", default=r"^RS\d{6}$"
 )
 
-# The cache holds the budget overview's figures (keyed by the history's revision, audit.cache),
-# the rate-limit counters (core.limits) and, when shared, the sessions. CACHE_URL (or REDIS_URL)
-# names a shared one, redis://host:6379/0 through Django's own RedisCache: every app server
-# then counts a client's requests together and renders the overview once per change. Without
-# one (`make run`), each process keeps its own: still correct, since a change moves the revision
-# on, but rate limits count per process. CACHE_KEY_PREFIX keeps two sites, or a site and a
-# re-created database (whose revisions start again at 1), apart on one Redis.
-_cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
-if _cache_url:
-    CACHES = {"default": env.cache_url_config(_cache_url)}
-    CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="halland")
-    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        # A Redis that stops answering costs a request two seconds, not a worker's timeout.
-        CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 2, "socket_timeout": 2}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 1000},
-        }
-    }
-SHARED_CACHE = CACHES["default"]["BACKEND"] not in (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
+# Shared when CACHE_URL or REDIS_URL (redis://host:6379/0) names one, with the sessions in it.
+CACHES = caches(
+    env.str("CACHE_URL", default="") or env.str("REDIS_URL", default=""),
+    key_prefix=env.str("CACHE_KEY_PREFIX", default="halland"),
 )
-# Sessions are read from the shared cache and written through to the database, so a session
-# survives a cache flush. Never with a per-process cache: a logout on one server would leave
-# the session alive in another's memory.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if SHARED_CACHE
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = session_engine(CACHES)
 
 # Background work (archive bundles) on Django's tasks framework, queued in the database and
 # run by `python manage.py db_worker`.
