@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 
 help:
 	@echo "make run    - install, migrate, load the demo, serve http://127.0.0.1:8000"
-	@echo "make serve  - the production stack locally: gunicorn, WhiteNoise, worker, PostgreSQL"
+	@echo "make serve  - the production stack locally: nginx, 2 gunicorns, worker, PgBouncer, Redis"
 	@echo "make test   - run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make bench  - benchmarks: figures as ratios to a floor measured in the same run"
@@ -39,7 +39,8 @@ run: install .env
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# Production settings on PostgreSQL (DATABASE_URL, default the local server's halland_serve).
+# The production stack from deploy/ on PostgreSQL (DATABASE_URL, default the local server's
+# halland_serve); needs nginx, pgbouncer and redis-server (Debian packages).
 serve: install
 	bin/serve
 

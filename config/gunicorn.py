@@ -3,13 +3,40 @@
 Every value can be set from the environment, so one image serves every machine size.
 """
 
-import multiprocessing
+import math
 import os
+from pathlib import Path
+
+
+def available_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> float:
+    """The CPUs this process may use: its cgroup's quota (a container's `--cpus`, systemd's
+    CPUQuota=) when it has one, else the cores it may run on. Not the host's core count: a
+    container limited to 2 CPUs on a 64-core host would otherwise start 129 workers."""
+    cores = float(len(os.sched_getaffinity(0)))
+    try:  # cgroup v2: "<quota> <period>" or "max <period>"
+        quota, period = (cgroup / "cpu.max").read_text().split()
+    except (OSError, ValueError):
+        try:  # cgroup v1: quota -1 means none
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return cores
+    if quota in ("max", "-1"):
+        return cores
+    try:
+        return min(cores, int(quota) / int(period))
+    except (ValueError, ZeroDivisionError):
+        return cores
+
+
+def default_workers(cpus: float) -> int:
+    return 2 * max(1, math.ceil(cpus)) + 1
+
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# Sync workers: pages are short and CPU-bound (templates, PDF rendering); two per core plus one
-# keeps the cores busy while one worker waits for the database.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Sync workers: pages are short and CPU-bound (templates, PDF rendering); two per CPU plus one
+# keeps the CPUs busy while one worker waits for the database.
+workers = int(os.environ.get("WEB_CONCURRENCY", default_workers(available_cpus())))
 worker_class = "sync"
 # Rendering and sealing a PDF takes well under a second; a minute means something is stuck.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
@@ -30,7 +57,7 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = (
     '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", '
     '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s, '
-    '"user_agent": "%(a)s"}'
+    '"user_agent": "%(a)s", "request_id": "%({x-request-id}i)s"}'
 )
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -2,13 +2,17 @@
 
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.sealing import SealingUnavailable, seal_pdf
@@ -43,13 +47,25 @@ def seal_and_store(pdf: bytes, *, stem: str, reason: str) -> StoredPdf:
 
 def stored_file_response(
     file: File[bytes], *, sha256: str, filename: str, content_type: str = "application/pdf"
-) -> FileResponse:
+) -> HttpResponseBase:
     """A stored document as a download, byte for byte as stored, never re-rendered: its SHA-256
     in `X-Content-SHA256` for the receiver to check, and never kept by a cache (private,
-    no-store: issue 13)."""
-    response = FileResponse(
-        file.open("rb"), content_type=content_type, as_attachment=True, filename=filename
-    )
+    no-store: issue 13).
+
+    Called only after the view has checked access. Behind nginx (DOCUMENT_ACCEL_REDIRECT set to
+    its internal location) the app sends only the headers and nginx sends the file from the
+    shared document folder (`X-Accel-Redirect`), so no app worker is held for the transfer; the
+    location is `internal`, so no client reaches a document without this check."""
+    accel_prefix: str = settings.DOCUMENT_ACCEL_REDIRECT
+    response: HttpResponseBase
+    if accel_prefix:
+        response = HttpResponse(content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["X-Accel-Redirect"] = f"/{accel_prefix.strip('/')}/{quote(str(file.name))}"
+    else:
+        response = FileResponse(
+            file.open("rb"), content_type=content_type, as_attachment=True, filename=filename
+        )
     response["X-Content-SHA256"] = sha256
     patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
     return response

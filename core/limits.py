@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import URLResolver, get_resolver
 
 from core.clients import client_ip
 from core.routing import namespace, route
@@ -92,6 +93,22 @@ def _max_body(view: Any) -> int:
         return int(settings.MAX_REQUEST_BODY_BYTES)
     setting, overhead = declared
     return int(getattr(settings, setting)) + int(overhead)
+
+
+def largest_body_bytes() -> int:
+    """The largest body any view takes: what the proxy in front must let through
+    (nginx's `client_max_body_size`, rendered by bin/serve), and no more."""
+    views: list[Any] = []
+
+    def collect(patterns: list[Any]) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                collect(pattern.url_patterns)
+            else:
+                views.append(pattern.callback)
+
+    collect(get_resolver().url_patterns)
+    return max(_max_body(view) for view in views)
 
 
 class RequestLimitsMiddleware:

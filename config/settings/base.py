@@ -11,7 +11,10 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config.caches import caches, session_engine
 
 # Lets admin classes and other generics be subscripted at run time (ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line written for a request carries the proxy's request id.
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app servers, compressed and with hashed names, so no
     # separate file server is needed; security headers still apply (it comes after them).
@@ -126,6 +131,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # connection died with a database restart reconnects instead of failing one request
 # (tests/faults/test_postgres_faults.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASE_POOLER=pgbouncer: DATABASE_URL is PgBouncer in transaction mode, which lends each
+# transaction any server connection; a server-side cursor (`.iterator()`) would be looked for in
+# another one, so Django fetches client-side instead (docs/deploy.md, "PgBouncer").
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER={DATABASE_POOLER!r}: only 'pgbouncer' is known")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -197,6 +209,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Behind nginx, nginx sends a stored document from MEDIA_ROOT after the app checked access:
+# its `internal` location, "/_documents/" (deploy/nginx/). Empty: the app servers send them.
+DOCUMENT_ACCEL_REDIRECT = env.str("DOCUMENT_ACCEL_REDIRECT", default="")
+
 # Security headers (OWASP ASVS 5.0 level 2, V3). A strict Content Security Policy: no inline
 # script or style, no eval; htmx is served from our static files and told not to inject styles.
 SECURE_CSP = {
@@ -239,15 +255,12 @@ DECISION_REGISTRATION_NUMBER_PATTERN = env.str(
     "DECISION_REGISTRATION_NUMBER_PATTERN", default=r"^RS\d{6}$"
 )
 
-# Each process's own memory. What is cached (the budget overview's figures) is keyed by the
-# history's revision, which every recorded change moves on, so app servers need not share a
-# cache to stay correct (docs/performance.md).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    }
-}
+# Shared when CACHE_URL or REDIS_URL (redis://host:6379/0) names one, with the sessions in it.
+CACHES = caches(
+    env.str("CACHE_URL", default="") or env.str("REDIS_URL", default=""),
+    key_prefix=env.str("CACHE_KEY_PREFIX", default="halland"),
+)
+SESSION_ENGINE = session_engine(CACHES)
 
 # Background work (archive bundles) on Django's tasks framework, queued in the database and
 # run by `python manage.py db_worker`.
@@ -369,10 +382,12 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -10,6 +10,7 @@ os.environ.setdefault("LOG_FORMAT", "text")
 # share one media folder and run the real task queue; a .env must not do that to the suite.
 _started_with = {name: os.environ.get(name, "") for name in ("MEDIA_ROOT", "TASKS_BACKEND")}
 
+from config.caches import caches, session_engine  # noqa: E402
 from config.settings.base import *  # noqa: E402, F403
 from config.settings.base import BASE_DIR  # noqa: E402
 
@@ -38,3 +39,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Each test process its own cache, whatever a developer's .env names: tests clear it
+# (tests/conftest.py), and must never clear a shared Redis. tests/stack/ runs the shared one.
+CACHES = caches("", key_prefix="")
+SESSION_ENGINE = session_engine(CACHES)

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import Settings
 
 from accounts.models import User
 from agreements.models import Agreement, AgreementStatus, SignedDocument
@@ -137,6 +138,28 @@ def test_signed_pdf_is_served_byte_for_byte(client: Client) -> None:
             agreement__reference="GF-2024-COOMPANION", agreement_version=2
         ).sha256
     )
+
+
+def test_behind_nginx_the_pdf_is_left_to_it_after_the_access_check(
+    client: Client, settings: Settings
+) -> None:
+    settings.DOCUMENT_ACCEL_REDIRECT = "/_documents/"
+    document = SignedDocument.objects.get(agreement__reference="GF-2024-COOMPANION")
+    response = login(client, "coompanion").get("/agreements/GF-2024-COOMPANION/pdf/")
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/_documents/{document.file.name}"
+    assert response.content == b""  # nginx sends the stored bytes (tests/stack)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="GF-2024-COOMPANION-v{document.agreement_version}.pdf"'
+    )
+    assert response["X-Content-SHA256"] == document.sha256
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    client.logout()
+    refused = login(client, "highfive").get("/agreements/GF-2024-COOMPANION/pdf/")
+    assert refused.status_code == 404
+    assert not refused.has_header("X-Accel-Redirect")
 
 
 def test_unsigned_agreement_has_no_pdf_but_officials_get_a_preview(client: Client) -> None:

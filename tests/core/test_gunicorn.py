@@ -80,3 +80,36 @@ def test_the_forwarded_scheme_from_the_proxy_still_counts(gunicorn: int) -> None
         b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Forwarded-Proto: https\r\n\r\n",
     )
     assert environ["wsgi.url_scheme"] == "https"
+
+
+# --------------------------------------------------------------------------- worker count
+
+
+def _cgroup(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    return tmp_path
+
+
+def test_workers_follow_the_cgroup_quota_not_the_cores(tmp_path: Path) -> None:
+    from config.gunicorn import available_cpus, default_workers
+
+    cores = len(os.sched_getaffinity(0))
+    half_a_cpu = _cgroup(tmp_path, {"cpu.max": "50000 100000\n"})
+    assert available_cpus(half_a_cpu) == 0.5
+    assert default_workers(0.5) == 3  # one CPU's worth: 2 × 1 + 1
+    assert default_workers(1.5) == 5
+    assert available_cpus(_cgroup(tmp_path / "many", {"cpu.max": "6400000 100000"})) == cores
+
+
+def test_without_a_quota_the_usable_cores_count(tmp_path: Path) -> None:
+    from config.gunicorn import available_cpus
+
+    cores = float(len(os.sched_getaffinity(0)))
+    assert available_cpus(_cgroup(tmp_path / "v2", {"cpu.max": "max 100000"})) == cores
+    v1 = {"cpu/cpu.cfs_quota_us": "-1", "cpu/cpu.cfs_period_us": "100000"}
+    assert available_cpus(_cgroup(tmp_path / "v1", v1)) == cores
+    v1_quota = {"cpu/cpu.cfs_quota_us": "25000", "cpu/cpu.cfs_period_us": "100000"}
+    assert available_cpus(_cgroup(tmp_path / "v1q", v1_quota)) == 0.25
+    assert available_cpus(tmp_path / "none") == cores

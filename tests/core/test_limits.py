@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from agreements.views.reports import REPORT_FORM_OVERHEAD
 from tests.helpers import text
 
 if TYPE_CHECKING:
@@ -180,3 +181,13 @@ def test_the_bounded_check_still_finds_an_authentic_seal(demo: None, client: Cli
     with document.file.open("rb") as f:
         response = _verify(client, f.read())
     assert "Äkta" in text(response)
+
+
+def test_the_proxy_is_told_the_largest_body_a_view_takes(settings: Any) -> None:
+    from core.limits import largest_body_bytes
+
+    settings.REPORT_ATTACHMENT_MAX_BYTES = 30 * 1024 * 1024
+    assert largest_body_bytes() == 30 * 1024 * 1024 + REPORT_FORM_OVERHEAD
+    settings.REPORT_ATTACHMENT_MAX_BYTES = 1024
+    settings.VERIFY_MAX_UPLOAD_BYTES = 1024
+    assert largest_body_bytes() == settings.MAX_REQUEST_BODY_BYTES

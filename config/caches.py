@@ -1,0 +1,39 @@
+"""The cache and the session store, from CACHE_URL or REDIS_URL (config/settings/base.py).
+
+The cache holds the budget overview's figures (keyed by the history's revision, audit.cache), the
+rate-limit counters (core.limits) and, when it is shared, the sessions. A URL names a shared one:
+redis://host:6379/0 through Django's own RedisCache, so every app server counts a client's
+requests together and renders the overview once per change. Without one (`make run`), each
+process keeps its own: still correct, since a change moves the revision on, but rate limits then
+count per process. The key prefix keeps two sites, or a site and a re-created database (whose
+revisions start again at 1), apart on one Redis.
+"""
+
+from typing import Any
+
+import environ
+
+PER_PROCESS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def caches(url: str, *, key_prefix: str) -> dict[str, dict[str, Any]]:
+    if not url:
+        return {"default": {"BACKEND": PER_PROCESS[0], "OPTIONS": {"MAX_ENTRIES": 1000}}}
+    cache: dict[str, Any] = environ.Env.cache_url_config(url)
+    cache["KEY_PREFIX"] = key_prefix
+    if cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # A Redis that stops answering costs a request two seconds, not a worker's timeout.
+        cache["OPTIONS"] = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    return {"default": cache}
+
+
+def session_engine(configured: dict[str, dict[str, Any]]) -> str:
+    """Sessions read from a shared cache and written through to the database, so a session
+    survives a cache flush. Never with a per-process cache: a logout on one server would leave
+    the session alive in another's memory."""
+    if configured["default"]["BACKEND"] in PER_PROCESS:
+        return "django.contrib.sessions.backends.db"
+    return "django.contrib.sessions.backends.cached_db"
