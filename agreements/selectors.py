@@ -304,7 +304,7 @@ def payments_for(
     if not can_handle_payments(user):
         return Instalment.objects.none()
     qs = Instalment.objects.filter(
-        # Terminated before both signed: never payable, not listed.
+        # Discarded before both signed: never payable, not listed.
         Exists(SignedDocument.objects.filter(agreement=OuterRef("agreement"))),
         agreement__status__in=(
             AgreementStatus.SIGNED,

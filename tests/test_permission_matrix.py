@@ -116,7 +116,13 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "agreements:send": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
     "agreements:withdraw": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
     "agreements:complete": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
-    "agreements:terminate": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
+    # GF-2024-COOMPANION is signed: officials get the terminate page (an empty POST is a 400
+    # with the errors on the form) and are sent back from discarding it.
+    "agreements:terminate": {
+        "GET": codes(302, 403, 404, 200, 403, 403),
+        "POST": codes(302, 403, 404, 400, 403, 403),
+    },
+    "agreements:discard": {"GET": OFFICIAL_ACTION, "POST": OFFICIAL_ACTION},
     # Signed already: whoever may see it is sent back with "you cannot sign this now".
     "agreements:sign": {
         "GET": codes(302, 302, 404, 302, 302, 302),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from agreements.views import agreements as views
-from agreements.views import reports
+from agreements.views import ending, reports
 
 app_name = "agreements"
 
@@ -26,7 +26,8 @@ urlpatterns = [
         {"action": "complete"},
         name="complete",
     ),
-    path("<reference:reference>/terminate/", views.agreement_terminate, name="terminate"),
+    path("<reference:reference>/terminate/", ending.agreement_terminate, name="terminate"),
+    path("<reference:reference>/discard/", ending.agreement_discard, name="discard"),
     path("<reference:reference>/pdf/", views.agreement_pdf, name="pdf"),
     path("<reference:reference>/preview/", views.agreement_preview, name="preview"),
     path("<reference:reference>/reports/<id:pk>/", reports.report_view, name="report"),
