@@ -161,6 +161,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     },
     "exports:payment_list_csv": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
     "exports:payment_list_xlsx": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    "exports:recovery_list_csv": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
     # Partners (issue 15): staff see every partner, a partner user their own (another's is a
     # 404); officials edit (an empty POST: the form says what is missing).
     "partners:index": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},

@@ -7,9 +7,11 @@ GF-2024-HIGHFIVE is sent, GF-2024-CONNECT-VAST signed by the partner, GF-2024-LE
 draft, GF-2024-TEK-KOMPETENS completed.
 """
 
+import csv
 import importlib
+import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
+from openpyxl import load_workbook
 
 from accounts.models import User
 from agreements import services
@@ -434,3 +437,62 @@ def test_the_list_filters_discarded() -> None:
     body = text(official_client().get("/agreements/?status=discarded"))
     assert f'href="/agreements/{LEAP}/"' in body
     assert f'href="/agreements/{COOMPANION}/"' not in body
+
+
+# --------------------------------------------------------------------------- payments
+
+
+def test_the_payments_page_lists_recoveries_apart_and_offers_no_release() -> None:
+    client = official_client()
+    assert f"Attestera {MATGILLE} nr 1" in text(client.get("/payments/"))
+    terminate(recovery_amount=Decimal("250000"), recovery_due_date=in_days(30))
+    terminate(MATGILLE)
+    body = text(client.get("/payments/"))
+    assert f"Attestera {MATGILLE} nr 1" not in body
+    assert "Överenskommelsen är hävd: betalas inte ut." in body
+    recoveries = body[body.index('id="recoveries-heading"') :]
+    assert f'href="/agreements/{COOMPANION}/"' in recoveries
+    assert "250 000 kr" in recoveries
+    assert "600 000 kr" in recoveries
+    assert f'href="/agreements/{MATGILLE}/"' not in recoveries  # nothing to recover
+
+
+def csv_rows(content: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_recovery_list_is_a_file_of_its_own() -> None:
+    due = in_days(30)
+    terminate(recovery_amount=Decimal("250000"), recovery_due_date=due)
+    client = official_client()
+    response = client.get("/payments/aterkravslista.csv")
+    assert response.status_code == 200
+    assert "aterkravslista-" in response["Content-Disposition"]
+    [row] = csv_rows(response.content)
+    assert row["Referens"] == COOMPANION
+    assert (row["Återkrav (kr)"], row["Betalas senast"]) == ("250000", due.isoformat())
+    assert row["Utbetalt enligt överenskommelsen (kr)"] == "600000"
+    assert row["Gäldenär"] == agreement(COOMPANION).partner.legal_name
+    # The finance system's payment list holds payments only.
+    payments = client.get("/payments/utbetalningslista.csv").content.decode("utf-8-sig")
+    assert "250000" not in payments
+    assert "Återkrav" not in payments
+    workbook = load_workbook(io.BytesIO(client.get("/payments/utbetalningslista.xlsx").content))
+    assert workbook.sheetnames[1] == "Återkrav"
+    sheet = workbook.worksheets[1]
+    due_cell = datetime(due.year, due.month, due.day)  # noqa: DTZ001 - as openpyxl reads it
+    assert [c.value for c in sheet[2]][2:5] == [250000, due_cell, COOMPANION]
+
+
+def test_the_recovery_list_is_for_officials_only() -> None:
+    assert login(Client(), "coompanion").get("/payments/aterkravslista.csv").status_code == 404
+
+
+def test_the_years_agreement_table_has_the_recovery() -> None:
+    due = in_days(30)
+    terminate(recovery_amount=Decimal("250000"), recovery_due_date=due)
+    rows = csv_rows(official_client().get("/budget/2024/export/agreements.csv").content)
+    row = next(r for r in rows if r["Referens"] == COOMPANION)
+    assert (row["Återkrav (kr)"], row["Återkrav senast"]) == ("250000", due.isoformat())
+    other = next(r for r in rows if r["Referens"] == MATGILLE)
+    assert (other["Återkrav (kr)"], other["Återkrav senast"]) == ("", "")
