@@ -29,6 +29,7 @@ from agreements.models import Agreement, AgreementStatus, Instalment, Instalment
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from notices.models import Notice, NoticeKind
+from tests.api.conftest import ApiClient, token_for
 from tests.helpers import login, text
 
 pytestmark = pytest.mark.django_db
@@ -496,3 +497,20 @@ def test_the_years_agreement_table_has_the_recovery() -> None:
     assert (row["Återkrav (kr)"], row["Återkrav senast"]) == ("250000", due.isoformat())
     other = next(r for r in rows if r["Referens"] == MATGILLE)
     assert (other["Återkrav (kr)"], other["Återkrav senast"]) == ("", "")
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_the_api_shows_the_recovery_as_exact_strings() -> None:
+    due = in_days(30)
+    terminate(recovery_amount=Decimal("250000"), recovery_due_date=due)
+    api = ApiClient(token_for("handlaggare"))
+    body = api.get(f"/api/v1/agreements/{COOMPANION}").json()
+    assert body["status"] == "terminated"
+    assert (body["recovery_amount"], body["recovery_due_date"]) == ("250000.00", due.isoformat())
+    other = api.get(f"/api/v1/agreements/{MATGILLE}").json()
+    assert (other["recovery_amount"], other["recovery_due_date"]) == (None, None)
+    services.discard_agreement(agreement=agreement(LEAP), by=official(), reason="Fel")
+    listed = api.get("/api/v1/agreements", status="discarded").json()
+    assert [a["reference"] for a in listed["items"]] == [LEAP]
