@@ -440,6 +440,21 @@ def test_the_list_filters_discarded() -> None:
     assert f'href="/agreements/{COOMPANION}/"' not in body
 
 
+def test_the_partners_start_page_says_what_is_owed() -> None:
+    terminate(recovery_amount=Decimal("1000"), recovery_due_date=in_days(30))
+    body = text(login(Client(), "coompanion").get("/"))
+    assert "Hävd. Återkrav: 1 000 kr senast" in body
+
+
+def test_the_partners_start_page_offers_no_next_payment_after_termination() -> None:
+    client = login(Client(), "matgille")
+    assert 'class="tag tag-planned"' in text(client.get("/"))
+    terminate(MATGILLE)
+    body = text(client.get("/"))
+    assert "Hävd: inget mer betalas ut." in body
+    assert 'class="tag tag-planned"' not in body
+
+
 # --------------------------------------------------------------------------- payments
 
 
