@@ -49,6 +49,10 @@ class SignedDocumentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+# How an agreement ended early (issue 17): shown, never edited here; the services write them.
+ENDING = ("termination_reason", "recovery_amount", "recovery_due_date", "discard_reason")
+
+
 @admin.register(Agreement)
 class AgreementAdmin(ServiceModelAdmin[Agreement]):
     list_display = ("reference", "partner", "amount", "status", "period_start", "period_end")
@@ -61,13 +65,12 @@ class AgreementAdmin(ServiceModelAdmin[Agreement]):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
             return ("allocation", "reference", *TERMS, "is_example_data")
-        return ("reference", "partner", "amount", "status", "version", *TERMS,
-                "termination_reason")  # fmt: skip
+        return ("reference", "partner", "amount", "status", "version", *TERMS, *ENDING)  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
             return ()
-        fixed = ("reference", "partner", "amount", "status", "version", "termination_reason")
+        fixed = ("reference", "partner", "amount", "status", "version", *ENDING)
         return fixed if obj.terms_editable else (*fixed, *TERMS)
 
     def get_form(

@@ -188,14 +188,56 @@ def agreement_withdrawn(agreement: Agreement) -> None:
 
 
 def agreement_terminated(agreement: Agreement) -> None:
-    _notify(
+    """To the partner's users; with the amount to recover and its due date when there is one
+    (the partner reads both on the agreement's page too)."""
+    recovery, due = agreement.recovery_amount, agreement.recovery_due_date
+
+    def build(user: User) -> Message:
+        values = {"ref": agreement.reference}
+        paragraphs = [
+            _(
+                "Region Halland har hävt överenskommelsen %(ref)s. Skälet och vad det innebär "
+                "för er står på överenskommelsens sida."
+            )
+            % values
+        ]
+        facts = [(_("Överenskommelse"), agreement.reference)]
+        if recovery is not None and due is not None:
+            amount, on = format_amount(recovery), date_format(due)
+            paragraphs.append(
+                _(
+                    "Region Halland kräver tillbaka %(amount)s av det som har betalats ut. "
+                    "Beloppet ska vara betalt senast %(due)s."
+                )
+                % {"amount": amount, "due": on}
+            )
+            facts += [(_("Återkrav"), amount), (_("Betalas senast"), on)]
+        return Message(
+            subject=_("Överenskommelse %(ref)s har hävts") % values,
+            paragraphs=paragraphs,
+            link_label=_("Visa överenskommelsen"),
+            link_path=_agreement_path(agreement),
+            facts=tuple(facts),
+        )
+
+    queue_notices(
         NoticeKind.AGREEMENT_TERMINATED,
         partner_users(agreement.partner),
+        about=agreement,
+        build=build,
+    )
+
+
+def agreement_discarded(agreement: Agreement) -> None:
+    _notify(
+        NoticeKind.AGREEMENT_DISCARDED,
+        partner_users(agreement.partner),
         agreement,
-        subject=gettext_lazy("Överenskommelse %(ref)s har hävts"),
+        subject=gettext_lazy("Överenskommelse %(ref)s har makulerats"),
         text=gettext_lazy(
-            "Region Halland har hävt överenskommelsen %(ref)s. Skälet och vad det innebär för "
-            "er står på överenskommelsens sida."
+            "Region Halland har makulerat överenskommelsen %(ref)s innan den trädde i kraft. "
+            "Den kan inte längre skrivas under och gäller inte. Skälet står på "
+            "överenskommelsens sida."
         ),
         label=gettext_lazy("Visa överenskommelsen"),
         path=_agreement_path(agreement),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    DecimalField,
     Exists,
     F,
     OuterRef,
@@ -13,6 +14,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -24,6 +26,7 @@ from agreements.models import (
     Agreement,
     AgreementStatus,
     Instalment,
+    InstalmentStatus,
     Report,
     ReportAttachment,
     ReportingRequirement,
@@ -324,7 +327,7 @@ def payments_for(
     if not can_handle_payments(user):
         return Instalment.objects.none()
     qs = Instalment.objects.filter(
-        # Terminated before both signed: never payable, not listed.
+        # Discarded before both signed: never payable, not listed.
         Exists(SignedDocument.objects.filter(agreement=OuterRef("agreement"))),
         agreement__status__in=(
             AgreementStatus.SIGNED,
@@ -343,3 +346,29 @@ def payments_for(
         # Soonest due first; on one day by agreement and number. The order an index
         # (instalment_due_order) walks, so a page of a decade of payments reads only its rows.
     ).order_by("due_date", "agreement_id", "number")
+
+
+def paid_total() -> Coalesce:
+    """Annotation: what has been paid out on the agreement (Σ its paid instalments)."""
+    paid = (
+        Instalment.objects.filter(agreement=OuterRef("pk"), status=InstalmentStatus.PAID)
+        .order_by()
+        .values("agreement")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(paid), 0, output_field=DecimalField(max_digits=15, decimal_places=0))
+
+
+def recoveries_for(user: AnyUser) -> QuerySet[Agreement]:
+    """Terminated agreements with an amount to recover (återkrav), soonest due first, with what
+    was paid on each: money the partner owes the region, listed apart from payments. Officials
+    who handle payments only; anyone else sees none."""
+    if not can_handle_payments(user):
+        return Agreement.objects.none()
+    return (
+        Agreement.objects.filter(status=AgreementStatus.TERMINATED, recovery_amount__isnull=False)
+        .select_related("partner")
+        .annotate(paid=paid_total())
+        .order_by("recovery_due_date", "reference")
+    )

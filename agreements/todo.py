@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.permissions import AnyUser
@@ -38,9 +39,12 @@ from agreements.selectors import (
     payments_for,
     with_follow_up,
 )
-from core.money import ZERO
+from core.money import ZERO, format_amount
 
 TODO_LIST_LIMIT = 20
+# Ended early: a planned instalment of these is never paid (a released one may still be booked).
+ENDED = frozenset({AgreementStatus.TERMINATED, AgreementStatus.DISCARDED})
+NOT_PAID = (InstalmentStatus.PLANNED, InstalmentStatus.RELEASED)
 
 
 @dataclass
@@ -122,9 +126,21 @@ def _card(user: AnyUser, agreement: Agreement, today: date) -> AgreementCard:
         card.waiting = _("Regionen förbereder överenskommelsen.")
     elif agreement.status == AgreementStatus.COMPLETED:
         card.waiting = _("Avslutad: allt är rapporterat och utbetalt.")
+    elif agreement.status == AgreementStatus.TERMINATED:
+        if agreement.recovery_amount is not None and agreement.recovery_due_date is not None:
+            card.waiting = _("Hävd. Återkrav: %(amount)s senast %(due)s.") % {
+                "amount": format_amount(agreement.recovery_amount),
+                "due": date_format(agreement.recovery_due_date),
+            }
+        else:
+            card.waiting = _("Hävd: inget mer betalas ut.")
+    elif agreement.status == AgreementStatus.DISCARDED:
+        card.waiting = _("Makulerad: överenskommelsen trädde aldrig i kraft.")
     instalments = list(agreement.instalments.all())
     card.paid = sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), ZERO)
-    card.next_payment = next((i for i in instalments if i.status != InstalmentStatus.PAID), None)
+    # An ended agreement pays only what was already released; a planned instalment never.
+    unpaid = (InstalmentStatus.RELEASED,) if agreement.status in ENDED else NOT_PAID
+    card.next_payment = next((i for i in instalments if i.status in unpaid), None)
     return card
 
 

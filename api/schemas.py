@@ -282,9 +282,19 @@ class AgreementOut(Schema):
     period_start: date
     period_end: date
     amount: Money
-    status: str = Field(description="draft, sent, partner_signed, signed, completed or terminated.")
+    status: str = Field(
+        description="draft, sent, partner_signed, signed, completed, terminated (a signed "
+        "agreement ended early) or discarded (ended before it was in force)."
+    )
     status_label: str = Field(description="The status in Swedish.")
     version: int
+    recovery_amount: Money | None = Field(
+        description="What the partner pays back after a termination (återkrav); null when "
+        "nothing is recovered."
+    )
+    recovery_due_date: date | None = Field(
+        description="The day the amount to recover is due; null when nothing is recovered."
+    )
     instalments: list[InstalmentOut]
     key_figures: list[KeyFigureOut] = Field(description="What the partner reports on.")
     reporting_requirements: list[ReportingRequirementOut]

@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     AGREEMENT_REPORTING_SET = "agreement.reporting_set", _("Återrapporteringen sattes")
     AGREEMENT_INDICATORS_SET = "agreement.indicators_set", _("Nyckeltalen sattes")
     AGREEMENT_STATUS_CHANGED = "agreement.status_changed", _("Överenskommelsens status ändrades")
+    AGREEMENT_RECOVERY_SET = "agreement.recovery_set", _("Återkrav beslutades")
     AGREEMENT_SIGNED = "agreement.signed", _("Överenskommelsen skrevs under")
     AGREEMENT_SEALED = "agreement.sealed", _("Överenskommelsen förseglades")
     REPORT_SAVED = "report.saved", _("Återrapporten sparades")

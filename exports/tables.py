@@ -86,6 +86,9 @@ AGREEMENT_COLUMNS = (
     Column(_("Version"), Kind.NUMBER, lambda g: g.version, 8),
     Column(_("Nästa återrapportering"), Kind.DATE, lambda g: g.next_report, 14),
     Column(_("Försenade återrapporter"), Kind.NUMBER, lambda g: g.overdue_reports, 12),
+    # Money the partner pays back after a termination: not a payment (issue 17).
+    Column(_("Återkrav (kr)"), Kind.AMOUNT, lambda g: g.recovery_amount, 14),
+    Column(_("Återkrav senast"), Kind.DATE, lambda g: g.recovery_due_date, 12),
 )
 
 
@@ -208,6 +211,24 @@ def payment_list_table(rows: Iterable[Instalment]) -> Table:
     return Table(
         "payment-list", "utbetalningslista", _("Utbetalningslista"), PAYMENT_LIST_COLUMNS, rows
     )
+
+
+# The recovery list (återkravslista): what partners owe the region after a termination, for
+# the finance system to invoice. Apart from the payment list, so a claim is never read as a
+# payment: its amounts are what the partner pays, positive, under their own heading.
+RECOVERY_LIST_COLUMNS = (
+    Column(_("Gäldenär"), Kind.TEXT, lambda g: g.partner.legal_name, 32),
+    Column(_("Organisationsnummer"), Kind.TEXT, lambda g: g.partner.organisation_number, 16),
+    Column(_("Återkrav (kr)"), Kind.AMOUNT, lambda g: g.recovery_amount, 16),
+    Column(_("Betalas senast"), Kind.DATE, lambda g: g.recovery_due_date, 12),
+    Column(_("Referens"), Kind.TEXT, lambda g: g.reference, 26),
+    Column(_("Utbetalt enligt överenskommelsen (kr)"), Kind.AMOUNT, lambda g: g.paid, 16),
+    Column(_("Skäl till hävningen"), Kind.TEXT, lambda g: g.termination_reason, 48),
+)
+
+
+def recovery_list_table(rows: Iterable[Agreement]) -> Table:
+    return Table("recovery-list", "aterkravslista", _("Återkrav"), RECOVERY_LIST_COLUMNS, rows)
 
 
 def year_tables(*, budget_year: BudgetYear) -> list[Table]:

@@ -11,4 +11,6 @@ urlpatterns = [
     # The payment list for the finance system: released instalments not yet paid (issue 15).
     path("payments/utbetalningslista.csv", views.payment_list_csv, name="payment_list_csv"),
     path("payments/utbetalningslista.xlsx", views.payment_list_xlsx, name="payment_list_xlsx"),
+    # What partners owe after a termination (issue 17): apart from the payments.
+    path("payments/aterkravslista.csv", views.recovery_list_csv, name="recovery_list_csv"),
 ]

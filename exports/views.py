@@ -15,10 +15,16 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedRequest
 from agreements.models import InstalmentStatus
 from agreements.permissions import can_handle_payments
-from agreements.selectors import payments_for
+from agreements.selectors import payments_for, recoveries_for
 from exports.giving360 import grants_package
 from exports.permissions import can_export_budget_year
-from exports.tables import TABLES, Table, payment_list_table, year_tables
+from exports.tables import (
+    TABLES,
+    Table,
+    payment_list_table,
+    recovery_list_table,
+    year_tables,
+)
 from exports.writers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_lines, write_xlsx
 from funding.models import BudgetYear
 from funding.selectors import budget_years_for
@@ -107,10 +113,28 @@ def payment_list_csv(request: AuthenticatedRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def payment_list_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    """The payment list, and on a sheet of its own what partners owe after a termination."""
     table = _payment_list(request)
     buffer = io.BytesIO()
-    write_xlsx([table], buffer)
+    write_xlsx([table, recovery_list_table(recoveries_for(request.user))], buffer)
     stamp = f"{timezone.localdate():%Y-%m-%d}"
     return _attachment(
         buffer.getvalue(), content_type=XLSX_MEDIA_TYPE, filename=f"{table.file_stem}-{stamp}.xlsx"
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def recovery_list_csv(request: AuthenticatedRequest) -> HttpResponse:
+    """What partners owe the region after a termination (återkrav), to invoice: a file of its
+    own, so the finance system never reads a claim as a payment."""
+    if not can_handle_payments(request.user):
+        raise Http404
+    table = recovery_list_table(recoveries_for(request.user))
+    stamp = f"{timezone.localdate():%Y-%m-%d}"
+    return _attachment(
+        b"".join(csv_lines(table)),
+        content_type=CSV_MEDIA_TYPE,
+        filename=f"{table.file_stem}-{stamp}.csv",
     )

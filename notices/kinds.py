@@ -8,6 +8,7 @@ PARTNER_KINDS = (
     NoticeKind.AGREEMENT_SIGNED,
     NoticeKind.AGREEMENT_WITHDRAWN,
     NoticeKind.AGREEMENT_TERMINATED,
+    NoticeKind.AGREEMENT_DISCARDED,
     NoticeKind.REPORT_DUE_30,
     NoticeKind.REPORT_DUE_7,
     NoticeKind.REPORT_OVERDUE,

@@ -25,6 +25,7 @@ class NoticeKind(models.TextChoices):
     AGREEMENT_SIGNED = "agreement.signed", _("Överenskommelse underskriven av båda parter")
     AGREEMENT_WITHDRAWN = "agreement.withdrawn", _("Överenskommelse dragen tillbaka")
     AGREEMENT_TERMINATED = "agreement.terminated", _("Överenskommelse hävd")
+    AGREEMENT_DISCARDED = "agreement.discarded", _("Överenskommelse makulerad")
     REPORT_DUE_30 = "report.due_30", _("Återrapport ska lämnas inom 30 dagar")
     REPORT_DUE_7 = "report.due_7", _("Återrapport ska lämnas inom 7 dagar")
     REPORT_OVERDUE = "report.overdue", _("Återrapport är försenad")

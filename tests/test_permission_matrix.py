@@ -117,7 +117,13 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "agreements:send": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
     "agreements:withdraw": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
     "agreements:complete": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
-    "agreements:terminate": {"GET": NOT_ALLOWED, "POST": OFFICIAL_ACTION},
+    # GF-2024-COOMPANION is signed: officials get the terminate page (an empty POST is a 400
+    # with the errors on the form) and are sent back from discarding it.
+    "agreements:terminate": {
+        "GET": codes(302, 403, 404, 200, 403, 403),
+        "POST": codes(302, 403, 404, 400, 403, 403),
+    },
+    "agreements:discard": {"GET": OFFICIAL_ACTION, "POST": OFFICIAL_ACTION},
     # Signed already: whoever may see it is sent back with "you cannot sign this now".
     "agreements:sign": {
         "GET": codes(302, 302, 404, 302, 302, 302),
@@ -183,6 +189,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     },
     "exports:payment_list_csv": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
     "exports:payment_list_xlsx": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
+    "exports:recovery_list_csv": {"GET": codes(302, 404, 404, 200, 404, 404), "POST": NOT_ALLOWED},
     # Partners (issue 15): staff see every partner, a partner user their own (another's is a
     # 404); officials edit (an empty POST: the form says what is missing).
     "partners:index": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},

@@ -213,12 +213,33 @@ class SignForm(forms.Form):
 
 
 class TerminateForm(forms.Form):
+    """Terminate a signed agreement: why, and what the partner pays back by when (both
+    optional; terminate_agreement checks them against what was paid)."""
+
     # terminate_agreement saves the reason without model validation: refused here.
     reason = forms.CharField(
         label=_("Skäl till hävningen"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[multi_line],
+        error_messages={"required": _("Ange skälet till att överenskommelsen hävs.")},
+    )
+    recovery_amount = AmountField(
+        label=_("Belopp att återkräva (kr)"),
+        help_text=_("Lämna tomt om inget ska betalas tillbaka."),
+    )
+    recovery_due_date = DateField(label=_("Ska vara återbetalt senast"), required=False)
+
+
+class DiscardForm(forms.Form):
+    """Discard an agreement that is not yet in force: why."""
+
+    reason = forms.CharField(
+        label=_("Skäl till makuleringen"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[multi_line],
+        error_messages={"required": _("Ange skälet till att överenskommelsen makuleras.")},
     )
 
 

@@ -23,19 +23,23 @@ class AgreementStatus(models.TextChoices):
     SIGNED = "signed", _("Underskriven")
     COMPLETED = "completed", _("Avslutad")
     TERMINATED = "terminated", _("Hävd")
+    DISCARDED = "discarded", _("Makulerad")
 
 
-# Design §3: draft → sent for signing → signed by partner → signed → completed; terminated
-# from any active state (with a reason). Withdrawing a sent agreement returns it to draft.
+# Design §3: draft → sent for signing → signed by partner → signed → completed. Withdrawing a
+# sent agreement returns it to draft. Nothing binds either party until both have signed, so an
+# agreement not yet in force is discarded (makulerad), never terminated; only a signed one is
+# terminated (hävd), with a reason and perhaps an amount to recover (design §4 workflow 9).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    AgreementStatus.DRAFT: frozenset({AgreementStatus.SENT, AgreementStatus.TERMINATED}),
+    AgreementStatus.DRAFT: frozenset({AgreementStatus.SENT, AgreementStatus.DISCARDED}),
     AgreementStatus.SENT: frozenset(
-        {AgreementStatus.PARTNER_SIGNED, AgreementStatus.DRAFT, AgreementStatus.TERMINATED}
+        {AgreementStatus.PARTNER_SIGNED, AgreementStatus.DRAFT, AgreementStatus.DISCARDED}
     ),
-    AgreementStatus.PARTNER_SIGNED: frozenset({AgreementStatus.SIGNED, AgreementStatus.TERMINATED}),
+    AgreementStatus.PARTNER_SIGNED: frozenset({AgreementStatus.SIGNED, AgreementStatus.DISCARDED}),
     AgreementStatus.SIGNED: frozenset({AgreementStatus.COMPLETED, AgreementStatus.TERMINATED}),
     AgreementStatus.COMPLETED: frozenset(),
     AgreementStatus.TERMINATED: frozenset(),
+    AgreementStatus.DISCARDED: frozenset(),
 }
 
 # Once the partner has signed, the terms are frozen for this version.
@@ -81,6 +85,14 @@ class Agreement(models.Model):
     termination_reason = models.TextField(
         _("skäl till hävning"), blank=True, validators=[multi_line]
     )
+    # What the partner pays back when a signed agreement is terminated (återkrav): at most what
+    # was paid out, by a due date. Both empty when nothing is recovered.
+    # The stubs cannot express a nullable subclass of a generic field; the value is Decimal | None.
+    recovery_amount = KronorField(_("återkrav"), null=True, blank=True)  # type: ignore[misc]
+    recovery_due_date = models.DateField(_("återkrav senast"), null=True, blank=True)
+    discard_reason = models.TextField(
+        _("skäl till makulering"), blank=True, validators=[multi_line]
+    )
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,6 +115,26 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=AgreementStatus.TERMINATED) | ~Q(termination_reason=""),
                 name="agreement_terminated_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AgreementStatus.DISCARDED) | ~Q(discard_reason=""),
+                name="agreement_discarded_has_reason",
+            ),
+            # An amount to recover is more than 0 kr and has a due date; a due date has an amount.
+            # (`isnull=False` spelled out: `amount > 0` alone is NULL, not false, for no amount,
+            # and a CHECK lets NULL through.)
+            models.CheckConstraint(
+                condition=Q(recovery_amount__isnull=True, recovery_due_date__isnull=True)
+                | Q(
+                    recovery_amount__isnull=False,
+                    recovery_amount__gt=0,
+                    recovery_due_date__isnull=False,
+                ),
+                name="agreement_recovery_amount_with_due_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AgreementStatus.TERMINATED) | Q(recovery_amount__isnull=True),
+                name="agreement_recovery_only_when_terminated",
             ),
             models.CheckConstraint(
                 condition=Q(reference__regex=r"^[A-Z0-9]+(-[A-Z0-9]+)*$"),
@@ -136,7 +168,11 @@ class Agreement(models.Model):
 
     @property
     def can_be_terminated(self) -> bool:
-        return self.can_become(AgreementStatus.TERMINATED)
+        return self.can_become(AgreementStatus.TERMINATED)  # only a signed one: it is in force
+
+    @property
+    def can_be_discarded(self) -> bool:
+        return self.can_become(AgreementStatus.DISCARDED)  # not yet in force
 
 
 class Party(models.TextChoices):

@@ -1,9 +1,13 @@
 """The agreement's lifecycle: `agreements.models.TRANSITIONS`; `transition` is the only place
 that changes an agreement's status, and it writes the history."""
 
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,8 +22,9 @@ from agreements.models import (
 )
 from agreements.plans import PlannedInstalment, check_plan
 from audit.actions import AuditAction
+from audit.models import AuditEvent
 from audit.services import record_event
-from core.money import format_amount
+from core.money import ZERO, format_amount, is_whole_kronor
 from funding.models import Allocation
 
 
@@ -37,7 +42,8 @@ def touch(agreement: Agreement) -> None:
     Agreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now())
 
 
-def transition(agreement: Agreement, to: str, *, by: User | None, reason: str = "") -> Agreement:
+def check_can_become(agreement: Agreement, to: str) -> None:
+    """Refuse a move the lifecycle (TRANSITIONS) does not have, saying from what to what."""
     if not agreement.can_become(to):
         raise ValidationError(
             _("En överenskommelse med status %(from)s kan inte bli %(to)s.")
@@ -47,9 +53,23 @@ def transition(agreement: Agreement, to: str, *, by: User | None, reason: str = 
             },
             code="illegal_transition",
         )
+
+
+def transition(
+    agreement: Agreement,
+    to: str,
+    *,
+    by: User | None,
+    reason: str = "",
+    with_fields: Sequence[str] = (),
+) -> Agreement:
+    """Move the agreement to `to` and write the history. `with_fields` are saved in the same
+    row update: fields the database allows only together with the new status (a reason, an
+    amount to recover)."""
+    check_can_become(agreement, to)
     old = agreement.status
     agreement.status = to
-    agreement.save(update_fields=["status", "updated_at"])
+    agreement.save(update_fields=["status", "updated_at", *with_fields])
     record_event(
         action=AuditAction.AGREEMENT_STATUS_CHANGED,
         target=agreement,
@@ -134,14 +154,126 @@ def complete_agreement(*, agreement: Agreement, by: User | None, reason: str = "
     return transition(agreement, AgreementStatus.COMPLETED, by=by, reason=reason)
 
 
+def _was_sent(agreement: Agreement) -> bool:
+    """Whether the partner was ever given the agreement to sign (it may since be a draft again)."""
+    return (
+        agreement.status != AgreementStatus.DRAFT
+        or AuditEvent.objects.for_object(agreement)
+        .filter(changes__status__1=AgreementStatus.SENT)
+        .exists()
+    )
+
+
 @transaction.atomic
-def terminate_agreement(*, agreement: Agreement, by: User | None, reason: str) -> Agreement:
+def discard_agreement(*, agreement: Agreement, by: User | None, reason: str) -> Agreement:
+    """Discard (makulera) an agreement that is not yet in force: a draft, or one sent for
+    signing that the region has not signed. Nothing was agreed, so nothing is recovered; the
+    partner is told if it had been sent to them.
+
+    The discarded agreement keeps its allocation (one agreement per allocation): a new
+    agreement for the same allocation is not possible yet.
+    """
     if not reason.strip():
-        raise ValidationError({"reason": _("Ange skälet till att överenskommelsen hävs.")})
+        raise ValidationError({"reason": _("Ange skälet till att överenskommelsen makuleras.")})
     agreement = lock(agreement)
-    agreement.termination_reason = reason
+    check_can_become(agreement, AgreementStatus.DISCARDED)
+    tell_partner = _was_sent(agreement)
+    agreement.discard_reason = reason
     agreement.full_clean(validate_unique=False, validate_constraints=False)
-    agreement.save(update_fields=["termination_reason", "updated_at"])
-    agreement = transition(agreement, AgreementStatus.TERMINATED, by=by, reason=reason)
+    agreement = transition(
+        agreement,
+        AgreementStatus.DISCARDED,
+        by=by,
+        reason=reason,
+        with_fields=["discard_reason"],
+    )
+    if tell_partner:
+        notices.agreement_discarded(agreement)
+    return agreement
+
+
+def amount_paid(agreement: Agreement) -> Decimal:
+    """What has been paid out on the agreement: the sum of its paid instalments."""
+    total = agreement.instalments.filter(status=InstalmentStatus.PAID).aggregate(t=Sum("amount"))
+    return total["t"] or ZERO
+
+
+def _recovery_errors(
+    agreement: Agreement, amount: Decimal | None, due: date | None
+) -> dict[str, str]:
+    """What is wrong with the amount to recover and its due date, by field (none: fine).
+
+    Design §4 workflow 9: where money was paid for a period not delivered, the amount to
+    recover; it cannot be more than was paid, and the partner is given a date to pay by.
+    """
+    errors = {}
+    if amount is not None and amount < 0:
+        errors["recovery_amount"] = _("Beloppet att återkräva kan inte vara negativt.")
+    elif amount is not None and not is_whole_kronor(amount):
+        errors["recovery_amount"] = _("Beloppet att återkräva anges i hela kronor.")
+    elif amount and due is None:
+        errors["recovery_due_date"] = _("Ange sista dag att betala tillbaka återkravet.")
+    elif not amount and due is not None:
+        errors["recovery_amount"] = _(
+            "Ange beloppet att återkräva, eller ta bort sista dagen för återbetalning."
+        )
+    elif amount and amount > (paid := amount_paid(agreement)):
+        errors["recovery_amount"] = _(
+            "Återkravet (%(amount)s) kan inte vara större än det som har betalats ut (%(paid)s)."
+        ) % {"amount": format_amount(amount), "paid": format_amount(paid)}
+    if due is not None and due < timezone.localdate():
+        errors["recovery_due_date"] = _("Sista dagen för återbetalning kan inte ha passerat.")
+    return errors
+
+
+@transaction.atomic
+def terminate_agreement(
+    *,
+    agreement: Agreement,
+    by: User | None,
+    reason: str,
+    recovery_amount: Decimal | None = None,
+    recovery_due_date: date | None = None,
+) -> Agreement:
+    """Terminate (häva) a signed agreement, with a reason and, where money was paid for a
+    period not delivered, the amount to recover (återkrav) and the day it is due.
+
+    The amount is checked against what was paid in this transaction, with the agreement
+    locked: booking a payment locks it too, so the sum cannot move underneath.
+    An agreement not yet in force is discarded instead (`discard_agreement`).
+    """
+    if isinstance(recovery_amount, float):
+        raise TypeError("money is never float")
+    if recovery_amount == 0:
+        recovery_amount = None  # nothing to recover
+    agreement = lock(agreement)
+    check_can_become(agreement, AgreementStatus.TERMINATED)
+    errors = _recovery_errors(agreement, recovery_amount, recovery_due_date)
+    if not reason.strip():
+        errors["reason"] = _("Ange skälet till att överenskommelsen hävs.")
+    if errors:
+        raise ValidationError(errors)
+    agreement.termination_reason = reason
+    agreement.recovery_amount = recovery_amount  # type: ignore[assignment]
+    agreement.recovery_due_date = recovery_due_date
+    agreement.full_clean(validate_unique=False, validate_constraints=False)
+    agreement = transition(
+        agreement,
+        AgreementStatus.TERMINATED,
+        by=by,
+        reason=reason,
+        with_fields=["termination_reason", "recovery_amount", "recovery_due_date"],
+    )
+    if recovery_amount is not None:
+        record_event(
+            action=AuditAction.AGREEMENT_RECOVERY_SET,
+            target=agreement,
+            by=by,
+            changes={
+                "recovery_amount": (None, recovery_amount),
+                "recovery_due_date": (None, recovery_due_date),
+            },
+            reason=reason,
+        )
     notices.agreement_terminated(agreement)
     return agreement

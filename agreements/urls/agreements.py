@@ -1,7 +1,7 @@
 from django.urls import path
 
 from agreements.views import agreements as views
-from agreements.views import amendments, reports
+from agreements.views import amendments, ending, reports
 
 app_name = "agreements"
 
@@ -26,7 +26,8 @@ urlpatterns = [
         {"action": "complete"},
         name="complete",
     ),
-    path("<reference:reference>/terminate/", views.agreement_terminate, name="terminate"),
+    path("<reference:reference>/terminate/", ending.agreement_terminate, name="terminate"),
+    path("<reference:reference>/discard/", ending.agreement_discard, name="discard"),
     path("<reference:reference>/pdf/", views.agreement_pdf, name="pdf"),
     path("<reference:reference>/pdf/v<id:version>/", amendments.version_pdf, name="pdf_version"),
     path("<reference:reference>/amendment/", amendments.amendment_view, name="amendment"),

@@ -28,7 +28,6 @@ from accounts.permissions import is_region_staff
 from agreements import services
 from agreements.forms import (
     SignForm,
-    TerminateForm,
     TermsForm,
     VerifyForm,
     indicator_formset,
@@ -155,6 +154,7 @@ def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
         and agreement.status == AgreementStatus.SIGNED
         and next_report < timezone.localdate(),
         "requirements": requirement_rows(agreement),
+        # Reports are written once both signed; a terminated agreement keeps what was written.
         "reports_open": agreement.status
         in (AgreementStatus.SIGNED, AgreementStatus.COMPLETED, AgreementStatus.TERMINATED),
         "follow_up_left": services.follow_up_left(agreement) if agreement.can_be_completed else [],
@@ -162,7 +162,6 @@ def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
         **amendment_context(request.user, agreement),
         "can_draft": can_draft_agreements(request.user),
         "signing_party": _signing_party(request.user, agreement),
-        "terminate_form": TerminateForm(),
         # Staff see the e-mail the system sent or will send about it (issue 16).
         "notices": list(notices_about(agreement)[:NOTICES_SHOWN])
         if is_region_staff(request.user)
@@ -257,29 +256,6 @@ def agreement_transition(
         raise PermissionDenied
     service, done = _TRANSITIONS[action]
     return _run(request, reference, lambda: service(agreement=agreement, by=request.user), done)
-
-
-@login_required
-@require_POST
-def agreement_terminate(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
-    if not can_draft_agreements(request.user):
-        raise PermissionDenied
-    form = TerminateForm(request.POST)
-    if not form.is_valid():
-        if form.has_error("reason", "required"):
-            messages.error(request, _("Ange skälet till att överenskommelsen hävs."))
-        else:  # too long, NUL, control characters: say which
-            messages.error(request, " ".join(str(e) for e in form.errors["reason"]))
-        return redirect("agreements:detail", reference)
-    return _run(
-        request,
-        reference,
-        lambda: services.terminate_agreement(
-            agreement=agreement, by=request.user, reason=form.cleaned_data["reason"]
-        ),
-        _("Överenskommelsen är hävd."),
-    )
 
 
 @login_required

@@ -23,7 +23,7 @@ from agreements import services
 from agreements.forms import BookPaidForm, PaidImportForm, PaymentFilterForm, ReleaseForm
 from agreements.models import Instalment
 from agreements.permissions import can_handle_payments
-from agreements.selectors import payments_for
+from agreements.selectors import payments_for, recoveries_for
 from audit.cache import per_revision
 from core.forms import add_service_errors
 
@@ -75,6 +75,8 @@ def payment_index(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "filter_form": filter_form,
         "results": mark_safe(results),  # noqa: S308 - our template's output, escaped when rendered
+        # Owed to the region after a termination: shown apart from the payments (issue 17).
+        "recoveries": list(recoveries_for(request.user)),
     }
     return render(request, "agreements/payments.html", context)
 

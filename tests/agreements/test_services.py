@@ -183,11 +183,19 @@ def test_send_needs_a_payment_plan(decided_allocation: Allocation, official: Use
 
 
 @pytest.mark.parametrize(
-    "status", [AgreementStatus.COMPLETED, AgreementStatus.TERMINATED, AgreementStatus.SIGNED]
+    "status",
+    [
+        AgreementStatus.COMPLETED,
+        AgreementStatus.TERMINATED,
+        AgreementStatus.DISCARDED,
+        AgreementStatus.SIGNED,
+    ],
 )
 def test_illegal_transitions_are_refused(draft: Agreement, official: User, status: str) -> None:
     Agreement.objects.filter(pk=draft.pk).update(
-        status=status, termination_reason="x" if status == AgreementStatus.TERMINATED else ""
+        status=status,
+        termination_reason="x" if status == AgreementStatus.TERMINATED else "",
+        discard_reason="x" if status == AgreementStatus.DISCARDED else "",
     )
     draft.refresh_from_db()
     for target in set(AgreementStatus.values) - TRANSITIONS[status]:
@@ -196,12 +204,16 @@ def test_illegal_transitions_are_refused(draft: Agreement, official: User, statu
         agreements.send_for_signing(agreement=draft, by=official)
 
 
-def test_terminate_needs_reason(draft: Agreement, official: User) -> None:
+def test_discard_needs_reason(draft: Agreement, official: User) -> None:
+    """A draft is not in force: it is discarded, not terminated (issue 17)."""
+    with pytest.raises(ValidationError, match="kan inte bli Hävd"):
+        agreements.terminate_agreement(agreement=draft, by=official, reason="Skäl")
     with pytest.raises(ValidationError):
-        agreements.terminate_agreement(agreement=draft, by=official, reason="  ")
-    agreements.terminate_agreement(agreement=draft, by=official, reason="Verksamheten upphörde.")
+        agreements.discard_agreement(agreement=draft, by=official, reason="  ")
+    agreements.discard_agreement(agreement=draft, by=official, reason="Verksamheten upphörde.")
     draft.refresh_from_db()
-    assert draft.status == AgreementStatus.TERMINATED
+    assert draft.status == AgreementStatus.DISCARDED
+    assert draft.discard_reason == "Verksamheten upphörde."
     with pytest.raises(ValidationError):
         agreements.complete_agreement(agreement=draft, by=official)
 

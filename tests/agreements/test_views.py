@@ -396,17 +396,30 @@ def test_secretary_and_unpermitted_cannot_sign(client: Client) -> None:
 
 def test_terminate_needs_a_reason(client: Client) -> None:
     login(client, "handlaggare")
-    client.post("/agreements/GF-2024-HIGHFIVE/terminate/", {"reason": ""})
-    assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "sent"
-    client.post("/agreements/GF-2024-HIGHFIVE/terminate/", {"reason": "Verksamheten upphör."})
-    agreement = Agreement.objects.get(reference="GF-2024-HIGHFIVE")
+    refused = client.post("/agreements/GF-2024-MATGILLE/terminate/", {"reason": ""})
+    assert refused.status_code == 400
+    assert Agreement.objects.get(reference="GF-2024-MATGILLE").status == "signed"
+    client.post("/agreements/GF-2024-MATGILLE/terminate/", {"reason": "Verksamheten upphör."})
+    agreement = Agreement.objects.get(reference="GF-2024-MATGILLE")
     assert agreement.status == AgreementStatus.TERMINATED
+    assert "Verksamheten upphör." in text(client.get("/agreements/GF-2024-MATGILLE/"))
+
+
+def test_discard_needs_a_reason(client: Client) -> None:
+    """A sent agreement is not in force yet: it is discarded, not terminated (issue 17)."""
+    login(client, "handlaggare")
+    refused = client.post("/agreements/GF-2024-HIGHFIVE/discard/", {"reason": ""})
+    assert refused.status_code == 400
+    assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "sent"
+    client.post("/agreements/GF-2024-HIGHFIVE/discard/", {"reason": "Verksamheten upphör."})
+    agreement = Agreement.objects.get(reference="GF-2024-HIGHFIVE")
+    assert agreement.status == AgreementStatus.DISCARDED
     assert "Verksamheten upphör." in text(client.get("/agreements/GF-2024-HIGHFIVE/"))
 
 
 def test_partner_cannot_use_official_actions(client: Client) -> None:
     login(client, "leap-for-life")
-    for action in ("send", "complete", "terminate", "withdraw"):
+    for action in ("send", "complete", "terminate", "discard", "withdraw"):
         assert client.post(f"/agreements/GF-2024-LEAP-FOR-LIFE/{action}/").status_code == 403
     assert Agreement.objects.get(reference="GF-2024-LEAP-FOR-LIFE").status == "draft"
 

@@ -5,6 +5,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -60,7 +61,7 @@ def test_an_unchanged_answer_is_304_not_modified(official_api: ApiClient) -> Non
     )
     assert again.status_code == 304
     assert again.content == b""
-    Agreement.objects.filter(reference="GF-2024-COOMPANION").update(version=1)  # no change
+    Agreement.objects.filter(reference="GF-2024-COOMPANION").update(version=F("version"))  # same
     services.release_instalment(
         instalment=Instalment.objects.get(agreement__reference="GF-2024-MATGILLE", number=1),
         by=User.objects.get(username="handlaggare"),

@@ -187,6 +187,9 @@ def snapshot() -> tuple[Any, ...]:
             "purpose",
             "conditions",
             "termination_reason",
+            "discard_reason",
+            "recovery_amount",
+            "recovery_due_date",
         ),
         _rows(
             Instalment,

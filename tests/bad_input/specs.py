@@ -188,11 +188,19 @@ SIGN_FIELDS = [
     TextField("signer_title", "title", 200, required=False),
 ]
 
+# Only a signed agreement is terminated; one not yet in force is discarded (issue 17).
 AGREEMENT_TERMINATE = Form(
     "terminate",
     "handlaggare",
     "/agreements/<reference:reference>/terminate/",
-    lambda c: ("/agreements/GF-2024-HIGHFIVE/terminate/", {"reason": "Skäl"}),
+    lambda c: ("/agreements/GF-2024-MATGILLE/terminate/", {"reason": "Skäl"}),
+)
+
+AGREEMENT_DISCARD = Form(
+    "discard",
+    "handlaggare",
+    "/agreements/<reference:reference>/discard/",
+    lambda c: ("/agreements/GF-2024-HIGHFIVE/discard/", {"reason": "Skäl"}),
 )
 
 # --------------------------------------------------------------------------- the admin

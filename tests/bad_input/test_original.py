@@ -212,7 +212,7 @@ CASES: list[Case] = [
         "/agreements/<reference:reference>/terminate/",
         "reason",
         "",
-        simple("/agreements/GF-2024-HIGHFIVE/terminate/", {"reason": ""}),
+        simple("/agreements/GF-2024-MATGILLE/terminate/", {"reason": ""}),
         "skälet",
     ),
     # uploads to /verify/

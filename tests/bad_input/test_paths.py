@@ -59,6 +59,7 @@ REFERENCE_ROUTES = [
         "sign/",
         "complete/",
         "terminate/",
+        "discard/",
         "pdf/",
         "preview/",
     )

@@ -93,6 +93,11 @@ CASES: list[Case] = new_only(
             messages={REQUIRED: "Ange skälet"},
         ),
         *text_cases(
+            specs.AGREEMENT_DISCARD,
+            [specs.TextField("reason", "reason", 2000, multiline=True)],
+            messages={REQUIRED: "Ange skälet"},
+        ),
+        *text_cases(
             specs.ALLOCATIONS,
             [specs.TextField("reason", "reason", 1000, required=False, multiline=True)],
         ),

@@ -97,6 +97,17 @@ def _edit(field: str, value: str) -> Any:
     return lambda client: (specs.EDIT_URL, specs.plan_data(**{field: value}))
 
 
+def _recovery(field: str, value: str) -> Any:
+    """Terminating with an amount to recover: the other recovery field valid (issue 17)."""
+
+    def build(client: Client) -> tuple[str, dict[str, Any]]:
+        url, data = specs.AGREEMENT_TERMINATE.base(client)
+        valid = {"recovery_amount": "1 000", "recovery_due_date": "2099-12-31"}
+        return url, {**data, **valid, field: value}
+
+    return build
+
+
 AMOUNT_CASES = [
     case
     for message, values in AMOUNTS.items()
@@ -118,6 +129,15 @@ AMOUNT_CASES = [
             "plan-0-amount",
             value,
             _edit("plan-0-amount", value),
+            message,
+        ),
+        Case(
+            f"terminate recovery amount {name}",
+            specs.AGREEMENT_TERMINATE.username,
+            specs.AGREEMENT_TERMINATE.pattern,
+            "recovery_amount",
+            value,
+            _recovery("recovery_amount", value),
             message,
         ),
     )
@@ -179,6 +199,19 @@ DATE_CASES = [
     *_date_cases(specs.AGREEMENT_EDIT, "period_end", "period end", "giltigt datum"),
     *_date_cases(specs.AGREEMENT_EDIT, "plan-0-due_date", "plan date", "giltigt datum"),
     *_date_cases(specs.AGREEMENT_EDIT, "reports-0-due_date", "report date", "giltigt datum"),
+]
+DATE_CASES += [
+    Case(
+        f"terminate recovery date {name}",
+        specs.AGREEMENT_TERMINATE.username,
+        specs.AGREEMENT_TERMINATE.pattern,
+        "recovery_due_date",
+        value,
+        _recovery("recovery_due_date", value),
+        "giltigt datum",
+    )
+    for name, value in DATES
+    if value.strip()  # blank is no date: the amount then asks for one (tests/agreements)
 ]
 # Real dates far from the agreement's period: the service refuses them.
 DATE_CASES += [
