@@ -10,6 +10,7 @@ from accounts.models import User
 from agreements import services
 from agreements.models import (
     Agreement,
+    AgreementAmendment,
     AgreementStatus,
     Indicator,
     IndicatorValue,
@@ -129,6 +130,15 @@ class ReportingRequirementAdmin(ReadOnlyAdmin[ReportingRequirement]):
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin[Signature]):
     list_display = ("agreement", "agreement_version", "party", "signer_name", "signed_at")
+    list_select_related = ("agreement",)
+
+
+@admin.register(AgreementAmendment)
+class AgreementAmendmentAdmin(ReadOnlyAdmin[AgreementAmendment]):
+    """Amendments change only through their pages (signatures, sealing): read here."""
+
+    list_display = ("agreement", "version", "status", "amount", "created_at")
+    list_filter = ("status",)
     list_select_related = ("agreement",)
 
 

@@ -151,37 +151,52 @@ def amendment_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
         messages.error(request, _("Bara ett tillägg som är ett utkast kan ändras."))
         return redirect("agreements:amendment", reference)
     data = request.POST if request.method == "POST" else None
-    terms = AmendmentTermsForm.for_amendment(amendment, data)
-    plan = amendment_plan_formset(amendment, data)
-    reports = amendment_report_formset(amendment, data)
-    if data is not None and terms.is_valid() and plan.is_valid() and reports.is_valid():
-        values = dict(terms.cleaned_data)
-        try:
-            services.revise_amendment(
-                amendment=amendment,
-                instalments=planned_instalments(plan),
-                reports=planned_reports(reports),
-                by=request.user,
-                **values,
-            )
-        except ValidationError as error:
-            add_service_errors(terms, error)
-        else:
-            messages.success(request, _("Tillägget är sparat."))
-            return redirect("agreements:amendment", reference)
-    context = {
-        "agreement": agreement,
-        "amendment": amendment,
-        "terms": terms,
-        "plan": plan,
-        "reports": reports,
-        "carried_instalments": (carried := carried_instalments(agreement)),
-        "carried_count": len(carried),
+    forms = _edit_forms(amendment, data)
+    if data is not None and _revise(request, amendment, forms):
+        messages.success(request, _("Tillägget är sparat."))
+        return redirect("agreements:amendment", reference)
+    context = {"agreement": agreement, "amendment": amendment, **forms, **_carried(agreement)}
+    status = 400 if data is not None else 200
+    return render(request, "agreements/amendment_edit.html", context, status=status)
+
+
+def _edit_forms(amendment: AgreementAmendment, data: Any) -> dict[str, Any]:
+    return {
+        "terms": AmendmentTermsForm.for_amendment(amendment, data),
+        "plan": amendment_plan_formset(amendment, data),
+        "reports": amendment_report_formset(amendment, data),
+    }
+
+
+def _revise(
+    request: AuthenticatedRequest, amendment: AgreementAmendment, forms: dict[str, Any]
+) -> bool:
+    """Save the draft amendment from valid forms; False (the service's errors on the terms
+    form) when a form or the rules refuse it."""
+    if not all([f.is_valid() for f in forms.values()]):  # every form, for every message
+        return False
+    try:
+        services.revise_amendment(
+            amendment=amendment,
+            instalments=planned_instalments(forms["plan"]),
+            reports=planned_reports(forms["reports"]),
+            by=request.user,
+            **forms["terms"].cleaned_data,
+        )
+    except ValidationError as error:
+        add_service_errors(forms["terms"], error)
+        return False
+    return True
+
+
+def _carried(agreement: Agreement) -> dict[str, Any]:
+    """What the new version takes over unchanged, shown above the fields."""
+    instalments = carried_instalments(agreement)
+    return {
+        "carried_instalments": instalments,
+        "carried_count": len(instalments),
         "carried_requirements": carried_requirements(agreement),
     }
-    return render(
-        request, "agreements/amendment_edit.html", context, status=400 if data is not None else 200
-    )
 
 
 _STEPS: dict[str, tuple[Callable[..., object], Any]] = {

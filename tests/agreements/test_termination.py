@@ -14,6 +14,8 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from typing import Any
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -63,7 +65,7 @@ def events(reference: str, action: AuditAction) -> list[AuditEvent]:
     )
 
 
-def terminate(reference: str = COOMPANION, **extra: object) -> Agreement:
+def terminate(reference: str = COOMPANION, **extra: Any) -> Agreement:
     return services.terminate_agreement(
         agreement=agreement(reference), by=official(), reason="Verksamheten upphörde.", **extra
     )
@@ -159,7 +161,8 @@ def test_terminating_without_recovery_records_the_reason_only() -> None:
     terminated = agreement(COOMPANION)
     assert terminated.status == AgreementStatus.TERMINATED
     assert terminated.termination_reason == "Verksamheten upphörde."
-    assert (terminated.recovery_amount, terminated.recovery_due_date) == (None, None)
+    assert terminated.recovery_amount is None
+    assert terminated.recovery_due_date is None
     assert events(COOMPANION, AuditAction.AGREEMENT_RECOVERY_SET) == []
     [notice] = Notice.objects.filter(kind=NoticeKind.AGREEMENT_TERMINATED)[:1]
     assert "kräver tillbaka" not in notice.body_text
