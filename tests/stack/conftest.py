@@ -39,7 +39,7 @@ def _missing() -> list[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    stack_items = [item for item in items if "stack" in item.keywords]
+    stack_items = [item for item in items if item.get_closest_marker("stack")]
     if not stack_items:
         return
     if os.environ.get("REQUIRE_STACK"):
