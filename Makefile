@@ -81,6 +81,7 @@ bench: install
 	$(BIN)/python bench/signed_pdf.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/archive_bundle.py
+	$(BIN)/python bench/stack_floor.py
 	@echo "Tables written to docs/performance.md."
 
 lock:

@@ -11,6 +11,9 @@ from core.views import accessibility, bench_floor, healthz
 from notices import views as notice_views
 from twofactor import views as two_factor_views
 
+# The database out of reach answers 503, other errors 500 (core.views.server_error).
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

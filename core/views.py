@@ -1,6 +1,11 @@
+import sys
+
 from django.db import connection
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,3 +33,20 @@ def bench_floor(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
+
+
+# Seconds a client is told to wait when the database is out of reach: PostgreSQL or PgBouncer
+# restarting is back in about that time (tests/stack/test_resilience.py).
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. The database out of reach (PgBouncer or PostgreSQL restarting, a lost
+    connection) is not the application's error: 503 with Retry-After, a page saying to try again
+    shortly, at once rather than a hang. Django calls this inside its `except` block, so the
+    exception is the one being handled, wherever it was raised (a view or a middleware)."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)

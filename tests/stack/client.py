@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django_otp.oath import totp
 
 from demo.facts import PASSWORD, TOTP_SECRET
+from tests.faults.harness import Cluster
 
 NBSP = "\u00a0"
 
@@ -127,6 +128,7 @@ class Stack:
     app_ports: tuple[int, int]  # the two gunicorn app servers, reached directly
     serve_dir: Path
     log: Path
+    postgres: Cluster  # the stack's own PostgreSQL server, behind PgBouncer
 
     def wait_until_healthy(self, serve: subprocess.Popen[bytes], *, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -16,13 +16,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import SplitResult, urlsplit
 
-import psycopg
 import pytest
 import redis
 
-from tests.faults.harness import BASE_DIR, free_port
+from tests.faults.harness import BASE_DIR, Cluster, free_port, postgres_bindir
 from tests.stack.client import Stack
 
 PROGRAMS = ("nginx", "pgbouncer", "redis-server", "redis-cli", "pg_isready")
@@ -35,13 +33,13 @@ SKIP_REASON = (
 def _missing() -> list[str]:
     path = os.environ.get("PATH", "") + ":/usr/sbin"
     missing = [p for p in PROGRAMS if shutil.which(p, path=path) is None]
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        missing.append("DATABASE_URL=postgres://… (the PostgreSQL server to run on)")
+    if postgres_bindir() is None:
+        missing.append("PostgreSQL's server programs (initdb, pg_ctl: Debian postgresql)")
     return missing
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    stack_items = [item for item in items if "stack" in item.keywords]
+    stack_items = [item for item in items if item.get_closest_marker("stack")]
     if not stack_items:
         return
     if os.environ.get("REQUIRE_STACK"):
@@ -69,11 +67,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    """bin/serve on a fresh database of the PostgreSQL server DATABASE_URL names, with its own
-    ports and run directory; the shared Redis on 127.0.0.1:6379 under a prefix of its own."""
-    server = urlsplit(os.environ["DATABASE_URL"])
+    """bin/serve with its own ports and run directory, on a PostgreSQL server of its own (a
+    throwaway cluster, tests/faults/harness.py, which the resilience tests restart: the shared
+    server is never touched); the shared Redis on 127.0.0.1:6379 under a prefix of its own."""
+    bindir = postgres_bindir()
+    assert bindir is not None
+    with Cluster.running(bindir) as postgres:
+        yield from _serve(postgres)
+
+
+def _serve(postgres: Cluster) -> Iterator[Stack]:
     database = f"halland_stack_{os.getpid()}"
-    database_url = server._replace(path=f"/{database}", query="").geturl()
+    database_url = f"postgres://postgres@127.0.0.1:{postgres.port}/{database}"
     # Not under pytest's own temporary folder (mode 0700): nginx's workers, which run as
     # `nobody` when the tests run as root, read the stored documents from here.
     serve_dir = Path(tempfile.mkdtemp(prefix="halland-stack-"))
@@ -83,6 +88,7 @@ def stack() -> Iterator[Stack]:
         app_ports=(free_port(), free_port()),
         serve_dir=serve_dir,
         log=serve_dir / "serve.log",
+        postgres=postgres,
     )
     env = {
         # Only what a shell would have: not the test settings pytest-django put in os.environ.
@@ -120,16 +126,13 @@ def stack() -> Iterator[Stack]:
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
             serve.wait()
-        _forget(database, server, stack)
+        _forget(stack)
         if not os.environ.get("KEEP_STACK_LOGS"):
             shutil.rmtree(serve_dir, ignore_errors=True)
 
 
-def _forget(database: str, server: SplitResult, stack: Stack) -> None:
-    """Drop the stack's database and its keys in the shared Redis."""
-    admin = server._replace(path="/postgres", query="").geturl()
-    with contextlib.suppress(Exception), psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+def _forget(stack: Stack) -> None:
+    """Drop the stack's keys in the shared Redis (its database goes with its cluster)."""
     prefix_file = stack.serve_dir / "stack" / "cache-prefix"
     if prefix_file.exists():
         client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
