@@ -66,6 +66,7 @@ def test_the_official_sees_what_waits_for_the_region(demo: None) -> None:
     _client, body = start("handlaggare")
     assert todo_counts(body) == {
         "Överenskommelser att skriva under för regionen": 1,  # Connect Väst
+        "Tillägg att skriva under för regionen": 0,  # Coompanion's is signed by both
         "Inlämnade återrapporter att granska": 1,  # Hallands Matgille's half-year report
         "Försenade återrapporter": 2,  # Matgille's final (not written), Coompanion's (returned)
         # Matgille #1 (due); #2 waits for the report under review, so it is not counted.

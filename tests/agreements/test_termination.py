@@ -13,7 +13,6 @@ import io
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-
 from typing import Any
 
 import pytest

@@ -144,7 +144,9 @@ def test_behind_nginx_the_pdf_is_left_to_it_after_the_access_check(
     client: Client, settings: Settings
 ) -> None:
     settings.DOCUMENT_ACCEL_REDIRECT = "/_documents/"
-    document = SignedDocument.objects.get(agreement__reference="GF-2024-COOMPANION")
+    document = SignedDocument.objects.get(
+        agreement__reference="GF-2024-COOMPANION", agreement_version=2
+    )
     response = login(client, "coompanion").get("/agreements/GF-2024-COOMPANION/pdf/")
     assert response.status_code == 200
     assert response["X-Accel-Redirect"] == f"/_documents/{document.file.name}"

@@ -207,7 +207,7 @@ def test_agreement_detail(coompanion_api: ApiClient) -> None:
     assert body["amount"] == f"{agreement.amount}.00"
     assert body["status"] == "signed"
     assert body["status_label"] == "Underskriven"
-    assert [i["number"] for i in body["instalments"]] == [1, 2]
+    assert [i["number"] for i in body["instalments"]] == [1, 2, 3]  # 3: version 2's addition
     assert sum(Decimal(i["amount"]) for i in body["instalments"]) == agreement.amount
     assert len(body["reporting_requirements"]) == agreement.reporting_requirements.count()
     assert body["has_signed_pdf"] is True

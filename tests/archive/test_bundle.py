@@ -94,7 +94,7 @@ def test_progress_is_reported_after_each_document() -> None:
         seen.append((done, total, stored.done))
 
     build_bundle(bundle.pk, on_progress=record)
-    assert seen == [(n, 10, n) for n in range(1, 11)]
+    assert seen == [(n, 12, n) for n in range(1, 13)]
 
 
 def test_progress_fragment_for_htmx(client: Client) -> None:

@@ -58,7 +58,7 @@ def test_an_official_proposes_and_the_secretary_decides_the_amendment() -> None:
         propose_url(), {"amount": "2 900 000", "reason": "Verksamheten startar senare."}
     )
     assert response.status_code == 302
-    proposal = AmendmentProposal.objects.get()
+    proposal = AmendmentProposal.objects.get(allocation=matgille())
     assert (proposal.amount, proposal.status) == (Decimal(2_900_000), ProposalStatus.OPEN)
     event = AuditEvent.objects.for_object(matgille()).get(
         action=AuditAction.ALLOCATION_AMENDMENT_PROPOSED
@@ -110,7 +110,7 @@ def test_bad_proposals_get_a_message_by_the_field_and_change_nothing(
     body = text(response)
     assert "error-summary" in body
     assert re.search(message, body), body[body.find("error-summary") :][:600]
-    assert not AmendmentProposal.objects.exists()
+    assert not AmendmentProposal.objects.filter(allocation=matgille()).exists()
 
 
 def test_one_pending_proposal_per_allocation_and_drafts_are_edited_not_amended() -> None:

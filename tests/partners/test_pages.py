@@ -42,7 +42,7 @@ def test_the_partner_page_has_agreements_by_year_reports_and_payments() -> None:
     page = text(login(Client(), "handlaggare").get("/partners/coompanion/"))
     assert "Bankgiro 999-0011" in page
     assert 'href="/agreements/GF-2024-COOMPANION/"' in page
-    assert "2024: 1 200 000 kr, varav utbetalt 600 000 kr" in page
+    assert "2024: 1 300 000 kr, varav utbetalt 600 000 kr" in page  # amended to 1 300 000
     assert "Returnerad för komplettering" in page
     assert "Attesterad för utbetalning" in page
 
