@@ -335,9 +335,9 @@ def test_a_worker_killed_mid_bundle_never_leaves_a_bad_zip_and_the_bundle_is_reb
     assert web.answer()["ready"]
     db = site.cluster.connect()
     documents = documents_2024(db)
-    # The demo: one decision extract, three signed agreements, three approved reports and
-    # their three attachments.
-    assert len(documents) == 10
+    # The demo: two decision extracts (with the amending decision), four signed agreement
+    # documents (Coompanion's in two versions), three approved reports and their attachments.
+    assert len(documents) == 12
     year = one(db, "SELECT id FROM funding_budgetyear WHERE year = 2024")
     requested = web.call(
         "http", method="post", path="/archive/", data={"budget_year": year}, user="sekreterare"
