@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.caches import caches, session_engine
+from config.observability import logging_config
 
 # Lets admin classes and other generics be subscripted at run time (ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The user's id (never a name) on the request's log lines and error reports.
+    "core.request_id.LoggedInUserMiddleware",
     "accounts.two_factor.RequireTwoFactorMiddleware",
     # Before any view reads the body (CsrfViewMiddleware reads request.POST in process_view):
     # too large a body is refused unread, rate-limited forms count per client (core.limits).
@@ -368,33 +371,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
 BACKUP_IDENTITY_FILE = env.str("BACKUP_IDENTITY_FILE", default="")
 
-# Logs go to standard output, one JSON object a line in production (LOG_FORMAT=json) for the
-# log collector; plain text for a developer's terminal.
+# Logs go to standard error, one JSON object a line in production (LOG_FORMAT=json) for the
+# log collector, with the request id and user id (config/observability.py); plain text for a
+# developer's terminal.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-    },
-    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json" if LOG_FORMAT == "json" else "text",
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # WeasyPrint logs every rendering step at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
