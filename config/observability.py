@@ -68,3 +68,35 @@ def gunicorn_logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         },
     }
+
+
+def init_sentry(*, dsn: str, environment: str, release: str, transport: Any = None) -> None:
+    """Error reports to a Sentry-compatible service (sentry-sdk; GlitchTip hosted in the EU is
+    the expected one, docs/deploy.md). Personal data stays here: sentry-sdk collects no user,
+    cookies, bodies, query strings, SQL parameters or frame variables (a frame may hold a
+    password or an amount), and core.error_reports.scrub sees every event before it leaves.
+    Errors only: no performance tracing."""
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from core.error_reports import KEPT_HEADERS, scrub
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        release=release or None,
+        integrations=[DjangoIntegration()],
+        # sentry-sdk's send_default_pii=False, in the form that supersedes it.
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "allowlist", "terms": sorted(KEPT_HEADERS)}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "stack_frame_variables": False,
+        },
+        before_send=scrub,  # type: ignore[arg-type]
+        traces_sample_rate=None,
+        transport=transport,
+    )

@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.caches import caches, session_engine
-from config.observability import logging_config
+from config.observability import init_sentry, logging_config
 
 # Lets admin classes and other generics be subscripted at run time (ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
@@ -376,3 +376,12 @@ BACKUP_IDENTITY_FILE = env.str("BACKUP_IDENTITY_FILE", default="")
 # developer's terminal.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+# Errors to a Sentry-compatible service (GlitchTip) when SENTRY_DSN is set, personal data
+# scrubbed (core.error_reports); the environment and release name the deployment.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
