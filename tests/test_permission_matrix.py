@@ -229,6 +229,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # Choosing a language (open to all) sends the browser back, to / without a "next".
     "set_language": {"GET": same(302), "POST": same(302)},
     "healthz": {"GET": same(200), "POST": same(405)},
+    "readyz": {"GET": same(200), "POST": same(405)},
     # The JSON API ignores sessions: without a token every role gets 401 (with tokens: below).
     # The OpenAPI document is public. The API root is both ninja's root and our index.
     "api:api-root": {"GET": same(401), "POST": same(405)},

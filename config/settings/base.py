@@ -236,7 +236,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers and platforms probe over plain HTTP inside the network; a redirect would read
 # as "down" (issue 13). The health check carries nothing worth protecting.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (set USE_X_FORWARDED_PROTO=on).
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -266,13 +266,15 @@ CACHES = caches(
 SESSION_ENGINE = session_engine(CACHES)
 
 # Background work (archive bundles) on Django's tasks framework, queued in the database and
-# run by `python manage.py db_worker`.
+# run by `python manage.py db_worker`; /readyz reports the worker stale when its heartbeat
+# (queued by run_periodic each round) last ran longer ago than this (core.readiness).
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=15 * 60)
 
 # The region as a party to agreements and as the issuer of sealed documents.
 REGION_NAME = env.str("REGION_NAME", default="Region Halland")
