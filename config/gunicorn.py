@@ -93,3 +93,20 @@ class JsonLogger(glogging.Logger):  # type: ignore[misc]  # gunicorn is untyped
 
 
 logger_class = JsonLogger
+
+
+# Metrics (core.metrics): with PROMETHEUS_MULTIPROC_DIR set, one per app server, each worker
+# counts in its own files there and a scrape adds them up. The files of a previous run would be
+# added too, so the master empties the folder when it starts; a dead worker's gauges are dropped.
+def on_starting(server: Any) -> None:
+    if directory := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

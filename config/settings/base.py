@@ -62,7 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so every log line written for a request carries the proxy's request id.
+    # Requests by route and status, and their latency, for the scraper (core.metrics).
+    "core.metrics.RequestMetricsMiddleware",
+    # So every log line written for a request carries the proxy's request id.
     "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app servers, compressed and with hashed names, so no
@@ -275,6 +277,9 @@ TASKS = {
     }
 }
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=15 * 60)
+# Addresses or networks of the monitoring scraper, the direct peer (never X-Forwarded-For);
+# /metrics is 404 for everyone else, and for all when empty (core.metrics).
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 
 # The region as a party to agreements and as the issuer of sealed documents.
 REGION_NAME = env.str("REGION_NAME", default="Region Halland")
