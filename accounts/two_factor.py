@@ -33,6 +33,8 @@ OPEN_ROUTES = frozenset(
         "accessibility",
         "verify",
         "healthz",
+        "readyz",
+        "metrics",
         "exports:open_data",
         # The one-time e-mail links and the reset request (invitations.urls): they must work
         # in a browser where someone is half logged in, as they do logged out.

@@ -6,8 +6,9 @@ from django.urls import include, path, reverse_lazy
 from accounts import passwords as accounts_passwords
 from agreements.views import agreements as agreement_views
 from api.views import api as api_v1
+from config.metrics import metrics
 from config.views import home
-from core.views import accessibility, bench_floor, healthz
+from core.views import accessibility, bench_floor, healthz, readyz
 from notices import views as notice_views
 from twofactor import views as two_factor_views
 
@@ -57,6 +58,8 @@ urlpatterns = [
     # Django's language switch, remembered as the user's e-mail language too (notices.views).
     path("i18n/setlang/", notice_views.set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("accessibility/", accessibility, name="accessibility"),
 ]
 

@@ -1,6 +1,7 @@
 """Seal a rendered PDF and put it in document storage: the one way issued documents are made."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from core.metrics import SEAL_SECONDS
 from core.sealing import SealingUnavailable, seal_pdf
 
 
@@ -31,6 +33,7 @@ def seal_and_store(pdf: bytes, *, stem: str, reason: str) -> StoredPdf:
     The stored bytes are never rewritten: what was sealed is what is served. A missing
     certificate is a ValidationError, so the calling service's transaction changes nothing.
     """
+    started = time.perf_counter()
     try:
         sealed = seal_pdf(pdf, reason=reason)
     except SealingUnavailable as exc:
@@ -42,6 +45,7 @@ def seal_and_store(pdf: bytes, *, stem: str, reason: str) -> StoredPdf:
         ) from exc
     digest = hashlib.sha256(sealed).hexdigest()
     name = default_storage.save(f"{stem}-{digest[:12]}.pdf", ContentFile(sealed))
+    SEAL_SECONDS.observe(time.perf_counter() - started)
     return StoredPdf(name=name, sha256=digest, size=len(sealed))
 
 

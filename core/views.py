@@ -1,6 +1,5 @@
 import sys
 
-from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,18 +8,24 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.readiness import readiness
+
 
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Liveness: the process answers. Nothing outside it is asked, so a database outage does
+    not make a platform restart every app server (that is readiness' business: /readyz)."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness, for the proxy and the platform: 503 when the database, the cache or document
+    storage fails; the task worker's heartbeat is reported, never decisive (core.readiness)."""
+    ready, report = readiness()
+    return JsonResponse(report, status=200 if ready else 503)
 
 
 @require_GET

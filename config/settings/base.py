@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.caches import caches, session_engine
+from config.observability import init_sentry, logging_config
 
 # Lets admin classes and other generics be subscripted at run time (ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
@@ -61,7 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so every log line written for a request carries the proxy's request id.
+    # Requests by route and status, and their latency, for the scraper (core.metrics).
+    "core.metrics.RequestMetricsMiddleware",
+    # So every log line written for a request carries the proxy's request id.
     "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app servers, compressed and with hashed names, so no
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The user's id (never a name) on the request's log lines and error reports.
+    "core.request_id.LoggedInUserMiddleware",
     "accounts.two_factor.RequireTwoFactorMiddleware",
     # Before any view reads the body (CsrfViewMiddleware reads request.POST in process_view):
     # too large a body is refused unread, rate-limited forms count per client (core.limits).
@@ -233,7 +238,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers and platforms probe over plain HTTP inside the network; a redirect would read
 # as "down" (issue 13). The health check carries nothing worth protecting.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (set USE_X_FORWARDED_PROTO=on).
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -263,13 +268,18 @@ CACHES = caches(
 SESSION_ENGINE = session_engine(CACHES)
 
 # Background work (archive bundles) on Django's tasks framework, queued in the database and
-# run by `python manage.py db_worker`.
+# run by `python manage.py db_worker`; /readyz reports the worker stale when its heartbeat
+# (queued by run_periodic each round) last ran longer ago than this (core.readiness).
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=15 * 60)
+# Addresses or networks of the monitoring scraper, the direct peer (never X-Forwarded-For);
+# /metrics is 404 for everyone else, and for all when empty (core.metrics).
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 
 # The region as a party to agreements and as the issuer of sealed documents.
 REGION_NAME = env.str("REGION_NAME", default="Region Halland")
@@ -368,33 +378,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
 BACKUP_IDENTITY_FILE = env.str("BACKUP_IDENTITY_FILE", default="")
 
-# Logs go to standard output, one JSON object a line in production (LOG_FORMAT=json) for the
-# log collector; plain text for a developer's terminal.
+# Logs go to standard error, one JSON object a line in production (LOG_FORMAT=json) for the
+# log collector, with the request id and user id (config/observability.py); plain text for a
+# developer's terminal.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-    },
-    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json" if LOG_FORMAT == "json" else "text",
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # WeasyPrint logs every rendering step at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+# Errors to a Sentry-compatible service (GlitchTip) when SENTRY_DSN is set, personal data
+# scrubbed (core.error_reports); the environment and release name the deployment.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )

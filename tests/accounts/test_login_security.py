@@ -166,6 +166,8 @@ SCRIPT_NAMES = (
     "/verify",
     "/open-data",
     "/healthz",
+    "/readyz",
+    "/metrics",
     "/static",
 )
 
@@ -199,6 +201,7 @@ def test_script_name_does_not_open_the_second_step(
         "/verify/",
         "/open-data/2024/360giving.json",
         "/healthz",
+        "/readyz",
         "/api/v1/openapi.json",
     ],
 )

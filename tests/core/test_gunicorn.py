@@ -113,3 +113,52 @@ def test_without_a_quota_the_usable_cores_count(tmp_path: Path) -> None:
     v1_quota = {"cpu/cpu.cfs_quota_us": "25000", "cpu/cpu.cfs_period_us": "100000"}
     assert available_cpus(_cgroup(tmp_path / "v1q", v1_quota)) == 0.25
     assert available_cpus(tmp_path / "none") == cores
+
+
+# --------------------------------------------------------------------------- logs
+
+
+def test_both_logs_are_one_json_object_a_line(tmp_path: Path) -> None:
+    port = _free_port()
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    env = {**os.environ, "WEB_CONCURRENCY": "1", "LOG_FORMAT": "json"}
+    env.pop("GUNICORN_ACCESS_LOG", None)
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "-c",
+                "config/gunicorn.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "tests.core.wsgi_echo:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    _environ(
+                        port,
+                        b"GET /x?token=secret HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        b'User-Agent: a "quoted" agent\r\n\r\n',
+                    )
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+    errors = [json.loads(line) for line in err.read_text().splitlines()]
+    assert {line["logger"] for line in errors} == {"gunicorn.error"}
+    assert any(line["message"].startswith("Booting worker") for line in errors), errors
+    [access] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert access["logger"] == "gunicorn.access"
+    assert (access["method"], access["path"], access["status"]) == ("GET", "/x", 200)
+    assert access["user_agent"] == 'a "quoted" agent'
+    assert "secret" not in out.read_text()  # no query string
+    assert {"request_id", "user_id", "duration_us"} <= access.keys()

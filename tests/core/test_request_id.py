@@ -1,11 +1,17 @@
 """The proxy's request id on the application's own log lines (core.request_id)."""
 
+import io
+import json
 import logging
-from collections.abc import Iterator
+import logging.config
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
 
+from accounts.models import User
+from config.observability import logging_config
 from core.request_id import RequestIdFilter
 
 
@@ -46,3 +52,56 @@ def test_after_the_response_the_id_is_forgotten(client: Client) -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "message", None, None)
     assert RequestIdFilter().filter(record)
     assert record.request_id == ""  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def json_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """The production console handler (config/observability.py, LOG_FORMAT=json): its
+    formatter and filter, made from the same dictionary, on the root logger, writing to a
+    buffer. Every line it wrote must parse as JSON."""
+    config = logging_config(log_format="json", level="INFO")
+    console = config["handlers"]["console"]
+    configurator = logging.config.DictConfigurator(config)
+    handler = logging.StreamHandler(stream := io.StringIO())
+    handler.setFormatter(
+        configurator.configure_formatter(config["formatters"][console["formatter"]])
+    )
+    for name in console["filters"]:
+        handler.addFilter(configurator.configure_filter(config["filters"][name]))
+    logging.getLogger().addHandler(handler)
+
+    def lines() -> list[dict[str, Any]]:
+        written = stream.getvalue().splitlines()
+        stream.seek(0)
+        stream.truncate()
+        return [json.loads(line) for line in written]
+
+    yield lines
+    logging.getLogger().removeHandler(handler)
+
+
+def test_a_logged_in_request_logs_one_json_line_with_its_id_and_the_user_id_only(
+    client: Client, json_logs: Callable[[], list[dict[str, Any]]], signatory_a: User
+) -> None:
+    signatory_a.email = "anna.alfa@example.se"
+    signatory_a.save()
+    client.force_login(signatory_a)
+    json_logs()  # what logging in wrote
+    response = client.get("/no-such-page/", headers={"X-Request-ID": "9b1d0c"})
+    assert response.status_code == 404
+
+    lines = json_logs()  # every line parses as JSON, or this fails
+    assert [(line["logger"], line["level"]) for line in lines] == [("django.request", "WARNING")]
+    line = lines[0]
+    assert (line["request_id"], line["user_id"]) == ("9b1d0c", signatory_a.pk)
+    assert line["message"] == "Not Found: /no-such-page/"
+    text = json.dumps(lines)
+    for personal in ("anna.alfa", signatory_a.username, signatory_a.last_name):
+        assert personal not in text
+
+
+def test_an_anonymous_request_logs_no_user_id(
+    client: Client, json_logs: Callable[[], list[dict[str, Any]]], db: None
+) -> None:
+    client.get("/no-such-page/", headers={"X-Request-ID": "anon1"})
+    assert [(line["request_id"], line["user_id"]) for line in json_logs()] == [("anon1", None)]

@@ -10,6 +10,7 @@ to an app server does change the address (the control in the lockout test).
 
 import hashlib
 import io
+import json
 import re
 import uuid
 import zipfile
@@ -212,3 +213,33 @@ def test_an_archive_bundle_asked_for_on_one_server_is_built_by_the_worker(stack:
         assert bundle.testzip() is None
         assert any(n.startswith("overenskommelser/GF-2024-") for n in bundle.namelist())
     assert secretary.get(b, f"{detail}download/").headers["X-Accel-Redirect"].endswith(".zip")
+
+
+def test_gunicorn_logs_json_readiness_answers_and_metrics_stay_inside(stack: Stack) -> None:
+    a, b = stack.app_ports
+    # gunicorn's error log (its masters' and workers' own lines) is JSON like every other line.
+    text = stack.log.read_text()
+    assert not re.search(r"^\[\d{4}-\d\d-\d\d [^]]*\] \[\d+\] \[[A-Z]+\]", text, re.MULTILINE)
+    booted = [
+        line
+        for line in stack.json_lines(stack.log)
+        if line.get("logger") == "gunicorn.error" and "Booting worker" in line["message"]
+    ]
+    assert len(booted) >= 4, booted  # two workers on each of two app servers
+
+    ready = Browser().get(stack.port, "/readyz")
+    assert ready.status == 200, ready.body
+    report = json.loads(ready.body)
+    assert (report["database"], report["cache"], report["storage"]) == ("ok", "ok", "ok")
+    assert report["worker"] in ("ok", "never seen"), report  # its first heartbeat may be queued
+
+    # Metrics: each app server to the monitoring address, all its workers added up; never
+    # through nginx, which would make every client look like the trusted local address.
+    assert Browser().get(stack.port, "/metrics").status == 404
+    for port in (a, b):
+        scraped = Browser().get(port, "/metrics")
+        assert scraped.status == 200
+        assert 'halland_http_requests_total{method="GET",route="healthz",status="200"}' in (
+            scraped.body
+        )
+        assert 'halland_notices{status="queued"}' in scraped.body

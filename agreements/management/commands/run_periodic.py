@@ -1,6 +1,7 @@
 """The periodic work, for a platform without cron or systemd timers: run it as one more process
 beside the task worker. With timers (deploy/), each job is its own unit instead."""
 
+import logging
 import signal
 import time
 from types import FrameType
@@ -11,12 +12,16 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from agreements.reminders import queue_reminders
+from core.tasks import heartbeat
 from notices.sending import send_due_notices
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
-        "Every --interval seconds: queue due reminders and send queued notices whose time has come."
+        "Every --interval seconds: queue due reminders, send queued notices whose time has "
+        "come, and queue the task worker's heartbeat."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,11 +38,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         while not self.stopping:
             close_old_connections()
+            # Taken by the task worker; /readyz reports how long ago (core.readiness).
+            heartbeat.enqueue()
             reminders = queue_reminders(today=timezone.localdate())
             sent = send_due_notices()
-            self.stdout.write(
-                f"{timezone.now():%Y-%m-%d %H:%M:%S} reminders queued: {reminders.total}; "
-                f"notices sent: {sent.sent}, not sent: {sent.not_sent}"
+            # A log line (JSON in production, like every other), not a line of its own shape.
+            logger.info(
+                "reminders queued: %d; notices sent: %d, not sent: %d",
+                reminders.total,
+                sent.sent,
+                sent.not_sent,
             )
             if options["once"]:
                 return
