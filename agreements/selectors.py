@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import AnyUser, is_region_staff
 from agreements.models import (
@@ -35,6 +36,7 @@ from agreements.models import (
     SignedDocument,
 )
 from agreements.permissions import can_handle_payments
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from funding.models import Allocation, AllocationStatus
 from partners.permissions import membership_of
@@ -169,25 +171,31 @@ class TimelineEntry:
 
 
 def agreement_timeline(agreement: Agreement) -> list[TimelineEntry]:
-    """The agreement's status changes, oldest first, from the history."""
-    from agreements.models import AgreementStatus
+    """The agreement's status changes and its amendments' (tillägg), oldest first, from the
+    history."""
+    from agreements.models import AgreementStatus, AmendmentStatus
 
     labels = dict(AgreementStatus.choices)
+    amendment_labels = dict(AmendmentStatus.choices)
     events = (
         AuditEvent.objects.for_object(agreement)
-        .filter(changes__has_key="status")
+        .filter(Q(changes__has_key="status") | Q(action=AuditAction.AMENDMENT_STATUS_CHANGED))
         .select_related("actor")
         .order_by("at", "id")
     )
-    return [
-        TimelineEntry(
-            at=e.at,
-            status=str(labels.get(e.changes["status"][1], e.changes["status"][1])),
-            actor=e.actor.display_name if e.actor else "",
-            reason=e.reason,
-        )
-        for e in events
-    ]
+    entries = []
+    for e in events:
+        if e.action == AuditAction.AMENDMENT_STATUS_CHANGED:
+            key, (_old, new) = next(iter(e.changes.items()))  # "amendment_v2:status"
+            status = _("Tillägg, version %(v)s: %(status)s") % {
+                "v": key.split(":")[0].removeprefix("amendment_v"),
+                "status": amendment_labels.get(new, new),
+            }
+        else:
+            status = str(labels.get(e.changes["status"][1], e.changes["status"][1]))
+        actor = e.actor.display_name if e.actor else ""
+        entries.append(TimelineEntry(at=e.at, status=status, actor=actor, reason=e.reason))
+    return entries
 
 
 def next_reporting_date(agreement: Agreement) -> date | None:

@@ -173,7 +173,8 @@ def _revise(
 ) -> bool:
     """Save the draft amendment from valid forms; False (the service's errors on the terms
     form) when a form or the rules refuse it."""
-    if not all([f.is_valid() for f in forms.values()]):  # every form, for every message
+    valid = [f.is_valid() for f in forms.values()]  # every form, so every message shows
+    if not all(valid):
         return False
     try:
         services.revise_amendment(

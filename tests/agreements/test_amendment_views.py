@@ -55,6 +55,8 @@ def test_the_demo_shows_both_versions_and_the_amending_decision() -> None:
     assert "Ladda ner version 2 (PDF)" in page
     assert "Gällande" in page
     assert "Ersatt" in page
+    assert "Tillägg, version 2: Skickad för underskrift" in page  # the timeline
+    assert "Tillägg, version 2: Underskriven och gällande" in page
     agreement = Agreement.objects.get(reference=COOMPANION)
     assert (agreement.version, agreement.amount) == (2, Decimal(1_300_000))
     for version in (1, 2):

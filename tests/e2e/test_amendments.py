@@ -53,7 +53,9 @@ def test_amending_decision_then_agreement_amendment_signed_by_both(
     secretary = new_page(browser, live_server)
     log_in(secretary, "sekreterare")
     secretary.goto(f"/decisions/{decision.pk}/")
-    secretary.get_by_role("button", name="Ta upp i beslutet: Hallands Matgille").click()
+    secretary.locator("tr", has_text="Verksamheten startar senare.").get_by_role(
+        "button", name="Ta upp i beslutet"
+    ).click()
     expect(secretary.locator("main")).to_contain_text("2 900 000 kr (ändras från 3 000 000 kr)")
     secretary.get_by_role("button", name="Fatta beslutet").click()
     expect(secretary.locator(".messages")).to_be_visible()
@@ -116,7 +118,7 @@ def test_amending_decision_then_agreement_amendment_signed_by_both(
     old.write_bytes(files[1])
     page.goto("/verify/")
     page.get_by_label("PDF-fil att kontrollera").set_input_files(str(old))
-    page.get_by_role("button", name="Kontrollera").click()
+    page.get_by_role("button", name="Kontrollera", exact=True).click()
     result = page.locator(".verify-result")
     expect(result).to_contain_text("Äkta")
     expect(result).to_contain_text("Ersatt: version 2 ersätter version 1")
