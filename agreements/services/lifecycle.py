@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agreements import notices
 from agreements.models import (
+    AMENDMENT_OPEN,
     Agreement,
     AgreementStatus,
+    AmendmentStatus,
     InstalmentStatus,
     ReportingRequirement,
     ReportStatus,
@@ -275,5 +277,25 @@ def terminate_agreement(
             },
             reason=reason,
         )
+    _discard_open_amendment(agreement, by=by)
     notices.agreement_terminated(agreement)
     return agreement
+
+
+def _discard_open_amendment(agreement: Agreement, *, by: User | None) -> None:
+    """An amendment not yet signed by both ends with the agreement it would have changed."""
+    for amendment in agreement.amendments.select_for_update().filter(status__in=AMENDMENT_OPEN):
+        reason = _("Överenskommelsen hävdes.")
+        old, amendment.status, amendment.discard_reason = (
+            amendment.status,
+            AmendmentStatus.DISCARDED,
+            reason,
+        )
+        amendment.save(update_fields=["status", "discard_reason", "updated_at"])
+        record_event(
+            action=AuditAction.AMENDMENT_STATUS_CHANGED,
+            target=agreement,
+            by=by,
+            changes={f"amendment_v{amendment.version}:status": (old, amendment.status)},
+            reason=reason,
+        )

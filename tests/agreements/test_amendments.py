@@ -312,3 +312,19 @@ def _try_draft() -> str:
     except ValidationError as error:
         return "refused" if "har redan ett tillägg" in " ".join(error.messages) else str(error)
     return "ok"
+
+
+def test_terminating_the_agreement_discards_its_open_amendment() -> None:
+    amend_allocation(2_900_000)
+    amendment = services.draft_amendment(agreement=matgille(), reason="Ändrat.", by=None)
+    services.send_amendment(amendment=amendment, by=None)
+    services.terminate_agreement(
+        agreement=matgille(), by=user("handlaggare"), reason="Verksamheten upphörde."
+    )
+    amendment.refresh_from_db()
+    assert (amendment.status, amendment.discard_reason) == (
+        AmendmentStatus.DISCARDED,
+        "Överenskommelsen hävdes.",
+    )
+    with pytest.raises(ValidationError, match="kan inte skrivas under nu"):
+        services.sign_amendment(amendment=amendment, party=Party.PARTNER, by=user("matgille"))
