@@ -287,7 +287,9 @@ class AgreementOut(Schema):
         "agreement ended early) or discarded (ended before it was in force)."
     )
     status_label: str = Field(description="The status in Swedish.")
-    version: int
+    version: int = Field(
+        description="The version in force: an amendment (tillägg) signed by both parties raises it."
+    )
     recovery_amount: Money | None = Field(
         description="What the partner pays back after a termination (återkrav); null when "
         "nothing is recovered."
