@@ -45,7 +45,6 @@ from agreements.permissions import (
     can_sign_for_region,
 )
 from agreements.selectors import (
-    agreement_detail,
     agreement_list,
     agreement_timeline,
     allocations_awaiting_agreement,
@@ -56,17 +55,11 @@ from agreements.selectors import (
 )
 from agreements.verification import verify_pdf
 from agreements.views.amendments import amendment_context
+from agreements.views.common import agreement_or_404
 from core.documents import stored_file_response
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
 from notices.selectors import notices_about
-
-
-def _agreement(request: HttpRequest, reference: str) -> Agreement:
-    agreement = agreement_detail(user=request.user, reference=reference)
-    if agreement is None:
-        raise Http404
-    return agreement
 
 
 def _signing_party(user: Any, agreement: Agreement) -> str | None:
@@ -144,7 +137,7 @@ def agreement_new(request: AuthenticatedRequest, allocation_id: int) -> HttpResp
 @login_required
 @require_http_methods(["GET"])
 def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     next_report = next_reporting_date(agreement)
     context = {
         "agreement": agreement,
@@ -201,7 +194,7 @@ def _revise(request: AuthenticatedRequest, agreement: Agreement, forms: dict[str
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     if not can_draft_agreements(request.user):
         raise PermissionDenied
     if not agreement.terms_editable:
@@ -251,7 +244,7 @@ def _run(
 def agreement_transition(
     request: AuthenticatedRequest, reference: str, action: str
 ) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     if not can_draft_agreements(request.user):
         raise PermissionDenied
     service, done = _TRANSITIONS[action]
@@ -262,7 +255,7 @@ def agreement_transition(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     party = _signing_party(request.user, agreement)
     if party is None:
         messages.error(request, _("Du kan inte skriva under den här överenskommelsen nu."))
@@ -308,7 +301,7 @@ def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponse
 @require_http_methods(["GET"])
 def agreement_preview(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     """A preview marked UTKAST, for officials, before the agreement is signed."""
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     if not can_draft_agreements(request.user):
         raise Http404
     pdf = render_agreement_pdf(agreement, draft=True)

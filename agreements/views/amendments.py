@@ -44,16 +44,10 @@ from agreements.models import (
 )
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_draft_agreements, can_sign_as_partner, can_sign_for_region
-from agreements.selectors import agreement_detail, signed_version, signed_versions
+from agreements.selectors import signed_version, signed_versions
+from agreements.views.common import agreement_or_404
 from core.documents import stored_file_response
 from core.forms import add_service_errors
-
-
-def _agreement(request: AuthenticatedRequest, reference: str) -> Agreement:
-    agreement = agreement_detail(user=request.user, reference=reference)
-    if agreement is None:
-        raise Http404
-    return agreement
 
 
 def _amendment(request: AuthenticatedRequest, agreement: Agreement) -> AgreementAmendment:
@@ -103,7 +97,7 @@ def _check_official(request: AuthenticatedRequest) -> None:
 @login_required
 @require_http_methods(["GET"])
 def amendment_view(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     amendment = _amendment(request, agreement)
     context = {
         "agreement": agreement,
@@ -120,7 +114,7 @@ def amendment_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_new(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     _check_official(request)
     form = AmendmentStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -144,7 +138,7 @@ def amendment_new(request: AuthenticatedRequest, reference: str) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_edit(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     _check_official(request)
     amendment = _amendment(request, agreement)
     if not amendment.terms_editable:
@@ -215,7 +209,7 @@ _STEPS: dict[str, tuple[Callable[..., object], Any]] = {
 @login_required
 @require_POST
 def amendment_step(request: AuthenticatedRequest, reference: str, action: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     _check_official(request)
     amendment = _amendment(request, agreement)
     service, done = _STEPS[action]
@@ -231,7 +225,7 @@ def amendment_step(request: AuthenticatedRequest, reference: str, action: str) -
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_discard(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     _check_official(request)
     amendment = _amendment(request, agreement)
     form = DiscardForm(request.POST if request.method == "POST" else None)
@@ -258,7 +252,7 @@ def amendment_discard(request: AuthenticatedRequest, reference: str) -> HttpResp
 @never_cache
 @require_http_methods(["GET", "POST"])
 def amendment_sign(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     amendment = _amendment(request, agreement)
     party = signing_party(request.user, amendment)
     if party is None:
@@ -292,7 +286,7 @@ def amendment_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
 def amendment_preview(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     """The version the amendment proposes, marked UTKAST: for the official, and for the partner
     once it is sent to them to read before signing."""
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     amendment = _amendment(request, agreement)
     pdf = render_agreement_pdf(agreement, draft=True, amendment=amendment)
     response = HttpResponse(pdf, content_type="application/pdf")

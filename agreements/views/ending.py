@@ -22,7 +22,7 @@ from agreements import services
 from agreements.forms import DiscardForm, TerminateForm
 from agreements.models import Agreement, AgreementStatus
 from agreements.permissions import can_draft_agreements
-from agreements.views.agreements import _agreement
+from agreements.views.common import agreement_or_404
 from core.forms import add_service_errors
 
 
@@ -37,7 +37,7 @@ def _end(
     done: str,
 ) -> HttpResponse:
     """The confirm page of terminating or discarding (see the module's docstring)."""
-    agreement = _agreement(request, reference)
+    agreement = agreement_or_404(request, reference)
     if not can_draft_agreements(request.user):
         raise PermissionDenied
     try:
