@@ -26,6 +26,8 @@ from agreements.services.lifecycle import lock, transition
 from audit.actions import AuditAction
 from audit.services import record_event
 from core.documents import seal_and_store
+from core.money import format_amount
+from funding.models import Allocation
 from partners.permissions import can_sign_for_partner
 
 
@@ -97,6 +99,8 @@ def sign_agreement(
             % {"status": agreement.get_status_display()},
             code="illegal_transition",
         )
+    if party == Party.PARTNER:
+        _check_amount_still_decided(agreement)
     signature = record_signature(
         agreement,
         version=agreement.version,
@@ -113,6 +117,24 @@ def sign_agreement(
     else:
         notices.agreement_partner_signed(agreement)
     return signature
+
+
+def _check_amount_still_decided(agreement: Agreement) -> None:
+    """An amending decision changed the allocation after the agreement was sent: the partner
+    would sign an amount no decision stands behind. The region withdraws it (a draft follows
+    the decided amount) and sends it again. Once the partner has signed, the region signs what
+    was agreed and changes it by an amendment (tillägg)."""
+    decided = Allocation.objects.values_list("amount", flat=True).get(pk=agreement.allocation_id)
+    if decided != agreement.amount:
+        raise ValidationError(
+            _(
+                "Fördelningen har ändrats genom beslut till %(decided)s sedan överenskommelsen "
+                "om %(amount)s skickades. Regionen drar tillbaka den och skickar den igen med "
+                "det beslutade beloppet."
+            )
+            % {"decided": format_amount(decided), "amount": format_amount(agreement.amount)},
+            code="amount_changed",
+        )
 
 
 def issue_signed_document(

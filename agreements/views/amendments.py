@@ -62,6 +62,9 @@ def _amendment(request: AuthenticatedRequest, agreement: Agreement) -> Agreement
     return amendment
 
 
+FOLLOWS_DECISION = {AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED}
+
+
 def amendment_context(user: Any, agreement: Agreement) -> dict[str, Any]:
     """What the agreement page shows about versions: every signed one, the open amendment as
     far as this user may see it, and whether an official may start one."""
@@ -76,7 +79,11 @@ def amendment_context(user: Any, agreement: Agreement) -> dict[str, Any]:
         "amendment": amendment,
         "amendment_party": signing_party(user, amendment) if amendment else None,
         "can_amend": official and amendment is None and agreement.status == AgreementStatus.SIGNED,
-        "amount_differs": official and agreement.amount != agreement.allocation.amount,
+        # An amending decision changed the money: a draft follows it, a signed one needs a
+        # tillägg (a partner-signed one is signed by the region first, then amended).
+        "amount_differs": official
+        and agreement.status in FOLLOWS_DECISION
+        and agreement.amount != agreement.allocation.amount,
     }
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from agreements.models import Agreement, AgreementAmendment, AmendmentStatus, SignedDocument
+from funding.models import Allocation
 from tests.helpers import login, text
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,14 @@ def test_verify_says_a_newer_version_replaces_version_1() -> None:
     body = text(response)
     assert "Äkta: dokumentet är oförändrat" in body
     assert "Ersatt: version 2 ersätter version 1" in body
+
+
+def test_the_official_is_told_when_an_amending_decision_changed_a_sent_agreements_money() -> None:
+    allocation = Allocation.objects.get(agreement__reference="GF-2024-HIGHFIVE")
+    Allocation.objects.filter(pk=allocation.pk).update(amount=Decimal(1_900_000))
+    official = login(Client(), "handlaggare")
+    page = text(official.get("/agreements/GF-2024-HIGHFIVE/"))
+    assert "Fördelningen är ändrad genom beslut till 1 900 000 kr." in page
+    assert "en skickad överenskommelse dras först tillbaka" in page
+    partner = text(login(Client(), "highfive").get("/agreements/GF-2024-HIGHFIVE/"))
+    assert "Fördelningen är ändrad" not in partner

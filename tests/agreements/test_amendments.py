@@ -328,3 +328,40 @@ def test_terminating_the_agreement_discards_its_open_amendment() -> None:
     )
     with pytest.raises(ValidationError, match="kan inte skrivas under nu"):
         services.sign_amendment(amendment=amendment, party=Party.PARTNER, by=user("matgille"))
+
+
+def test_a_partner_cannot_sign_an_amount_an_amending_decision_replaced() -> None:
+    """HighFive's agreement (2 000 000 kr) is out for signing when § 61 lowers it."""
+    allocation = Allocation.objects.get(agreement__reference="GF-2024-HIGHFIVE")
+    decide_allocations(
+        [allocation],
+        by=user("sekreterare"),
+        paragraph=61,
+        amounts={allocation.pk: Decimal(1_900_000)},
+    )
+    highfive = Agreement.objects.get(reference="GF-2024-HIGHFIVE")
+    with pytest.raises(ValidationError) as refused:
+        services.sign_agreement(agreement=highfive, party=Party.PARTNER, by=user("highfive"))
+    assert "ändrats genom beslut till 1 900 000 kr sedan" in refused.value.messages[0].replace(
+        "\xa0", " "
+    )
+    # Withdrawn, the draft follows the decided amount and can be sent again.
+    services.withdraw_from_signing(agreement=highfive, by=user("handlaggare"), reason="Nytt belopp")
+    services.revise_draft(
+        agreement=highfive,
+        period_start=highfive.period_start,
+        period_end=highfive.period_end,
+        purpose=highfive.purpose,
+        conditions=highfive.conditions,
+        instalments=services.even_payment_plan(
+            Decimal(1_900_000), [date(2024, 1, 31), date(2024, 7, 31)]
+        ),
+        reports=[
+            PlannedReport(r.description, r.due_date)
+            for r in highfive.reporting_requirements.order_by("due_date")
+        ],
+        by=user("handlaggare"),
+    )
+    services.send_for_signing(agreement=highfive, by=user("handlaggare"))
+    services.sign_agreement(agreement=highfive, party=Party.PARTNER, by=user("highfive"))
+    assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").amount == Decimal(1_900_000)
