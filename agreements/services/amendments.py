@@ -91,7 +91,7 @@ def _transition(
 
 def _default_plan(agreement: Agreement, amount: Decimal) -> list[PlannedInstalment]:
     """What is left to pay, spread over the planned dates as they are (their report ties
-    kept); one instalment on the last planned date, or today, when none is planned."""
+    kept); when none is planned, one instalment today (within the period)."""
     left = amount - sum((i.amount for i in carried_instalments(agreement)), ZERO)
     if left <= 0:
         return []
