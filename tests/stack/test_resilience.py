@@ -113,8 +113,14 @@ def logged_in_partner(stack: Stack) -> Browser:
 
 
 def pid_of(stack: Stack, name: str) -> int:
-    """The process bin/serve supervises as `name` (bin/serve's RUN_DIR/NAME.pid)."""
-    return int((stack.serve_dir / "stack" / f"{name}.pid").read_text())
+    """The process bin/serve supervises as `name` (bin/serve's RUN_DIR/NAME.pid, replaced
+    whole when it restarts one; waits while a restart has not written it yet)."""
+    path = stack.serve_dir / "stack" / f"{name}.pid"
+    deadline = time.monotonic() + 10
+    while not (text := path.read_text().strip() if path.exists() else "").isdigit():
+        assert time.monotonic() < deadline, f"no pid for {name} after 10 s"
+        time.sleep(0.1)
+    return int(text)
 
 
 def children(pid: int) -> set[int]:
