@@ -61,8 +61,8 @@ typecheck: install
 # Django's deployment checklist with production settings (throwaway secret, DEBUG off).
 deploy-check: install
 	DEBUG=off SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	ALLOWED_HOSTS=grundfinansiering.example.se DATABASE_URL=sqlite:///:memory: \
-	$(MANAGE) check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=grundfinansiering.example.se SITE_URL=https://grundfinansiering.example.se \
+	DATABASE_URL=sqlite:///:memory: $(MANAGE) check --deploy --fail-level WARNING
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run

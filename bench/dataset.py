@@ -28,6 +28,7 @@ def environment(database: str) -> dict[str, str]:
         "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
         "DEBUG": "off",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "off",
         "SECURE_COOKIES": "off",
         "SECURE_HSTS_SECONDS": "0",

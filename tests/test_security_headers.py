@@ -47,6 +47,7 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         "DEBUG": "off",
         "SECRET_KEY": "a-production-like-secret-that-is-long-and-random-5ba9c1e0d7f2a4b8c6e3",
         "ALLOWED_HOSTS": "grundfinansiering.example.se",
+        "SITE_URL": "https://grundfinansiering.example.se",
         "DATABASE_URL": "sqlite:///:memory:",
     }
     result = subprocess.run(

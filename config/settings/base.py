@@ -291,8 +291,11 @@ OPEN_DATA_360G_PREFIX = env.str("OPEN_DATA_360G_PREFIX", default="360G-regionhal
 OPEN_DATA_LICENSE = env.str(
     "OPEN_DATA_LICENSE", default="https://creativecommons.org/publicdomain/zero/1.0/"
 )
-# Public address of this service, printed in documents so readers can verify them.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Public address of this service, printed in sealed documents (so readers can verify them) and
+# in e-mail links. Required with DEBUG off, like SECRET_KEY: no development address in a seal.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured("Set SITE_URL, the public https address (issue 19).")
 
 # E-mail (notices, reminders, invitations, password reset: the notices app), through Django's
 # MAILERS. EMAIL_URL as django-environ reads it: smtp://user:password@host:587, with STARTTLS

@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("SITE_URL", "https://grundfinansiering.example.se")
 os.environ.setdefault("LOG_FORMAT", "text")
 # What the process was started with, read before base loads a developer's .env into the
 # environment: the fault-injection tests (tests/faults/) start the app as several processes that

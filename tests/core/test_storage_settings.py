@@ -34,6 +34,7 @@ def test_the_s3_settings_build_an_s3_storage_for_every_document() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "SECRET_KEY": "x" * 50,
         "DATABASE_URL": "sqlite:///:memory:",
+        "SITE_URL": "https://grundfinansiering.example.se",
         "DOCUMENT_STORAGE_BACKEND": "storages.backends.s3.S3Storage",
         "DOCUMENT_STORAGE_OPTIONS": json.dumps(options),
     }
@@ -51,6 +52,7 @@ def test_by_default_documents_go_to_the_file_system() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "SECRET_KEY": "x" * 50,
         "DATABASE_URL": "sqlite:///:memory:",
+        "SITE_URL": "https://grundfinansiering.example.se",
     }
     probe = (
         "import django; django.setup(); "
