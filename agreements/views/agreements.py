@@ -6,6 +6,7 @@ action is allowed → call a service → redirect or render.
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,7 +56,7 @@ from agreements.selectors import (
 )
 from agreements.verification import verify_pdf
 from agreements.views.amendments import amendment_context
-from agreements.views.common import agreement_or_404
+from agreements.views.common import agreement_or_404, signed
 from core.documents import stored_file_response
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
@@ -262,20 +263,9 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
         return redirect("agreements:detail", reference)
     data = request.POST if request.method == "POST" else None
     form = SignForm(data, user=request.user, request=request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sign_agreement(
-                agreement=agreement,
-                party=party,
-                by=request.user,
-                signer_name=form.cleaned_data["signer_name"],
-                signer_title=form.cleaned_data["signer_title"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Du har skrivit under överenskommelsen."))
-            return redirect("agreements:detail", reference)
+    if signed(request, form, partial(services.sign_agreement, agreement=agreement, party=party)):
+        messages.success(request, _("Du har skrivit under överenskommelsen."))
+        return redirect("agreements:detail", reference)
     context = {"agreement": agreement, "form": form, "party": party}
     return render(
         request, "agreements/sign.html", context, status=400 if request.method == "POST" else 200

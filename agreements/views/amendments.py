@@ -6,6 +6,7 @@ amendment → check the action is allowed → call a service → redirect or ren
 """
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -45,7 +46,7 @@ from agreements.models import (
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_draft_agreements, can_sign_as_partner, can_sign_for_region
 from agreements.selectors import signed_version, signed_versions
-from agreements.views.common import agreement_or_404
+from agreements.views.common import agreement_or_404, signed
 from core.documents import stored_file_response
 from core.forms import add_service_errors
 
@@ -267,21 +268,10 @@ def amendment_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
         return redirect("agreements:amendment", reference)
     data = request.POST if request.method == "POST" else None
     form = SignForm(data, user=request.user, request=request)
-    if data is not None and form.is_valid():
-        try:
-            services.sign_amendment(
-                amendment=amendment,
-                party=party,
-                by=request.user,
-                signer_name=form.cleaned_data["signer_name"],
-                signer_title=form.cleaned_data["signer_title"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Du har skrivit under tillägget."))
-            done = party == Party.REGION
-            return redirect("agreements:detail" if done else "agreements:amendment", reference)
+    if signed(request, form, partial(services.sign_amendment, amendment=amendment, party=party)):
+        messages.success(request, _("Du har skrivit under tillägget."))
+        done = party == Party.REGION
+        return redirect("agreements:detail" if done else "agreements:amendment", reference)
     context = {"agreement": agreement, "amendment": amendment, "form": form, "party": party}
     status = 400 if data is not None else 200
     return render(request, "agreements/amendment_sign.html", context, status=status)

@@ -1,9 +1,15 @@
 """What every agreement page starts with."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
+from agreements.forms import SignForm
 from agreements.models import Agreement
 from agreements.selectors import agreement_detail
+from core.forms import add_service_errors
 
 
 def agreement_or_404(request: HttpRequest, reference: str) -> Agreement:
@@ -13,3 +19,21 @@ def agreement_or_404(request: HttpRequest, reference: str) -> Agreement:
     if agreement is None:
         raise Http404
     return agreement
+
+
+def signed(request: HttpRequest, form: SignForm, sign: Callable[..., Any]) -> bool:
+    """Sign with a posted, valid signing form (its password check counts towards the lockout):
+    `sign(by=, signer_name=, signer_title=)`. False, with the service's refusal on the form,
+    when it was not signed."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        sign(
+            by=request.user,
+            signer_name=form.cleaned_data["signer_name"],
+            signer_title=form.cleaned_data["signer_title"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True
