@@ -16,9 +16,9 @@ from agreements.amendments import carried_instalments, planned_reports
 from agreements.models import Agreement, Party
 from agreements.plans import PlannedInstalment, PlannedReport
 from core.money import ZERO
-from demo import facts
+from demo import decisions, facts
 from funding import services as funding
-from funding.models import Decision, Programme
+from funding.models import Programme
 
 
 def _at(day: date) -> datetime:
@@ -29,21 +29,9 @@ def play(
     programme: Programme, official: User, secretary: User, partner_users: dict[str, User]
 ) -> None:
     spec = facts.AMENDING_DECISION
-    if Decision.objects.filter(
-        body=spec.body, meeting_date=spec.meeting_date, paragraph=spec.paragraph
-    ).exists():
+    if decisions.find(spec) is not None:
         return
-    decision = funding.create_decision(
-        body=spec.body,
-        meeting_date=spec.meeting_date,
-        paragraph=spec.paragraph,
-        registration_number=spec.registration_number,
-        title=spec.title,
-        text=spec.text,
-        legal_basis=spec.legal_basis,
-        is_example_data=True,
-        by=secretary,
-    )
+    decision = decisions.record(spec, secretary)
     for slug, (amount, reason) in facts.AMENDMENTS_2024.items():
         proposal = funding.propose_amendment(
             allocation=programme.allocations.get(partner__slug=slug),

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from agreements import services as agreements
 from agreements.models import Agreement, AgreementStatus, Party
-from demo import changes, facts, follow_up
+from demo import changes, decisions, facts, follow_up
 from funding import services as funding
 from funding.models import (
     Allocation,
@@ -150,21 +150,9 @@ def _allocate(
 
 def _decision(programme: Programme, secretary: User) -> Decision:
     spec = facts.DECISION
-    decision = Decision.objects.filter(
-        body=spec.body, meeting_date=spec.meeting_date, paragraph=spec.paragraph
-    ).first()
+    decision = decisions.find(spec)
     if decision is None:
-        decision = funding.create_decision(
-            body=spec.body,
-            meeting_date=spec.meeting_date,
-            paragraph=spec.paragraph,
-            registration_number=spec.registration_number,
-            title=spec.title,
-            text=spec.text,
-            legal_basis=spec.legal_basis,
-            is_example_data=True,
-            by=secretary,
-        )
+        decision = decisions.record(spec, secretary)
         for allocation in programme.allocations.all():
             funding.add_to_decision(decision=decision, allocation=allocation, by=secretary)
         funding.decide(
