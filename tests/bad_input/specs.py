@@ -83,6 +83,7 @@ DECISION = {
     "title": "Grundfinansiering 2025",
     "text": "Beslut.",
     "legal_basis": "",
+    "legal_bases": ["kl_2_1"],
 }
 
 
