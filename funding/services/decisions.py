@@ -1,5 +1,5 @@
-"""Committee decisions: record, list allocations, decide (allocations become decided money),
-approve (justering: the extract is sealed and stored)."""
+"""Committee decisions: record, decide (allocations become decided money), and issue the
+extract; justering itself is funding.services.approval, listing funding.services.listing."""
 
 import re
 from collections.abc import Iterable

@@ -1,6 +1,8 @@
 """Issue 19: the protokollsutdrag's elements, the legal basis as structured choices, the
 confirmation before "Fatta beslutet", and justering (justerare, ordförande, anslag)."""
 
+import io
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -8,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from pypdf import PdfReader
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -77,6 +80,22 @@ def test_the_demo_decisions_extract_has_every_element_and_its_appendix() -> None
     # The appendix comes after the justering, with the table.
     assert extract.index("Rätt utdraget intygar") < extract.index("Bilaga:")
     assert extract.index("Bilaga:") < extract.index("3 000 000 kr")
+
+
+def test_the_extracts_json_record_carries_the_new_elements() -> None:
+    document = DecisionDocument.objects.get(decision__paragraph=101)
+    with document.file.open("rb") as f:
+        reader = PdfReader(io.BytesIO(f.read()))
+    (content,) = next(iter(reader.attachments.values()))
+    record = json.loads(content)
+    assert record["legal_bases"] == ["kl_2_1", "sfs_2010_630"]
+    assert record["legal_basis_citations"][0] == "2 kap. 1 § kommunallagen (2017:725)"
+    assert record["memo"] == {"date": "2023-10-10", "registration_number": "RS230001"}
+    assert record["adjusters"] == "Per Exempelsson"
+    assert record["chair"] == "Anna Exempelsson"
+    assert (record["posted_on"], record["appeal_period_ends"]) == ("2023-11-01", "2023-11-22")
+    assert record["certified_by"] == {"name": "Demo Sekreterare", "title": "Nämndsekreterare"}
+    assert "Ekonomi, Region Halland" in record["distribution"]
 
 
 def test_the_amending_decision_has_its_table_below_the_text() -> None:
