@@ -104,8 +104,10 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "decisions:remove": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:refresh": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:list_amendment": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
-    "decisions:decide": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
-    "decisions:approve": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
+    # Both are confirmation pages before what cannot be undone (issue 19); the demo's
+    # decision is approved already, so the secretary is sent back to it.
+    "decisions:decide": {"GET": SECRETARY_ACTION, "POST": SECRETARY_ACTION},
+    "decisions:approve": {"GET": SECRETARY_ACTION, "POST": SECRETARY_ACTION},
     "decisions:pdf": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
     "agreements:index": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},
     "agreements:new": {
