@@ -188,3 +188,15 @@ def test_the_partner_list_makes_as_many_queries_filtered() -> None:
     few = (queries(client, "/partners/"), queries(client, url))
     add_partners_with_decided_2024(150)
     assert few == (queries(client, "/partners/"), queries(client, url + "&sida=2"))
+
+
+@pytest.mark.parametrize("url", ["/agreements/", "/payments/", "/partners/", "/decisions/"])
+def test_a_search_is_shown_back_escaped_and_finds_nothing_odd(url: str) -> None:
+    client = login(Client(), "sekreterare" if url == "/decisions/" else "handlaggare")
+    script = '"><script>alert(1)</script>'
+    response = client.get(url, {"q": script, "sortera": "-belopp" if url != "/partners/" else ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in body
+    assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert listed(client, url, {"q": script}) == []
