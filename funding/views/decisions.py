@@ -7,6 +7,7 @@ Secretaries record and change; officials see the same pages read-only; partners 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedRequest
 from core.documents import stored_file_response
+from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 from funding import services
 from funding.decision_totals import resulting_totals
+from funding.filters import DecisionFilter
 from funding.forms.decisions import AddAllocationsForm, ApproveForm, DecisionForm
 from funding.models import Decision
 from funding.pdf import distribution, render_decision_pdf
@@ -29,6 +32,8 @@ from funding.selectors import (
     decision_list,
     open_amendments,
 )
+
+DECISIONS_PER_PAGE = 50
 
 
 def _decision(request: AuthenticatedRequest, pk: int) -> Decision:
@@ -48,8 +53,14 @@ def _secretary_only(request: AuthenticatedRequest) -> None:
 def decision_index(request: AuthenticatedRequest) -> HttpResponse:
     if not can_view_decisions(request.user):
         raise Http404
+    listed = DecisionFilter(request.GET, queryset=decision_list(user=request.user))
+    # Four or five a year, and one per amending decision: paged so a decade stays readable.
+    page = Paginator(listed.qs, DECISIONS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
     context = {
-        "decisions": decision_list(user=request.user),
+        "decisions": page.object_list,
+        "page": page,
+        "filters": query_without_page(listed),
+        "filter_form": listed.form,
         "can_record": can_record_decisions(request.user),
     }
     return render(request, "funding/decisions/list.html", context)

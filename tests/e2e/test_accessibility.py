@@ -35,6 +35,7 @@ PAGES = {
         "/budget/2025/",
         "/budget/2025/grundfinansiering/allocations/",
         "/budget/2024/grundfinansiering/allocations/",
+        "/budget/2025/grundfinansiering/allocations/upload/",
         "/budget/2025/grundfinansiering/history/",
         "/agreements/",
         "/agreements/GF-2024-COOMPANION/",
