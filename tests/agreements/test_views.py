@@ -447,7 +447,7 @@ def test_verify_refuses_a_changed_byte(client: Client) -> None:
     pdf = bytearray(stored_bytes("GF-2024-MATGILLE"))
     pdf[pdf.index(b"stream") + 40] ^= 0x01
     body = text(_verify(client, bytes(pdf)))
-    assert "Inte bekräftat äkta" in body
+    assert "Inte äkta: dokumentet har ändrats" in body
     assert "Sigillet är brutet" in body
     assert "finns inte bland de dokument" in body
 
@@ -455,7 +455,7 @@ def test_verify_refuses_a_changed_byte(client: Client) -> None:
 def test_verify_appended_bytes_break_coverage(client: Client) -> None:
     pdf = stored_bytes("GF-2024-MATGILLE") + b"\n% appended\n"
     body = text(_verify(client, pdf))
-    assert "Inte bekräftat äkta" in body
+    assert "Inte äkta: dokumentet har ändrats" in body
 
 
 def test_verify_unsealed_pdf(client: Client) -> None:
@@ -502,6 +502,7 @@ def test_verify_pdf_command(tmp_path: object) -> None:
     call_command("verify_pdf", str(good), stdout=out)
     assert "AUTHENTIC" in out.getvalue()
     assert "GF-2024-COOMPANION version 2" in out.getvalue()  # amended (issue 17)
+    assert "test cert:  yes" in out.getvalue()
     bad = Path(str(tmp_path)) / "bad.pdf"
     data = bytearray(good.read_bytes())
     data[data.index(b"stream") + 40] ^= 1
