@@ -167,7 +167,11 @@ def test_behind_nginx_the_pdf_is_left_to_it_after_the_access_check(
 def test_unsigned_agreement_has_no_pdf_but_officials_get_a_preview(client: Client) -> None:
     login(client, "highfive")
     assert client.get("/agreements/GF-2024-HIGHFIVE/pdf/").status_code == 404
-    assert client.get("/agreements/GF-2024-HIGHFIVE/preview/").status_code == 404
+    # Issue 19: out for signing, the partner may read the exact draft it signs.
+    assert client.get("/agreements/GF-2024-HIGHFIVE/preview/").status_code == 200
+    client.logout()
+    login(client, "leap-for-life")  # a draft is the region's own
+    assert client.get("/agreements/GF-2024-LEAP-FOR-LIFE/preview/").status_code == 404
     client.logout()
     login(client, "handlaggare")
     response = client.get("/agreements/GF-2024-HIGHFIVE/preview/")
