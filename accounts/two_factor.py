@@ -31,6 +31,8 @@ OPEN_ROUTES = frozenset(
         # Enrolment answers only users with no confirmed device (twofactor.views).
         "two_factor_setup",
         "accessibility",
+        "robots_txt",
+        "favicon",
         "verify",
         "healthz",
         "readyz",
@@ -70,19 +72,30 @@ def needs_two_factor(user: Any) -> bool:
     )
 
 
+def awaiting_second_step(user: Any) -> bool:
+    """Logged in with the password, but the second step is still to come: the pages open
+    before it show no main menu, whose links would all lead back to the second step."""
+    return bool(
+        settings.OTP_REQUIRED_FOR_STAFF
+        and user is not None
+        and user.is_authenticated
+        and needs_two_factor(user)
+        and not user.is_verified()  # set by OTPMiddleware
+    )
+
+
+def second_step_context(request: HttpRequest) -> dict[str, bool]:
+    """Context processor: `awaiting_second_step` for base.html."""
+    return {"awaiting_second_step": awaiting_second_step(getattr(request, "user", None))}
+
+
 class RequireTwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            settings.OTP_REQUIRED_FOR_STAFF
-            and user is not None
-            and user.is_authenticated
-            and needs_two_factor(user)
-            and not user.is_verified()  # set by OTPMiddleware
-            and not is_open_before_second_step(request)
+        if awaiting_second_step(getattr(request, "user", None)) and not (
+            is_open_before_second_step(request)
         ):
             return redirect(
                 reverse("two_factor") + "?" + urlencode({"next": request.get_full_path()})

@@ -16,6 +16,14 @@ def can_draft_agreements(user: AnyUser) -> bool:
     return is_official(user)
 
 
+def can_preview_agreement(user: AnyUser, agreement: Agreement) -> bool:
+    """The draft PDF marked UTKAST: officials while drafting; anyone who may see the agreement
+    while it awaits signatures, so the partner can read exactly what it signs (issue 19)."""
+    if can_draft_agreements(user):
+        return True
+    return agreement.awaiting_signatures and can_view_agreement(user, agreement)
+
+
 def can_sign_for_region(user: AnyUser) -> bool:
     """Only officials who were given the permission `agreements.sign_for_region`."""
     return is_official(user) and user.has_perm("agreements.sign_for_region")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.money import ZERO, format_amount, is_whole_kronor, split_evenly
@@ -62,6 +63,50 @@ class Terms(Protocol):
     amount: Decimal
 
 
+def latest_instalment_date(agreement: Terms, instalment: PlannedInstalment) -> date:
+    """The last day an instalment may be dated. Within the period's last year; one waiting for
+    an approved report may come up to a year after the period, since the final report comes
+    after the period ends (issue 19: the final payment waits for the final report)."""
+    if instalment.after_report is not None:
+        return _year_end(agreement.period_end.year + 1)
+    return _year_end(agreement.period_end.year)
+
+
+def _year_end(year: int) -> date:
+    return date(min(year, date.max.year), 12, 31)  # a period ending in 9999 has no year after
+
+
+def check_instalment_date(agreement: Terms, instalment: PlannedInstalment) -> None:
+    # Paid ahead, as early as the year before the period (never before year 1).
+    earliest = date(max(agreement.period_start.year - 1, date.min.year), 1, 1)
+    latest = latest_instalment_date(agreement, instalment)
+    if earliest <= instalment.due_date <= latest:
+        return
+    if instalment.due_date < earliest:
+        message = _(
+            "Utbetalningen den %(date)s ligger utanför avtalsperioden; den kan ligga "
+            "tidigast %(earliest)s."
+        )
+    elif instalment.after_report is None:
+        message = _(
+            "Utbetalningen den %(date)s ligger utanför avtalsperioden. Bara en utbetalning som "
+            "väntar på en godkänd återrapport får ligga efter perioden, senast %(after_report)s."
+        )
+    else:
+        message = _(
+            "Utbetalningen den %(date)s ligger utanför avtalsperioden; den kan ligga "
+            "senast %(latest)s."
+        )
+    # Dates as the pages show them ("31 december 2024"), not ISO (issue 19).
+    values = {
+        "date": date_format(instalment.due_date),
+        "earliest": date_format(earliest),
+        "latest": date_format(latest),
+        "after_report": date_format(_year_end(agreement.period_end.year + 1)),
+    }
+    raise ValidationError({"instalments": message % values})
+
+
 def check_plan(
     agreement: Terms, plan: Sequence[PlannedInstalment], *, carried: Decimal = ZERO
 ) -> None:
@@ -76,13 +121,7 @@ def check_plan(
             raise ValidationError(
                 {"instalments": _("Varje utbetalning är ett helt antal kronor, minst 0 kr.")}
             )
-        if not agreement.period_start.year - 1 <= item.due_date.year <= agreement.period_end.year:
-            raise ValidationError(
-                {
-                    "instalments": _("Utbetalningsdatum %(date)s ligger utanför avtalsperioden.")
-                    % {"date": item.due_date.isoformat()}
-                }
-            )
+        check_instalment_date(agreement, item)
     total = carried + sum((item.amount for item in plan), ZERO)
     if carried and total != agreement.amount:
         raise ValidationError(

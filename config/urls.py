@@ -8,7 +8,7 @@ from agreements.views import agreements as agreement_views
 from api.views import api as api_v1
 from config.metrics import metrics
 from config.views import home
-from core.views import accessibility, bench_floor, healthz, readyz
+from core.views import accessibility, bench_floor, favicon, healthz, readyz, robots_txt
 from notices import views as notice_views
 from twofactor import views as two_factor_views
 
@@ -61,6 +61,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("accessibility/", accessibility, name="accessibility"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 if settings.BENCH_FLOOR_ENDPOINT:

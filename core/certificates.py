@@ -9,12 +9,18 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+# Every certificate made here says in its subject that it is for testing, so /verify/ can tell
+# a document sealed with one from one sealed with the region's real certificate
+# (core.sealing.is_test_certificate).
+TEST_CERTIFICATE_UNIT = "Testcertifikat"
+
 
 def _name(common_name: str, organisation: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "SE"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, TEST_CERTIFICATE_UNIT),
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )

@@ -202,6 +202,9 @@ class SealCheck:
     signer: str = ""
     signed_at: datetime | None = None
     problem: str = ""
+    # Sealed with a development or test certificate: the seal may be sound, but it is not the
+    # region's real one (/verify/ says so).
+    test_certificate: bool = False
 
     @property
     def authentic_seal(self) -> bool:
@@ -215,6 +218,16 @@ def _signer_name(certificate: Any) -> str:
     name = subject.get("common_name", "")
     organisation = subject.get("organization_name", "")
     return f"{name} ({organisation})" if organisation and organisation not in name else name
+
+
+def is_test_certificate(certificate: Any) -> bool:
+    """Made for development or tests: by `core.certificates` (which marks its subjects), or
+    self-signed, which the region's real sealing certificate, issued by a CA, never is."""
+    from core.certificates import TEST_CERTIFICATE_UNIT
+
+    unit = certificate.subject.native.get("organizational_unit_name", "")
+    units = unit if isinstance(unit, list) else [unit]
+    return TEST_CERTIFICATE_UNIT in units or certificate.self_signed in ("yes", "maybe")
 
 
 def check_seal(pdf: bytes) -> SealCheck:
@@ -247,6 +260,7 @@ def check_seal(pdf: bytes) -> SealCheck:
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         signer=_signer_name(status.signing_cert),
         signed_at=status.signer_reported_dt,
+        test_certificate=is_test_certificate(status.signing_cert),
     )
 
 

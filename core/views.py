@@ -1,11 +1,14 @@
 import sys
+from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views import defaults
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from core.readiness import readiness
@@ -38,6 +41,30 @@ def bench_floor(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
+
+
+# Search engines may index the public pages that exist to be found (checking a document, the
+# open data); everything else is behind a login or of no use in a search result (issue 19).
+ROBOTS_TXT = "User-agent: *\nAllow: /verify/\nAllow: /open-data/\nDisallow: /\n"
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
+@cache
+def _favicon() -> bytes:
+    return (Path(settings.BASE_DIR) / "static" / "favicon.ico").read_bytes()
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every site whatever the page says; answering it
+    spares a 404 (and, half logged in, a redirect to the second step) per visit."""
+    return HttpResponse(_favicon(), content_type="image/vnd.microsoft.icon")
 
 
 # Seconds a client is told to wait when the database is out of reach: PostgreSQL or PgBouncer

@@ -264,6 +264,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "api:agreement": {"GET": same(401), "POST": same(405)},
     "api:signed_pdf": {"GET": same(401), "POST": same(405)},
     "accessibility": {"GET": same(200), "POST": same(405)},
+    "robots_txt": {"GET": same(200), "POST": same(405)},
+    "favicon": {"GET": same(200), "POST": same(405)},
     # Spreadsheets of a year hold drafts and payment plans: staff only. The year's decided
     # grants as open data (360Giving) are public.
     "exports:xlsx": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},

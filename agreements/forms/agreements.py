@@ -5,11 +5,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.passwords import password_is_correct
+from agreements.forms.rows import is_removed
 from agreements.models import Agreement
 from agreements.services import PlannedIndicator, PlannedInstalment, PlannedReport
 from core.forms import AmountField, DateField, QuantityField
@@ -74,7 +76,14 @@ class InstalmentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    description = forms.CharField(label=_("Vad ska rapporteras"), max_length=500, required=False)
+    # A sentence or two ("Verksamhetsberättelse och ekonomisk redovisning för 2024"): a text
+    # area the width of its column, so the whole description shows (issue 19).
+    description = forms.CharField(
+        label=_("Vad ska rapporteras"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
     due_date = DateField(label=_("Senast"), required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -104,12 +113,31 @@ class IndicatorForm(forms.Form):
         return cleaned
 
 
-BLANK_ROWS = 2
-InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=0, max_num=24, validate_max=True)
-ReportFormSet = forms.formset_factory(
-    ReportForm, extra=0, max_num=MAX_REPORT_ROWS, validate_max=True
-)
-IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=0, max_num=12, validate_max=True)
+# One empty row to start with; "Lägg till rad" adds more and "Ta bort" removes any
+# (agreements.forms.rows).
+BLANK_ROWS = 1
+
+
+class RowsFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """A table of rows, each with a "Ta bort" checkbox."""
+
+    deletion_widget = forms.CheckboxInput
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].label = _("Ta bort")
+
+
+def _rows(form: type[forms.Form], max_num: int) -> Any:
+    return forms.formset_factory(
+        form, formset=RowsFormSet, extra=0, max_num=max_num, validate_max=True, can_delete=True
+    )
+
+
+InstalmentFormSet = _rows(InstalmentForm, 24)
+ReportFormSet = _rows(ReportForm, MAX_REPORT_ROWS)
+IndicatorFormSet = _rows(IndicatorForm, 12)
 
 
 def instalment_formset(agreement: Agreement, data: Any = None) -> Any:
@@ -152,7 +180,7 @@ def planned_instalments(formset: Any) -> list[PlannedInstalment]:
             after_report=f.cleaned_data.get("after_report"),
         )
         for f in formset.forms
-        if f.cleaned_data.get("due_date")
+        if not is_removed(f) and f.cleaned_data.get("due_date")
     ]
 
 
@@ -164,7 +192,7 @@ def planned_indicators(formset: Any) -> list[PlannedIndicator]:
             target=f.cleaned_data["target"],
         )
         for f in formset.forms
-        if f.cleaned_data.get("name")
+        if not is_removed(f) and f.cleaned_data.get("name")
     ]
 
 
@@ -174,7 +202,7 @@ def planned_reports(formset: Any) -> list[PlannedReport]:
             description=f.cleaned_data["description"], due_date=f.cleaned_data["due_date"]
         )
         for f in formset.forms
-        if f.cleaned_data.get("description")
+        if not is_removed(f) and f.cleaned_data.get("description")
     ]
 
 

@@ -174,6 +174,11 @@ class Agreement(models.Model):
     def can_be_discarded(self) -> bool:
         return self.can_become(AgreementStatus.DISCARDED)  # not yet in force
 
+    @property
+    def awaiting_signatures(self) -> bool:
+        """Sent and not yet signed by both: the text the parties are signing is fixed."""
+        return self.status in (AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED)
+
 
 class Party(models.TextChoices):
     PARTNER = "partner", _("Partnern")

@@ -5,7 +5,6 @@ action is allowed → call a service → redirect or render.
 """
 
 from collections.abc import Callable
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,10 +38,12 @@ from agreements.forms import (
     planned_reports,
     report_formset,
 )
+from agreements.forms.rows import row_to_add, with_row_added
 from agreements.models import Agreement, AgreementStatus, Party
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import (
     can_draft_agreements,
+    can_preview_agreement,
     can_sign_as_partner,
     can_sign_for_region,
 )
@@ -54,9 +56,10 @@ from agreements.selectors import (
     requirement_rows,
     signed_document,
 )
+from agreements.starting_terms import starting_terms
 from agreements.verification import verify_pdf
 from agreements.views.amendments import amendment_context
-from agreements.views.common import agreement_or_404, signed
+from agreements.views.common import agreement_or_404, signed, terms_to_sign
 from core.documents import stored_file_response
 from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
@@ -102,17 +105,12 @@ def agreement_new(request: AuthenticatedRequest, allocation_id: int) -> HttpResp
     if not can_draft_agreements(request.user):
         raise Http404
     allocation = get_object_or_404(allocations_awaiting_agreement(request.user), pk=allocation_id)
-    year = allocation.programme.budget_year.year
-    form = TermsForm(
-        request.POST if request.method == "POST" else None,
-        initial={"period_start": date(year, 1, 1), "period_end": date(year, 12, 31)},
-    )
+    start = starting_terms(allocation)
+    form = TermsForm(request.POST if request.method == "POST" else None, initial=start.initial)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.draft_agreement(
-                allocation=allocation,
-                by=request.user,
-                **form.cleaned_data,
+                allocation=allocation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -122,9 +120,8 @@ def agreement_new(request: AuthenticatedRequest, allocation_id: int) -> HttpResp
             )
             return redirect("agreements:edit", agreement.reference)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "agreements/new.html", {"form": form, "allocation": allocation}, status=status
-    )
+    context = {"form": form, "allocation": allocation, "previous": start.previous}
+    return render(request, "agreements/new.html", context, status=status)
 
 
 @login_required
@@ -195,6 +192,9 @@ def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
         return redirect("agreements:detail", reference)
     data = request.POST if request.method == "POST" else None
     forms = _draft_forms(agreement, data)
+    if adding := row_to_add(data):  # "Lägg till rad": the page again, one row more, unsaved
+        context = {"agreement": agreement, **with_row_added(forms, adding)}
+        return render(request, "agreements/edit.html", context)
     valid = data is not None and all(f.is_valid() for f in forms.values())
     if valid and _revise(request, agreement, forms):
         messages.success(request, _("Utkastet är sparat."))
@@ -258,7 +258,13 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
     if signed(request, form, partial(services.sign_agreement, agreement=agreement, party=party)):
         messages.success(request, _("Du har skrivit under överenskommelsen."))
         return redirect("agreements:detail", reference)
-    context = {"agreement": agreement, "form": form, "party": party}
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "party": party,
+        "terms": terms_to_sign(agreement),
+        "pdf_url": reverse("agreements:preview", args=[reference]),
+    }
     return render(
         request, "agreements/sign.html", context, status=400 if request.method == "POST" else 200
     )
@@ -282,9 +288,10 @@ def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponse
 @never_cache  # a document or export: Cache-Control: private, no-store (issue 13)
 @require_http_methods(["GET"])
 def agreement_preview(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    """A preview marked UTKAST, for officials, before the agreement is signed."""
+    """A preview marked UTKAST: for officials, and for the partner while it is out for
+    signing (the exact text it signs)."""
     agreement = agreement_or_404(request, reference)
-    if not can_draft_agreements(request.user):
+    if not can_preview_agreement(request.user, agreement):
         raise Http404
     pdf = render_agreement_pdf(agreement, draft=True)
     response = HttpResponse(pdf, content_type="application/pdf")

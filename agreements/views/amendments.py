@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -36,6 +37,7 @@ from agreements.forms.amendments import (
     amendment_plan_formset,
     amendment_report_formset,
 )
+from agreements.forms.rows import row_to_add, with_row_added
 from agreements.models import (
     Agreement,
     AgreementAmendment,
@@ -46,7 +48,7 @@ from agreements.models import (
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_draft_agreements, can_sign_as_partner, can_sign_for_region
 from agreements.selectors import signed_version, signed_versions
-from agreements.views.common import agreement_or_404, signed
+from agreements.views.common import agreement_or_404, signed, terms_to_sign
 from core.documents import stored_file_response
 from core.forms import add_service_errors
 
@@ -154,6 +156,9 @@ def amendment_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
         return redirect("agreements:amendment", reference)
     data = request.POST if request.method == "POST" else None
     forms = _edit_forms(amendment, data)
+    if adding := row_to_add(data):  # "Lägg till rad": the page again, one row more, unsaved
+        forms = with_row_added(forms, adding)
+        data = None
     if data is not None and _revise(request, amendment, forms):
         messages.success(request, _("Tillägget är sparat."))
         return redirect("agreements:amendment", reference)
@@ -272,7 +277,14 @@ def amendment_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
         messages.success(request, _("Du har skrivit under tillägget."))
         done = party == Party.REGION
         return redirect("agreements:detail" if done else "agreements:amendment", reference)
-    context = {"agreement": agreement, "amendment": amendment, "form": form, "party": party}
+    context = {
+        "agreement": agreement,
+        "amendment": amendment,
+        "form": form,
+        "party": party,
+        "terms": terms_to_sign(agreement, amendment),
+        "pdf_url": reverse("agreements:amendment_preview", args=[reference]),
+    }
     status = 400 if data is not None else 200
     return render(request, "agreements/amendment_sign.html", context, status=status)
 

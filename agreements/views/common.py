@@ -6,8 +6,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
+from agreements.amendments import NewVersion, new_version
 from agreements.forms import SignForm
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementAmendment
 from agreements.selectors import agreement_detail
 from core.forms import add_service_errors
 
@@ -37,3 +38,15 @@ def signed(request: HttpRequest, form: SignForm, sign: Callable[..., Any]) -> bo
         add_service_errors(form, error)
         return False
     return True
+
+
+def terms_to_sign(agreement: Agreement, amendment: AgreementAmendment | None = None) -> NewVersion:
+    """What the signing page shows before the signature: the version being signed (the
+    amendment's proposed one, when there is one) with its reporting and payment plan."""
+    if amendment is not None:
+        return new_version(agreement, amendment)
+    return NewVersion(
+        agreement=agreement,
+        requirements=list(agreement.reporting_requirements.order_by("due_date", "pk")),
+        instalments=list(agreement.instalments.select_related("after_report").order_by("number")),
+    )

@@ -167,7 +167,11 @@ def test_behind_nginx_the_pdf_is_left_to_it_after_the_access_check(
 def test_unsigned_agreement_has_no_pdf_but_officials_get_a_preview(client: Client) -> None:
     login(client, "highfive")
     assert client.get("/agreements/GF-2024-HIGHFIVE/pdf/").status_code == 404
-    assert client.get("/agreements/GF-2024-HIGHFIVE/preview/").status_code == 404
+    # Issue 19: out for signing, the partner may read the exact draft it signs.
+    assert client.get("/agreements/GF-2024-HIGHFIVE/preview/").status_code == 200
+    client.logout()
+    login(client, "leap-for-life")  # a draft is the region's own
+    assert client.get("/agreements/GF-2024-LEAP-FOR-LIFE/preview/").status_code == 404
     client.logout()
     login(client, "handlaggare")
     response = client.get("/agreements/GF-2024-HIGHFIVE/preview/")
@@ -447,7 +451,7 @@ def test_verify_refuses_a_changed_byte(client: Client) -> None:
     pdf = bytearray(stored_bytes("GF-2024-MATGILLE"))
     pdf[pdf.index(b"stream") + 40] ^= 0x01
     body = text(_verify(client, bytes(pdf)))
-    assert "Inte bekräftat äkta" in body
+    assert "Inte äkta: dokumentet har ändrats" in body
     assert "Sigillet är brutet" in body
     assert "finns inte bland de dokument" in body
 
@@ -455,7 +459,7 @@ def test_verify_refuses_a_changed_byte(client: Client) -> None:
 def test_verify_appended_bytes_break_coverage(client: Client) -> None:
     pdf = stored_bytes("GF-2024-MATGILLE") + b"\n% appended\n"
     body = text(_verify(client, pdf))
-    assert "Inte bekräftat äkta" in body
+    assert "Inte äkta: dokumentet har ändrats" in body
 
 
 def test_verify_unsealed_pdf(client: Client) -> None:
@@ -502,6 +506,7 @@ def test_verify_pdf_command(tmp_path: object) -> None:
     call_command("verify_pdf", str(good), stdout=out)
     assert "AUTHENTIC" in out.getvalue()
     assert "GF-2024-COOMPANION version 2" in out.getvalue()  # amended (issue 17)
+    assert "test cert:  yes" in out.getvalue()
     bad = Path(str(tmp_path)) / "bad.pdf"
     data = bytearray(good.read_bytes())
     data[data.index(b"stream") + 40] ^= 1

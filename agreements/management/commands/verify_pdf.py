@@ -30,6 +30,7 @@ class Command(BaseCommand):
             f"trusted:    {'yes' if seal.trusted else 'no'}",
             f"whole file: {'yes' if seal.covers_whole_file else 'no'}",
             f"sealed by:  {seal.signer or '-'}",
+            f"test cert:  {'yes: not the real seal' if seal.test_certificate else 'no'}",
             f"sealed at:  {seal.signed_at.isoformat() if seal.signed_at else '-'}",
         ]
         if result.agreement_document is not None:
