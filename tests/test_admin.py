@@ -94,7 +94,7 @@ def test_admin_stale_allocation_edit_is_a_conflict(admin_client: Client) -> None
     )
     response = admin_client.post(url, {"amount": "1", "seen_version": seen})
     assert response.status_code == 200
-    assert "Någon annan har ändrat" in response.content.decode()
+    assert "sparades i en annan flik eller av någon annan" in response.content.decode()
     allocation.refresh_from_db()
     assert allocation.amount == Decimal("2222222")
 

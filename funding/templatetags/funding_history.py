@@ -47,8 +47,10 @@ def _show(kind: str, field: str, value: Any) -> str:
 
 @register.filter
 def describe_changes(event: AuditEvent) -> list[Change]:
+    """The event's changes in words, without a field that did not change: events recorded before
+    `record_event` left those out still hold some ("1 850 000 kr → 1 850 000 kr")."""
     kind = event.action.partition(".")[0]
-    return [
+    changes = [
         Change(
             label=str(LABELS.get(field, field)),
             old=_show(kind, field, old),
@@ -56,3 +58,4 @@ def describe_changes(event: AuditEvent) -> list[Change]:
         )
         for field, (old, new) in event.changes.items()
     ]
+    return [change for change in changes if change.old != change.new]
