@@ -133,6 +133,7 @@ def _programme(budget_year: BudgetYear, source: FundingSource, by: User) -> Prog
             slug=facts.PROGRAMME_SLUG,
             ceiling=facts.PROGRAMME_CEILING,
             is_example_data=True,
+            public_facts=facts.PUBLIC_FACTS.get(budget_year.year, ""),
             by=by,
         )
     return programme

@@ -148,6 +148,9 @@ class BudgetOverview:
     regional_development_total: Decimal
     split: list[PartnerShare]
     split_is_example_data: bool
+    public_facts: str  # what is public about an illustrative split (design §2), if anything
+    share_from_decided: bool  # the share counts decided amounts …
+    share_from_drafts: bool  # … and/or draft amounts
 
     @property
     def basic_funding_share(self) -> Decimal | None:
@@ -233,6 +236,9 @@ def budget_overview(*, budget_year: BudgetYear) -> BudgetOverview:
         regional_development_total=sum((line.source.amount for line in regional), ZERO),
         split=split,
         split_is_example_data=any(p.programme.is_example_data for p in basic),
+        public_facts=" ".join(p.programme.public_facts for p in basic if p.programme.public_facts),
+        share_from_decided=any(p.decided for p in basic_from_regional),
+        share_from_drafts=any(p.draft for p in basic_from_regional),
     )
 
 

@@ -108,7 +108,7 @@ class Programme(models.Model):
     kind = models.CharField(_("slag"), max_length=32, choices=ProgrammeKind.choices)
     name = models.CharField(_("namn"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("kortnamn"), max_length=80)
-    ceiling = KronorField(_("ram"))
+    ceiling = KronorField(_("tak"))
     source_rule_override_reason = models.TextField(
         _("motivering för undantag från källans regel"),
         blank=True,
@@ -118,6 +118,15 @@ class Programme(models.Model):
         validators=[multi_line],
     )
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
+    public_facts = models.TextField(
+        _("vad som är offentligt"),
+        blank=True,
+        help_text=_(
+            "För exempeldata: vilka av uppgifterna som är offentliga. Visas på budgetöversikten "
+            "och förs inte över till nästa år."
+        ),
+        validators=[multi_line],
+    )
 
     class Meta:
         verbose_name = _("ram")

@@ -173,6 +173,7 @@ def create_programme(
     ceiling: Decimal,
     source_rule_override_reason: str = "",
     is_example_data: bool = False,
+    public_facts: str = "",
     by: User | None,
 ) -> Programme:
     check_amount(ceiling, field="ceiling")
@@ -202,6 +203,7 @@ def create_programme(
         ceiling=ceiling,
         source_rule_override_reason=source_rule_override_reason,
         is_example_data=is_example_data,
+        public_facts=public_facts,
     )
     programme.full_clean()
     programme.save()
@@ -275,7 +277,8 @@ def start_next_budget_year(
 
     With `copy_amounts`, each programme's allocations to partners that are still active are
     copied as drafts, so officials start from last year's split. Programme names have the year
-    replaced ("Grundfinansiering 2024" → "Grundfinansiering 2025").
+    replaced ("Grundfinansiering 2024" → "Grundfinansiering 2025"). Example data stays example
+    data in the copy (the label follows the data); what was public about year N is not carried.
     """
     year = previous.year + 1
     budget_year = create_budget_year(year=year, by=by)
