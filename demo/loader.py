@@ -133,7 +133,6 @@ def _programme(budget_year: BudgetYear, source: FundingSource, by: User) -> Prog
             slug=facts.PROGRAMME_SLUG,
             ceiling=facts.PROGRAMME_CEILING,
             is_example_data=True,
-            public_facts=facts.PUBLIC_FACTS.get(budget_year.year, ""),
             by=by,
         )
     return programme
@@ -237,6 +236,13 @@ def load_demo() -> None:
         year, sources = _year(facts.YEAR, BudgetYearStatus.ACTIVE, official)
         programme = _programme(year, sources["regional"], official)
         _allocate(programme, facts.SPLIT_2024, official, partners_by_slug)
+        if not programme.ceiling_is_public:
+            funding.mark_public_facts(
+                programme=programme,
+                ceiling=True,
+                partner_ids=[partners_by_slug[slug].pk for slug in facts.PUBLIC_AMOUNTS_2024],
+                by=official,
+            )
     _decision(programme, secretary)
     agreements_by_slug = {
         allocation.partner.slug: _agreement(

@@ -118,14 +118,13 @@ class Programme(models.Model):
         validators=[multi_line],
     )
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
-    public_facts = models.TextField(
-        _("vad som är offentligt"),
-        blank=True,
+    ceiling_is_public = models.BooleanField(
+        _("taket är offentligt"),
+        default=False,
         help_text=_(
-            "För exempeldata: vilka av uppgifterna som är offentliga. Visas på budgetöversikten "
-            "och förs inte över till nästa år."
+            "För exempeldata: taket är en offentlig uppgift och sägs vara det på "
+            "budgetöversikten. Förs inte över till nästa år."
         ),
-        validators=[multi_line],
     )
 
     class Meta:

@@ -19,6 +19,8 @@ LABELS = {
     "status": _("Status"),
     "name": _("Namn"),
     "source_rule_override_reason": _("Motivering för undantag"),
+    "ceiling_is_public": _("Taket är offentligt"),
+    "amount_is_public": _("Beloppet är offentligt"),
 }
 # Status values repeat across models ("decided"), so the event's action says whose they are.
 STATUS_LABELS = {
@@ -38,6 +40,8 @@ class Change:
 def _show(kind: str, field: str, value: Any) -> str:
     if value is None or value == "":
         return "–"
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
     if field in MONEY:
         return format_amount(value)
     if field == "status":

@@ -24,8 +24,20 @@ def official(client: Client, demo: None) -> Client:
 def test_2024_says_what_is_public_and_that_the_share_is_decided(official: Client) -> None:
     body = text(official.get("/budget/2024/"))
     assert "Exempeldata" in body
-    assert PUBLIC_SENTENCE in body
+    assert "Offentligt är totalbeloppet 11 900 000 kr." in body
+    assert "Offentligt är också att Hallands Matgille fick 3 000 000 kr." in body
     assert "Andelen är beräknad på beslutade belopp." in body
+
+
+def test_english_says_the_same_in_english_formats(official: Client) -> None:
+    official.cookies["django_language"] = "en"
+    body = text(official.get("/budget/2024/"))
+    assert "Example data" in body
+    assert "The total amount of SEK 11,900,000 is public." in body
+    assert "That Hallands Matgille received SEK 3,000,000 is also public." in body
+    assert "The share is computed from decided amounts." in body
+    assert "30.5%" in body
+    assert " kr" not in body.split("<main", 1)[1]  # no Swedish amounts in English sentences
 
 
 def test_2025_copied_from_2024_is_labelled_without_2024s_public_facts(official: Client) -> None:
@@ -44,7 +56,8 @@ def test_a_year_started_from_example_data_is_example_data(official: Client) -> N
     )
     programme = Programme.objects.get(budget_year__year=2026)
     assert programme.is_example_data
-    assert programme.public_facts == ""
+    assert not programme.ceiling_is_public
+    assert not programme.allocations.filter(amount_is_public=True).exists()
     overview = text(official.get("/budget/2026/"))
     assert "Exempeldata" in overview
     assert PUBLIC_SENTENCE not in overview
@@ -82,3 +95,21 @@ def test_real_data_is_not_labelled(official: Client) -> None:
     assert "Grundfinansiering per partner" in body
     assert "Exempeldata" not in body
     assert "påhittad" not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/budget/2024/",
+        "/budget/2025/",
+        "/budget/2024/grundfinansiering/allocations/",
+        "/budget/2025/grundfinansiering/history/",
+        "/agreements/",
+        "/agreements/GF-2024-COOMPANION/",
+        "/payments/",
+        "/decisions/",
+        "/partners/coompanion/",
+    ],
+)
+def test_every_page_showing_example_data_labels_it(official: Client, path: str) -> None:
+    assert 'class="example-data"' in official.get(path).content.decode()
