@@ -79,7 +79,9 @@ def check_plan(
         if not agreement.period_start.year - 1 <= item.due_date.year <= agreement.period_end.year:
             raise ValidationError(
                 {
-                    "instalments": _("Utbetalningsdatum %(date)s ligger utanför avtalsperioden.")
+                    "instalments": _(
+                        "Utbetalningsdatum %(date)s ligger utanför överenskommelseperioden."
+                    )
                     % {"date": item.due_date.isoformat()}
                 }
             )

@@ -147,6 +147,6 @@ def test_admin_decide_action_applies_the_ceiling(admin_client: Client) -> None:
         {"action": "decide", "_selected_action": [decision.pk]},
         follow=True,
     )
-    assert "över ramen" in response.content.decode()
+    assert "över taket" in response.content.decode()
     decision.refresh_from_db()
     assert decision.status == "draft"

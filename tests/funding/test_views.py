@@ -169,7 +169,7 @@ def test_over_ceiling_is_saved_as_draft_with_a_warning(official: Client) -> None
     data = editor_post(official, coompanion="5 000 000")
     response = official.post(EDITOR_2025, data, follow=True)
     body = text(response)
-    assert "överstiger ramen med 3 750 000 kr" in body
+    assert "överstiger taket med 3 750 000 kr" in body
     assert amounts_2025()["coompanion"] == Decimal("5000000")
     assert {a.status for a in Allocation.objects.filter(programme__budget_year__year=2025)} == {
         "draft"
