@@ -99,3 +99,14 @@ def test_sent_agreement_can_return_to_draft(client: Client, demo: None) -> None:
 def test_approved_decision_says_minutes_approved(client: Client, demo: None) -> None:
     body = text(english(client, "sekreterare").get("/decisions/"))
     assert "Minutes approved" in body
+
+
+def test_swedish_dates_spell_the_month_in_swedish(client: Client, demo: None) -> None:
+    """The notices on an agreement said "7 Dec 2026": Django's "M" capitalises the month."""
+    body = main(text(login(client, "handlaggare").get("/agreements/GF-2024-COOMPANION/")))
+    assert not re.search(r"\d (Jan|Feb|Mar|Apr|Maj|Jun|Jul|Aug|Sep|Okt|Nov|Dec) \d{4}", body)
+    assert re.search(
+        r"\d+ (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober"
+        r"|november|december) \d{4}",
+        body,
+    )
