@@ -110,3 +110,21 @@ def test_swedish_dates_spell_the_month_in_swedish(client: Client, demo: None) ->
         r"|november|december) \d{4}",
         body,
     )
+
+
+def test_one_swedish_term_and_no_circular_sentence() -> None:
+    """'överenskommelseperioden', never 'avtalsperioden'; no "Bidraget är ett bidrag …"."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [
+        p
+        for folder in ("templates", "agreements", "funding", "partners", "core", "exports")
+        for p in (root / folder).rglob("*")
+        if p.suffix in {".py", ".html", ".txt"} and "migrations" not in p.parts
+    ]
+    assert len(sources) > 100
+    for path in sources:
+        content = path.read_text(encoding="utf-8")
+        assert "avtalsperiod" not in content, path
+        assert "Bidraget är ett bidrag" not in content, path
