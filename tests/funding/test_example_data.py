@@ -100,6 +100,7 @@ def test_real_data_is_not_labelled(official: Client) -> None:
 @pytest.mark.parametrize(
     "path",
     [
+        "/",  # the official's "Att göra" lists example reports
         "/budget/2024/",
         "/budget/2025/",
         "/budget/2024/grundfinansiering/allocations/",
