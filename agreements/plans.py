@@ -84,17 +84,18 @@ def check_instalment_date(agreement: Terms, instalment: PlannedInstalment) -> No
         return
     if instalment.due_date < earliest:
         message = _(
-            "Utbetalningen den %(date)s ligger utanför avtalsperioden; den kan ligga "
+            "Utbetalningen den %(date)s ligger utanför överenskommelseperioden; den kan ligga "
             "tidigast %(earliest)s."
         )
     elif instalment.after_report is None:
         message = _(
-            "Utbetalningen den %(date)s ligger utanför avtalsperioden. Bara en utbetalning som "
-            "väntar på en godkänd återrapport får ligga efter perioden, senast %(after_report)s."
+            "Utbetalningen den %(date)s ligger utanför överenskommelseperioden. Bara en "
+            "utbetalning som väntar på en godkänd återrapport får ligga efter perioden, "
+            "senast %(after_report)s."
         )
     else:
         message = _(
-            "Utbetalningen den %(date)s ligger utanför avtalsperioden; den kan ligga "
+            "Utbetalningen den %(date)s ligger utanför överenskommelseperioden; den kan ligga "
             "senast %(latest)s."
         )
     # Dates as the pages show them ("31 december 2024"), not ISO (issue 19).

@@ -55,6 +55,7 @@ class Step:
     url: str
     due: date | None = None
     overdue: bool = False
+    is_example_data: bool = False  # about invented demo data: labelled Exempeldata
 
 
 @dataclass
@@ -199,6 +200,7 @@ def _report_rows(requirements: QuerySet[ReportingRequirement]) -> list[Step]:
                 reverse("agreements:report", args=[r.agreement.reference, r.pk]),
                 r.due_date,
                 r.due_date < today,
+                r.agreement.is_example_data,
             )
         )
     return rows
@@ -239,6 +241,7 @@ def official_todo(user: AnyUser) -> list[TodoItem]:
                             "v": a.version,
                         },
                         reverse("agreements:amendment", args=[a.agreement.reference]),
+                        is_example_data=a.agreement.is_example_data,
                     )
                     for a in amendments[:TODO_LIST_LIMIT]
                 ],

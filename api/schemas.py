@@ -121,6 +121,10 @@ class ProgrammeOut(Schema):
     ceiling: Money
     decided_total: Money
     draft_total: Money
+    is_example_data: bool = Field(
+        description="true when the record is invented demo data (Exempeldata), not a real "
+        "figure; shown with that label wherever it appears."
+    )
 
     @staticmethod
     def resolve_year(obj: Programme) -> int:
@@ -140,15 +144,19 @@ class PartnerOut(Schema):
     name: str
     legal_name: str
     organisation_number: str = Field(description='NNNNNN-NNNN, or "" when not known.')
+    is_example_data: bool = Field(
+        description="true when the partner's details are invented demo data (Exempeldata)."
+    )
 
 
-def _partner(obj: Allocation | Agreement) -> dict[str, str]:
+def _partner(obj: Allocation | Agreement) -> dict[str, str | bool]:
     p = obj.partner
     return {
         "slug": p.slug,
         "name": p.display_name,
         "legal_name": p.legal_name,
         "organisation_number": p.organisation_number,
+        "is_example_data": p.is_example_data,
     }
 
 
@@ -167,6 +175,14 @@ class AllocationOut(Schema):
     decision: DecisionRefOut | None = Field(
         description="The latest decision that fixed the amount; null for a draft."
     )
+    is_example_data: bool = Field(
+        description="true when the record is invented demo data (Exempeldata), not a real "
+        "figure; shown with that label wherever it appears."
+    )
+
+    @staticmethod
+    def resolve_is_example_data(obj: Allocation) -> bool:
+        return obj.programme.is_example_data or obj.partner.is_example_data
 
     @staticmethod
     def resolve_year(obj: Allocation) -> int:
@@ -177,7 +193,7 @@ class AllocationOut(Schema):
         return obj.programme.slug
 
     @staticmethod
-    def resolve_partner(obj: Allocation) -> dict[str, str]:
+    def resolve_partner(obj: Allocation) -> dict[str, str | bool]:
         return _partner(obj)
 
     @staticmethod
@@ -305,6 +321,10 @@ class AgreementOut(Schema):
         description="Path of the sealed PDF on the site (a logged-in page, not an API call)."
     )
     updated_at: datetime
+    is_example_data: bool = Field(
+        description="true when the record is invented demo data (Exempeldata), not a real "
+        "figure; shown with that label wherever it appears."
+    )
 
     @staticmethod
     def resolve_year(obj: Agreement) -> int:
@@ -315,7 +335,7 @@ class AgreementOut(Schema):
         return obj.allocation.programme.slug
 
     @staticmethod
-    def resolve_partner(obj: Agreement) -> dict[str, str]:
+    def resolve_partner(obj: Agreement) -> dict[str, str | bool]:
         return _partner(obj)
 
     @staticmethod

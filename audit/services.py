@@ -1,6 +1,8 @@
 """Writing history. Called by every service that changes money, status or signatures."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from enum import Enum
 from typing import Any, Final, Literal
@@ -16,6 +18,30 @@ from audit.models import AuditEvent, Revision
 
 Changes = dict[str, tuple[Any, Any]]
 
+# When the events being recorded happened, if not now: set by `dated` (the demo replays its story
+# with the story's dates, so history, timeline and signatures agree).
+_story_time: ContextVar[datetime | None] = ContextVar("audit_story_time", default=None)
+
+
+@contextmanager
+def dated(at: datetime | None) -> Iterator[None]:
+    """Record every event inside the block as happening at `at` (None: now, as usual).
+
+    For callers that know when something happened: a signature given with its time, the demo's
+    story. An explicit `at` given to `record_event` still wins.
+    """
+    token = _story_time.set(at) if at is not None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _story_time.reset(token)
+
+
+def event_time() -> datetime:
+    """When an event recorded now is dated: the time set by `dated`, or now."""
+    return _story_time.get() or timezone.now()
+
 
 def record_event(
     *,
@@ -29,18 +55,21 @@ def record_event(
     """Append one event. Call inside the service's transaction, after the change is saved.
 
     `at` is when it happened, when the caller knows it was earlier than now (a report handed in
-    on a date the caller states); by default, now.
+    on a date the caller states); by default, now (or the time set by `dated`).
+
+    A field whose old and new value are the same is left out: history shows what changed, never
+    "1 850 000 kr → 1 850 000 kr".
     """
     action = AuditAction(action)  # a value outside the one list is a programming error
     bump_revision()
     return AuditEvent.objects.create(
-        at=at or timezone.now(),
+        at=at or event_time(),
         action=action,
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),
         target_repr=str(target)[:255],
         actor=by if by is not None and by.pk else None,
-        changes={field: [old, new] for field, (old, new) in (changes or {}).items()},
+        changes={field: [old, new] for field, (old, new) in (changes or {}).items() if old != new},
         reason=reason,
     )
 

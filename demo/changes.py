@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, time
 from accounts.models import User
 from agreements import services as agreements
 from agreements.amendments import carried_instalments, planned_reports
-from agreements.models import Agreement, Party
+from agreements.models import Agreement, AgreementAmendment, Party
 from agreements.plans import PlannedInstalment, PlannedReport
+from audit.services import dated
 from core.money import ZERO
-from demo import decisions, facts
+from demo import decisions, facts, story
 from funding import services as funding
 from funding.models import Programme
 
@@ -31,21 +32,30 @@ def play(
     spec = facts.AMENDING_DECISION
     if decisions.find(spec) is not None:
         return
-    decision = decisions.record(spec, secretary)
-    for slug, (amount, reason) in facts.AMENDMENTS_2024.items():
-        proposal = funding.propose_amendment(
-            allocation=programme.allocations.get(partner__slug=slug),
-            amount=amount,
-            reason=reason,
-            by=official,
+    proposals = []
+    with dated(story.AMENDMENTS_PROPOSED):
+        for slug, (amount, reason) in facts.AMENDMENTS_2024.items():
+            proposals.append(
+                funding.propose_amendment(
+                    allocation=programme.allocations.get(partner__slug=slug),
+                    amount=amount,
+                    reason=reason,
+                    by=official,
+                )
+            )
+    with dated(story.AMENDING_DECISION_RECORDED):
+        decision = decisions.record(spec, secretary)
+        for proposal in proposals:
+            funding.list_amendment(decision=decision, proposal=proposal, by=secretary)
+    with dated(_at(spec.meeting_date)):
+        funding.decide(decision=decision, by=secretary, decided_at=_at(spec.meeting_date))
+    with dated(story.approved(spec.approved_on)):
+        decisions.approve(decision, spec, secretary)
+    with dated(story.DRAFT_FOLLOWS_AMENDMENT):
+        _follow_in_draft(
+            Agreement.objects.get(allocation__programme=programme, partner__slug="leap-for-life"),
+            official,
         )
-        funding.list_amendment(decision=decision, proposal=proposal, by=secretary)
-    funding.decide(decision=decision, by=secretary, decided_at=_at(spec.meeting_date))
-    decisions.approve(decision, spec, secretary)
-    _follow_in_draft(
-        Agreement.objects.get(allocation__programme=programme, partner__slug="leap-for-life"),
-        official,
-    )
     _amend(
         Agreement.objects.get(
             allocation__programme=programme, partner__slug=facts.AMENDED_AGREEMENT
@@ -77,6 +87,22 @@ def _follow_in_draft(agreement: Agreement, official: User) -> None:
 
 def _amend(agreement: Agreement, official: User, signatory: User) -> None:
     """Version 2: the extra 100 000 kr, paid after the final report (report 2)."""
+    with dated(story.AMENDMENT_DRAFTED):
+        amendment = _draft_amendment(agreement, official)
+    with dated(story.AMENDMENT_SENT):
+        agreements.send_amendment(amendment=amendment, by=official)
+    partner_day, region_day = facts.AMENDMENT_SIGNED
+    with dated(_at(partner_day)):
+        agreements.sign_amendment(
+            amendment=amendment, party=Party.PARTNER, by=signatory, signed_at=_at(partner_day)
+        )
+    with dated(_at(region_day)):
+        agreements.sign_amendment(
+            amendment=amendment, party=Party.REGION, by=official, signed_at=_at(region_day)
+        )
+
+
+def _draft_amendment(agreement: Agreement, official: User) -> AgreementAmendment:
     amendment = agreements.draft_amendment(
         agreement=agreement, reason=facts.AMENDMENT_REASON, by=official
     )
@@ -100,11 +126,4 @@ def _amend(agreement: Agreement, official: User, signatory: User) -> None:
         reports=planned_reports(amendment),
         by=official,
     )
-    agreements.send_amendment(amendment=amendment, by=official)
-    partner_day, region_day = facts.AMENDMENT_SIGNED
-    agreements.sign_amendment(
-        amendment=amendment, party=Party.PARTNER, by=signatory, signed_at=_at(partner_day)
-    )
-    agreements.sign_amendment(
-        amendment=amendment, party=Party.REGION, by=official, signed_at=_at(region_day)
-    )
+    return amendment

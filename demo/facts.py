@@ -79,6 +79,9 @@ SOURCES = [
 PROGRAMME_NAME = "Grundfinansiering {year}"
 PROGRAMME_SLUG = "grundfinansiering"
 PROGRAMME_CEILING = Decimal("11900000")  # PUBLIC
+# What is public about 2024's split (design §2): the total (the programme's ceiling, decided on
+# 2023-10-24) and Hallands Matgille's amount (press reports). The overview says so.
+PUBLIC_AMOUNTS_2024 = ["matgille"]
 
 # PUBLIC: names and what they do. Legal names are not public: the display name stands in.
 # Illustrative bankgiro numbers (Exempeldata): check digits valid, numbers invented. The

@@ -16,7 +16,9 @@ from openpyxl import Workbook
 from accounts.models import User
 from agreements import services as agreements
 from agreements.models import Agreement, AgreementStatus, InstalmentStatus, Report
+from audit.services import dated
 from demo import facts
+from demo.story import COMPLETED
 
 
 def _at(day: date) -> datetime:
@@ -128,6 +130,7 @@ def play(
         agreement = agreements_by_slug[slug]
         agreement.refresh_from_db()
         if target == AgreementStatus.COMPLETED and agreement.status == AgreementStatus.SIGNED:
-            agreements.complete_agreement(
-                agreement=agreement, by=official, reason="Slutrapporten är godkänd (exempel)."
-            )
+            with dated(COMPLETED):
+                agreements.complete_agreement(
+                    agreement=agreement, by=official, reason="Slutrapporten är godkänd (exempel)."
+                )

@@ -6,7 +6,7 @@ so a second run changes nothing and writes no history.
 
 import base64
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from agreements import services as agreements
 from agreements.models import Agreement, AgreementStatus, Party
-from demo import changes, decisions, facts, follow_up
+from audit.services import dated
+from demo import changes, decisions, facts, follow_up, story
 from funding import services as funding
 from funding.models import (
     Allocation,
@@ -152,15 +153,14 @@ def _decision(programme: Programme, secretary: User) -> Decision:
     spec = facts.DECISION
     decision = decisions.find(spec)
     if decision is None:
-        decision = decisions.record(spec, secretary)
-        for allocation in programme.allocations.all():
-            funding.add_to_decision(decision=decision, allocation=allocation, by=secretary)
-        funding.decide(
-            decision=decision,
-            by=secretary,
-            decided_at=datetime(2023, 10, 24, 12, 0, tzinfo=UTC),
-        )
-        decisions.approve(decision, spec, secretary)
+        with dated(story.DECISION_RECORDED):
+            decision = decisions.record(spec, secretary)
+            for allocation in programme.allocations.all():
+                funding.add_to_decision(decision=decision, allocation=allocation, by=secretary)
+        with dated(story.DECIDED):
+            funding.decide(decision=decision, by=secretary, decided_at=story.DECIDED)
+        with dated(story.approved(spec.approved_on)):
+            decisions.approve(decision, spec, secretary)
     return decision
 
 
@@ -168,6 +168,28 @@ def _agreement(allocation: Allocation, target: str, official: User, signatory: U
     agreement = Agreement.objects.filter(allocation=allocation).first()
     if agreement is not None:
         return agreement
+    with dated(story.AGREEMENTS_DRAFTED):
+        agreement = _draft(allocation, official)
+    if target == AgreementStatus.DRAFT:
+        return agreement
+    with dated(story.AGREEMENTS_SENT):
+        agreements.send_for_signing(agreement=agreement, by=official)
+    if target == AgreementStatus.SENT:
+        return agreement
+    with dated(story.PARTNER_SIGNED):
+        agreements.sign_agreement(
+            agreement=agreement, party=Party.PARTNER, by=signatory, signed_at=story.PARTNER_SIGNED
+        )
+    if target == AgreementStatus.PARTNER_SIGNED:
+        return agreement
+    with dated(story.REGION_SIGNED):
+        agreements.sign_agreement(
+            agreement=agreement, party=Party.REGION, by=official, signed_at=story.REGION_SIGNED
+        )
+    return agreement  # completed after its reports and payments: demo.follow_up
+
+
+def _draft(allocation: Allocation, official: User) -> Agreement:
     year = allocation.programme.budget_year.year
     agreement = agreements.create_agreement(
         allocation=allocation,
@@ -196,26 +218,7 @@ def _agreement(allocation: Allocation, target: str, official: User, signatory: U
     first, second = agreements.even_payment_plan(agreement.amount, facts.INSTALMENT_DATES)
     second = replace(second, after_report=facts.SECOND_INSTALMENT_AFTER_REPORT)
     agreements.set_payment_plan(agreement=agreement, instalments=[first, second], by=official)
-    if target == AgreementStatus.DRAFT:
-        return agreement
-    agreements.send_for_signing(agreement=agreement, by=official)
-    if target == AgreementStatus.SENT:
-        return agreement
-    agreements.sign_agreement(
-        agreement=agreement,
-        party=Party.PARTNER,
-        by=signatory,
-        signed_at=datetime(year - 1, 12, 12, 10, 0, tzinfo=UTC),
-    )
-    if target == AgreementStatus.PARTNER_SIGNED:
-        return agreement
-    agreements.sign_agreement(
-        agreement=agreement,
-        party=Party.REGION,
-        by=official,
-        signed_at=datetime(year - 1, 12, 15, 14, 0, tzinfo=UTC),
-    )
-    return agreement  # completed after its reports and payments: demo.follow_up
+    return agreement
 
 
 @transaction.atomic
@@ -225,12 +228,21 @@ def load_demo() -> None:
         _totp_device(user)
     official, secretary = users["handlaggare"], users["sekreterare"]
 
-    partners_by_slug = {spec["slug"]: _partner(spec) for spec in facts.PARTNERS}
-    signatories = {slug: _partner_user(p) for slug, p in partners_by_slug.items()}
+    with dated(story.PARTNERS_REGISTERED):
+        partners_by_slug = {spec["slug"]: _partner(spec) for spec in facts.PARTNERS}
+        signatories = {slug: _partner_user(p) for slug, p in partners_by_slug.items()}
 
-    year, sources = _year(facts.YEAR, BudgetYearStatus.ACTIVE, official)
-    programme = _programme(year, sources["regional"], official)
-    _allocate(programme, facts.SPLIT_2024, official, partners_by_slug)
+    with dated(story.BUDGET_2024_PREPARED):
+        year, sources = _year(facts.YEAR, BudgetYearStatus.ACTIVE, official)
+        programme = _programme(year, sources["regional"], official)
+        _allocate(programme, facts.SPLIT_2024, official, partners_by_slug)
+        if not programme.ceiling_is_public:
+            funding.mark_public_facts(
+                programme=programme,
+                ceiling=True,
+                partner_ids=[partners_by_slug[slug].pk for slug in facts.PUBLIC_AMOUNTS_2024],
+                by=official,
+            )
     _decision(programme, secretary)
     agreements_by_slug = {
         allocation.partner.slug: _agreement(
@@ -244,6 +256,7 @@ def load_demo() -> None:
     follow_up.play(agreements_by_slug, signatories, official)
     changes.play(programme, official, secretary, signatories)
 
-    next_year, next_sources = _year(facts.NEXT_YEAR, BudgetYearStatus.PREPARATION, official)
-    next_programme = _programme(next_year, next_sources["regional"], official)
-    _allocate(next_programme, facts.SPLIT_2025, official, partners_by_slug)
+    with dated(story.BUDGET_2025_PREPARED):
+        next_year, next_sources = _year(facts.NEXT_YEAR, BudgetYearStatus.PREPARATION, official)
+        next_programme = _programme(next_year, next_sources["regional"], official)
+        _allocate(next_programme, facts.SPLIT_2025, official, partners_by_slug)

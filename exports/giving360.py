@@ -122,9 +122,13 @@ def _description(allocation: Allocation) -> str:
         f"Beslut: {decision.body} {decision.meeting_date.isoformat()}{paragraph}"
         f" ({decision.registration_number}), {decision.title}.",
     ]
-    if allocation.partner.is_example_data or allocation.programme.is_example_data:
+    if _is_example_data(allocation):
         parts.append("Exempeldata: beloppet per partner är påhittat för demonstration.")
     return " ".join(parts)
+
+
+def _is_example_data(allocation: Allocation) -> bool:
+    return allocation.partner.is_example_data or allocation.programme.is_example_data
 
 
 def _with_year(name: str, year: int) -> str:
@@ -154,6 +158,9 @@ def grant(allocation: Allocation, *, data_source: str) -> dict[str, Any]:
         "grantProgramme": [{"code": programme.slug, "title": programme.name}],
         "dateModified": allocation.updated_at.isoformat(),
         "dataSource": data_source,
+        # An additional field (the standard allows them): the label survives in machines'
+        # hands too, not only in the description a person reads (issue 19).
+        "exampleData": _is_example_data(allocation),
     }
 
 

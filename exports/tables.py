@@ -51,6 +51,17 @@ class Table:
             yield [column.value(row) for column in self.columns]
 
 
+def _yes_if(flag: bool) -> str:
+    """ "Ja" or empty: the Exempeldata columns, as the payment list has always written them."""
+    return str(_("Ja")) if flag else ""
+
+
+def example_data_column(is_example: Callable[[Any], bool]) -> Column:
+    """The last column of every table: "Ja" on a row built on invented demo data, so the label
+    survives when the file is shared (issue 19)."""
+    return Column(_("Exempeldata"), Kind.TEXT, lambda row: _yes_if(is_example(row)), 12)
+
+
 def _decision_date(a: Allocation) -> date | None:
     return a.decision.meeting_date if a.decision else None
 
@@ -72,6 +83,7 @@ ALLOCATION_COLUMNS = (
     ),
     Column(_("Paragraf"), Kind.NUMBER, lambda a: a.decision.paragraph if a.decision else None, 9),
     Column(_("Beslutsdatum"), Kind.DATE, _decision_date, 12),
+    example_data_column(lambda a: a.programme.is_example_data or a.partner.is_example_data),
 )
 
 AGREEMENT_COLUMNS = (
@@ -89,6 +101,7 @@ AGREEMENT_COLUMNS = (
     # Money the partner pays back after a termination: not a payment (issue 17).
     Column(_("Återkrav (kr)"), Kind.AMOUNT, lambda g: g.recovery_amount, 14),
     Column(_("Återkrav senast"), Kind.DATE, lambda g: g.recovery_due_date, 12),
+    example_data_column(lambda g: g.is_example_data),
 )
 
 
@@ -117,6 +130,7 @@ REPORT_COLUMNS = (
     ),
     Column(_("Inlämnad"), Kind.DATE, lambda r: _report_day(r, "submitted_at"), 12),
     Column(_("Granskad"), Kind.DATE, lambda r: _report_day(r, "reviewed_at"), 12),
+    example_data_column(lambda r: r.agreement.is_example_data),
 )
 
 PAYMENT_COLUMNS = (
@@ -132,6 +146,7 @@ PAYMENT_COLUMNS = (
     Column(
         _("Överenskommelsens status"), Kind.TEXT, lambda i: i.agreement.get_status_display(), 24
     ),
+    example_data_column(lambda i: i.agreement.is_example_data),
 )
 
 
@@ -198,11 +213,10 @@ PAYMENT_LIST_COLUMNS = (
     Column(_("Utbetalning nr"), Kind.NUMBER, lambda i: i.number, 10),
     Column(_("Utbetalas"), Kind.DATE, lambda i: i.due_date, 12),
     Column(_("Attesterad"), Kind.DATE, lambda i: i.released_on, 12),
-    Column(
-        _("Exempeldata"),
-        Kind.TEXT,
-        lambda i: str(_("Ja") if i.agreement.partner.payment_details_are_example_data else ""),
-        12,
+    example_data_column(
+        lambda i: (
+            i.agreement.partner.payment_details_are_example_data or i.agreement.is_example_data
+        )
     ),
 )
 
@@ -224,6 +238,7 @@ RECOVERY_LIST_COLUMNS = (
     Column(_("Referens"), Kind.TEXT, lambda g: g.reference, 26),
     Column(_("Utbetalt enligt överenskommelsen (kr)"), Kind.AMOUNT, lambda g: g.paid, 16),
     Column(_("Skäl till hävningen"), Kind.TEXT, lambda g: g.termination_reason, 48),
+    example_data_column(lambda g: g.is_example_data),
 )
 
 

@@ -118,6 +118,7 @@ class PartnerShare:
     decided: bool
     bar: int  # bar length in the chart's units (0–CHART_WIDTH)
     y: int  # the row's top in the chart's units
+    is_public: bool = False  # an example split's amount that is nonetheless public (design §2)
 
     # Precomputed for the page: with 300 partners the chart and the table are 600 rows, and a
     # template filter per cell was most of the page's time (docs/performance.md).
@@ -148,6 +149,9 @@ class BudgetOverview:
     regional_development_total: Decimal
     split: list[PartnerShare]
     split_is_example_data: bool
+    public_total: Decimal | None  # an example split's total, when that is public (design §2)
+    share_from_decided: bool  # the share counts decided amounts …
+    share_from_drafts: bool  # … and/or draft amounts
 
     @property
     def basic_funding_share(self) -> Decimal | None:
@@ -212,6 +216,7 @@ def budget_overview(*, budget_year: BudgetYear) -> BudgetOverview:
         .annotate(
             total=Sum("amount"),
             undecided=Count("pk", filter=Q(status=AllocationStatus.DRAFT)),
+            public=Count("pk", filter=Q(amount_is_public=True)),
         )
         .order_by("-total", "partner__display_name")
     )
@@ -223,6 +228,7 @@ def budget_overview(*, budget_year: BudgetYear) -> BudgetOverview:
             decided=r["undecided"] == 0,
             bar=int(r["total"] * CHART_WIDTH / largest),
             y=i * CHART_ROW,
+            is_public=r["public"] > 0,
         )
         for i, r in enumerate(rows)
     ]
@@ -233,6 +239,13 @@ def budget_overview(*, budget_year: BudgetYear) -> BudgetOverview:
         regional_development_total=sum((line.source.amount for line in regional), ZERO),
         split=split,
         split_is_example_data=any(p.programme.is_example_data for p in basic),
+        public_total=(
+            sum((p.programme.ceiling for p in basic), ZERO)
+            if basic and all(p.programme.ceiling_is_public for p in basic)
+            else None
+        ),
+        share_from_decided=any(p.decided for p in basic_from_regional),
+        share_from_drafts=any(p.draft for p in basic_from_regional),
     )
 
 

@@ -94,7 +94,7 @@ def test_admin_stale_allocation_edit_is_a_conflict(admin_client: Client) -> None
     )
     response = admin_client.post(url, {"amount": "1", "seen_version": seen})
     assert response.status_code == 200
-    assert "Någon annan har ändrat" in response.content.decode()
+    assert "sparades i en annan flik eller av någon annan" in response.content.decode()
     allocation.refresh_from_db()
     assert allocation.amount == Decimal("2222222")
 
@@ -147,6 +147,6 @@ def test_admin_decide_action_applies_the_ceiling(admin_client: Client) -> None:
         {"action": "decide", "_selected_action": [decision.pk]},
         follow=True,
     )
-    assert "över ramen" in response.content.decode()
+    assert "över taket" in response.content.decode()
     decision.refresh_from_db()
     assert decision.status == "draft"

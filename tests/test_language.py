@@ -43,7 +43,7 @@ def test_english_formats_for_amounts_percent_and_dates(client: Client, demo: Non
     choose_english(client)
     body = text(client.get("/budget/2024/"))
     assert "SEK 39,000,000" in body
-    assert "30.5 %" in body
+    assert "30.5%" in body  # issue 19: no space before the sign in English
     assert "Log out" in body
     assert "Logga ut" not in body
     editor = text(client.get("/budget/2024/grundfinansiering/allocations/"))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Sum, prefetch_related_objects
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -150,7 +151,8 @@ def complete_agreement(*, agreement: Agreement, by: User | None, reason: str = "
     )
     if agreement.can_become(AgreementStatus.COMPLETED) and (left := follow_up_left(agreement)):
         raise ValidationError(
-            _("Överenskommelsen kan avslutas när %(left)s.") % {"left": " och ".join(left)},
+            _("Överenskommelsen kan avslutas när %(left)s.")
+            % {"left": get_text_list(left, _("och"))},
             code="follow_up_left",
         )
     return transition(agreement, AgreementStatus.COMPLETED, by=by, reason=reason)

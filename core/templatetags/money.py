@@ -23,5 +23,5 @@ def percent(value: Decimal | None) -> str:
         return ""
     rounded = round_half_up(Decimal(value) * 100, Decimal("0.1"))
     if (translation.get_language() or "sv").startswith("en"):
-        return f"{rounded}\u00a0%"
+        return f"{rounded}%"  # English writes no space before the sign
     return f"{str(rounded).replace('.', ',')}\u00a0%"

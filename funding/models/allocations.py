@@ -39,6 +39,14 @@ class Allocation(models.Model):
         Partner, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("partner")
     )
     amount = KronorField(_("belopp"))
+    amount_is_public = models.BooleanField(
+        _("beloppet är offentligt"),
+        default=False,
+        help_text=_(
+            "För exempeldata: beloppet är en offentlig uppgift (t.ex. i pressen) och sägs vara "
+            "det på budgetöversikten. Förs inte över till nästa år."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=16,

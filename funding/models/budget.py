@@ -108,7 +108,7 @@ class Programme(models.Model):
     kind = models.CharField(_("slag"), max_length=32, choices=ProgrammeKind.choices)
     name = models.CharField(_("namn"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("kortnamn"), max_length=80)
-    ceiling = KronorField(_("ram"))
+    ceiling = KronorField(_("tak"))
     source_rule_override_reason = models.TextField(
         _("motivering för undantag från källans regel"),
         blank=True,
@@ -118,6 +118,14 @@ class Programme(models.Model):
         validators=[multi_line],
     )
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
+    ceiling_is_public = models.BooleanField(
+        _("taket är offentligt"),
+        default=False,
+        help_text=_(
+            "För exempeldata: taket är en offentlig uppgift och sägs vara det på "
+            "budgetöversikten. Förs inte över till nästa år."
+        ),
+    )
 
     class Meta:
         verbose_name = _("ram")

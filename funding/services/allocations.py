@@ -43,8 +43,8 @@ class StaleAllocationsError(ValidationError):
         names = ", ".join(c.partner.display_name for c in conflicts)
         super().__init__(
             _(
-                "Någon annan har ändrat fördelningen sedan du öppnade sidan (%(names)s). "
-                "Inget sparades. Se de aktuella beloppen och spara igen."
+                "Beloppen för %(names)s sparades i en annan flik eller av någon annan sedan du "
+                "öppnade sidan. Inget sparades nu. Se de aktuella beloppen och spara igen."
             )
             % {"names": names},
             code="stale",

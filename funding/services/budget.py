@@ -1,5 +1,6 @@
 """Budget years, funding sources and programmes (ramar), and starting the next year."""
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -130,7 +131,8 @@ def update_funding_source(
                 raise ValidationError(
                     {
                         "amount": _(
-                            "Ramarna i källan är redan %(committed)s; beloppet kan inte vara lägre."
+                            "Ramarnas tak i källan är redan %(committed)s; beloppet kan inte "
+                            "vara lägre."
                         )
                         % {"committed": format_amount(committed)}
                     }
@@ -186,7 +188,7 @@ def create_programme(
         raise ValidationError(
             {
                 "ceiling": _(
-                    "Ramen ryms inte i källan: %(source)s har %(left)s kvar att fördela på ramar."
+                    "Taket ryms inte i källan: %(source)s har %(left)s kvar att fördela på ramar."
                 )
                 % {"source": source.name, "left": format_amount(source.amount - committed)}
             }
@@ -246,7 +248,7 @@ def update_programme(
             raise ValidationError(
                 {
                     "ceiling": _(
-                        "Redan beslutade fördelningar är %(decided)s; ramen kan inte vara lägre."
+                        "Redan beslutade fördelningar är %(decided)s; taket kan inte vara lägre."
                     )
                     % {"decided": format_amount(decided)}
                 }
@@ -268,6 +270,30 @@ def update_programme(
 
 
 @transaction.atomic
+def mark_public_facts(
+    *, programme: Programme, ceiling: bool, partner_ids: Collection[int], by: User | None
+) -> Programme:
+    """Say which figures of an example programme are public (design §2): its ceiling, and the
+    amounts of the partners in `partner_ids`. The overview says so beside the Exempeldata label;
+    a year started from this one does not carry it."""
+    programme = lock_programmes([programme.pk])[programme.pk]
+    audited_update(
+        programme,
+        values={"ceiling_is_public": ceiling},
+        action=AuditAction.PROGRAMME_UPDATED,
+        by=by,
+    )
+    for allocation in programme.allocations.select_for_update().order_by("pk"):
+        audited_update(
+            allocation,
+            values={"amount_is_public": allocation.partner_id in partner_ids},
+            action=AuditAction.ALLOCATION_UPDATED,
+            by=by,
+        )
+    return programme
+
+
+@transaction.atomic
 def start_next_budget_year(
     *, previous: BudgetYear, copy_amounts: bool, by: User | None
 ) -> BudgetYear:
@@ -275,7 +301,8 @@ def start_next_budget_year(
 
     With `copy_amounts`, each programme's allocations to partners that are still active are
     copied as drafts, so officials start from last year's split. Programme names have the year
-    replaced ("Grundfinansiering 2024" → "Grundfinansiering 2025").
+    replaced ("Grundfinansiering 2024" → "Grundfinansiering 2025"). Example data stays example
+    data in the copy (the label follows the data); what was public about year N is not carried.
     """
     year = previous.year + 1
     budget_year = create_budget_year(year=year, by=by)

@@ -268,7 +268,7 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
             raise ValidationError(
                 _(
                     "Beslutet skulle ge %(programme)s beslutade fördelningar på %(total)s, "
-                    "över ramen %(ceiling)s. Minska beloppen eller höj ramen först."
+                    "över taket %(ceiling)s. Minska beloppen eller höj taket först."
                 )
                 % {
                     "programme": programme.name,

@@ -19,6 +19,8 @@ LABELS = {
     "status": _("Status"),
     "name": _("Namn"),
     "source_rule_override_reason": _("Motivering för undantag"),
+    "ceiling_is_public": _("Taket är offentligt"),
+    "amount_is_public": _("Beloppet är offentligt"),
 }
 # Status values repeat across models ("decided"), so the event's action says whose they are.
 STATUS_LABELS = {
@@ -38,6 +40,8 @@ class Change:
 def _show(kind: str, field: str, value: Any) -> str:
     if value is None or value == "":
         return "–"
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
     if field in MONEY:
         return format_amount(value)
     if field == "status":
@@ -47,8 +51,10 @@ def _show(kind: str, field: str, value: Any) -> str:
 
 @register.filter
 def describe_changes(event: AuditEvent) -> list[Change]:
+    """The event's changes in words, without a field that did not change: events recorded before
+    `record_event` left those out still hold some ("1 850 000 kr → 1 850 000 kr")."""
     kind = event.action.partition(".")[0]
-    return [
+    changes = [
         Change(
             label=str(LABELS.get(field, field)),
             old=_show(kind, field, old),
@@ -56,3 +62,4 @@ def describe_changes(event: AuditEvent) -> list[Change]:
         )
         for field, (old, new) in event.changes.items()
     ]
+    return [change for change in changes if change.old != change.new]

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -145,7 +145,12 @@ def _tell_saved(request: HttpRequest, result: services.AllocationResult) -> None
     if result.changed:
         messages.success(
             request,
-            _("Fördelningen är sparad (%(n)s ändrade).") % {"n": len(result.changed)},
+            ngettext(
+                "Fördelningen är sparad (%(n)s belopp ändrades).",
+                "Fördelningen är sparad (%(n)s belopp ändrades).",
+                len(result.changed),
+            )
+            % {"n": len(result.changed)},
         )
     else:
         messages.info(request, _("Inga belopp ändrades."))
@@ -153,8 +158,8 @@ def _tell_saved(request: HttpRequest, result: services.AllocationResult) -> None
         messages.warning(
             request,
             _(
-                "Summan överstiger ramen med %(over)s. Utkastet är sparat, men det kan inte "
-                "beslutas förrän det ryms inom ramen."
+                "Summan överstiger taket med %(over)s. Utkastet är sparat, men det kan inte "
+                "beslutas förrän det ryms inom taket."
             )
             % {"over": format_amount(result.over_ceiling_by)},
         )

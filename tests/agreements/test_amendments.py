@@ -189,7 +189,10 @@ def test_changed_terms_and_reporting_without_new_money() -> None:
     [
         ([PlannedInstalment(date(2024, 7, 31), Decimal(1_000_000))], "ska summera exakt"),
         ([PlannedInstalment(date(2024, 7, 31), Decimal("1400000.50"))], "helt antal kronor"),
-        ([PlannedInstalment(date(2027, 1, 1), Decimal(1_400_000))], "utanför avtalsperioden"),
+        (
+            [PlannedInstalment(date(2027, 1, 1), Decimal(1_400_000))],
+            "utanför överenskommelseperioden",
+        ),
         (
             [PlannedInstalment(date(2024, 7, 31), Decimal(1_400_000), after_report=9)],
             "ingen återrapport nummer 9",

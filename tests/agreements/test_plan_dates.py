@@ -45,7 +45,7 @@ def test_one_not_waiting_for_a_report_may_not() -> None:
             PlannedInstalment(date(2025, 4, 30), Decimal(400)),
         ]
     )
-    assert "Utbetalningen den 30 april 2025 ligger utanför avtalsperioden" in message
+    assert "Utbetalningen den 30 april 2025 ligger utanför överenskommelseperioden" in message
     assert "väntar på en godkänd återrapport" in message
     assert "senast 31 december 2025" in message
     assert "2025-04-30" not in message
@@ -53,7 +53,7 @@ def test_one_not_waiting_for_a_report_may_not() -> None:
 
 def test_even_a_waiting_one_is_refused_more_than_a_year_after() -> None:
     message = _refusal([PlannedInstalment(date(2026, 1, 31), Decimal(1000), after_report=1)])
-    assert "Utbetalningen den 31 januari 2026 ligger utanför avtalsperioden" in message
+    assert "Utbetalningen den 31 januari 2026 ligger utanför överenskommelseperioden" in message
     assert "senast 31 december 2025" in message
 
 
@@ -78,7 +78,7 @@ def test_the_edit_page_shows_the_date_in_swedish(client: Client, demo: None) -> 
     data = _edit_data([("2025-03-31", f"{amount:.0f}")], [("Slutrapport", "2025-02-28")])
     response = client.post("/agreements/GF-2024-LEAP-FOR-LIFE/edit/", data)
     assert response.status_code == 400
-    assert "Utbetalningen den 31 mars 2025 ligger utanför avtalsperioden" in text(response)
+    assert "Utbetalningen den 31 mars 2025 ligger utanför överenskommelseperioden" in text(response)
     data["plan-0-after_report"] = "1"
     assert client.post("/agreements/GF-2024-LEAP-FOR-LIFE/edit/", data).status_code == 302
     instalment = Agreement.objects.get(reference="GF-2024-LEAP-FOR-LIFE").instalments.get()

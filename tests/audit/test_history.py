@@ -63,3 +63,32 @@ def test_every_recorded_action_is_one_of_the_listed_kinds(db: None) -> None:
         record_event(action="partner.renamed", target=partner, by=None)  # type: ignore[arg-type]
     event = record_event(action=AuditAction.PARTNER_UPDATED, target=partner, by=None)
     assert event.get_action_display() == "Partnern ändrades"
+
+
+def test_unchanged_fields_are_not_recorded(programme: Programme, official: User) -> None:
+    """Issue 19: history records what changed; a field given with the same old and new value
+    is left out (the event itself stays)."""
+    from audit.actions import AuditAction
+    from audit.services import record_event
+
+    event = record_event(
+        action=AuditAction.PROGRAMME_UPDATED,
+        target=programme,
+        by=official,
+        changes={"ceiling": (Decimal("100"), Decimal("100.00")), "name": ("A", "B")},
+    )
+    assert event.changes == {"name": ["A", "B"]}
+
+
+def test_dated_records_events_at_the_given_time(programme: Programme, official: User) -> None:
+    from datetime import UTC, datetime
+
+    from audit.actions import AuditAction
+    from audit.services import dated, record_event
+
+    then = datetime(2023, 10, 24, 12, 0, tzinfo=UTC)
+    with dated(then):
+        inside = record_event(action=AuditAction.PROGRAMME_UPDATED, target=programme, by=official)
+    outside = record_event(action=AuditAction.PROGRAMME_UPDATED, target=programme, by=official)
+    assert inside.at == then
+    assert outside.at > then

@@ -218,7 +218,7 @@ DATE_CASES += [
         "plan-0-due_date",
         value,
         _edit("plan-0-due_date", value),
-        "utanför avtalsperioden",
+        "utanför överenskommelseperioden",
     )
     for name, value in [("year 1", "0001-01-01"), ("year 9999", "9999-12-31")]
 ]
@@ -279,7 +279,7 @@ VERSIONS = {
         ("script", SCRIPT),
         ("superscript two", "²"),
     ],
-    "har ändrat fördelningen": [
+    "sparades i en annan flik eller av någon annan": [  # issue 19: it may have been you
         ("2^63", HUGE),
         ("40 digits", HUGER),
         ("zero", "0"),

@@ -25,7 +25,7 @@ def test_official_sees_totals_move_and_over_ceiling_is_saved_with_a_warning(page
     screenshot(page, "flow-allocations-over-ceiling")
     page.get_by_role("button", name="Spara utkast").click()
     message = page.locator(".messages").inner_text().replace("\u00a0", " ")
-    assert "överstiger ramen med 1 000 000 kr" in message
+    assert "överstiger taket med 1 000 000 kr" in message
 
 
 def test_keyboard_only_editing(page: Any) -> None:
@@ -143,5 +143,5 @@ def test_deciding_over_the_ceiling_is_refused_in_the_browser(page: Any) -> None:
     page.get_by_role("button", name=re.compile("^Fatta beslutet")).click()
     message = page.locator(".error-summary").inner_text().replace("\u00a0", " ")
     screenshot(page, "flow-decision-over-ceiling-refused")
-    assert "över ramen" in message
+    assert "över taket" in message
     assert Decision.objects.get(paragraph=89).status == "draft"

@@ -116,7 +116,7 @@ def test_english_headers_when_english_is_chosen(client: Client) -> None:
     login(client, "handlaggare")
     client.post("/i18n/setlang/", {"language": "en"})
     rows = csv_rows(client, "allocations")
-    assert rows[0][:4] == ["Year", "Programme", "Funding source", "Partner"]
+    assert rows[0][:4] == ["Year", "Funding frame", "Funding source", "Partner"]  # issue 19
     assert rows[1][7] == "Decided"
 
 

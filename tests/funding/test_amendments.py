@@ -145,7 +145,7 @@ def test_an_amendment_over_the_ceiling_is_refused_when_deciding_and_changes_noth
     services.list_amendment(decision=decision, proposal=proposal, by=secretary)
     page = text(login(Client(), "sekreterare").get(f"/decisions/{decision.pk}/"))
     assert "1 kr över taket" in page  # said before anyone tries to decide
-    with pytest.raises(ValidationError, match="över ramen"):
+    with pytest.raises(ValidationError, match="över taket"):
         services.decide(decision=decision, by=secretary)
     assert matgille().amount == Decimal(3_000_000)
     proposal.refresh_from_db()

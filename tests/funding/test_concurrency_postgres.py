@@ -99,7 +99,7 @@ def test_second_decider_waits_for_the_lock_then_is_refused(
     assert blocked, "the second decider never waited for the first one's lock"
     assert outcome["first"] == "decided"
     assert isinstance(outcome["second"], ValidationError)
-    assert "över ramen" in outcome["second"].messages[0]
+    assert "över taket" in outcome["second"].messages[0]
     assert decided_total(programme) == Decimal("7000000")
     second.refresh_from_db()
     assert second.status == "draft"

@@ -175,7 +175,7 @@ def test_deciding_over_the_ceiling_is_refused(client: Client) -> None:
     decision = record(client)
     add_2025(client, decision)
     body = text(client.post(f"/decisions/{decision.pk}/decide/", follow=True))
-    assert "över ramen" in body
+    assert "över taket" in body
     decision.refresh_from_db()
     assert decision.status == "draft"
     assert not Allocation.objects.filter(programme=programme, status="decided").exists()

@@ -90,7 +90,7 @@ def test_deciding_over_the_ceiling_is_refused_and_changes_nothing(
         amounts={partner_a.pk: Decimal("6000000"), partner_b.pk: Decimal("6000000")},
         by=official,
     )
-    with pytest.raises(ValidationError, match="över ramen"):
+    with pytest.raises(ValidationError, match="över taket"):
         decide_allocations(list(programme.allocations.all()), by=secretary)
     assert decided_total(programme) == 0
     assert set(Allocation.objects.values_list("status", flat=True)) == {AllocationStatus.DRAFT}
@@ -160,8 +160,12 @@ def test_amending_decision_changes_decided_money_and_keeps_both(
     assert first.items.get().amount == Decimal("1000")  # the first extract still says 1000
     item = second.items.get()
     assert (item.previous_amount, item.amount) == (Decimal("1000"), Decimal("1500"))
-    events = AuditEvent.objects.for_object(allocation).filter(action="allocation.decided")
-    assert sorted(e.changes["amount"][1] for e in events) == ["1000", "1500"]
+    events = (
+        AuditEvent.objects.for_object(allocation).filter(action="allocation.decided").order_by("id")
+    )
+    # Issue 19: the first decision left the amount as it was, so only its status is recorded.
+    assert [e.changes.get("amount") for e in events] == [None, ["1000", "1500"]]
+    assert events[0].changes["status"] == ["draft", "decided"]
 
 
 def test_decision_needs_paragraph_and_registration_number(

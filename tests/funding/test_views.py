@@ -169,7 +169,7 @@ def test_over_ceiling_is_saved_as_draft_with_a_warning(official: Client) -> None
     data = editor_post(official, coompanion="5 000 000")
     response = official.post(EDITOR_2025, data, follow=True)
     body = text(response)
-    assert "överstiger ramen med 3 750 000 kr" in body
+    assert "överstiger taket med 3 750 000 kr" in body
     assert amounts_2025()["coompanion"] == Decimal("5000000")
     assert {a.status for a in Allocation.objects.filter(programme__budget_year__year=2025)} == {
         "draft"
@@ -228,7 +228,7 @@ def test_second_save_on_stale_data_is_refused_and_keeps_input(official: Client) 
     response = official.post(EDITOR_2025, stale)
     assert response.status_code == 409
     body = text(response)
-    assert "Någon annan har ändrat" in body
+    assert "sparades i en annan flik eller av någon annan" in body  # issue 19: may be you
     assert "1 400 000 kr" in body  # what is saved now
     assert "Annan" in body  # who changed it
     assert 'value="1 111 111"' in body  # their input is kept
@@ -250,6 +250,29 @@ def test_second_save_on_stale_data_is_refused_and_keeps_input(official: Client) 
     )
     assert official.post(EDITOR_2025, again).status_code == 302
     assert amounts_2025()["coompanion"] == Decimal("1111111")
+
+
+def test_conflict_with_your_own_other_tab_says_it_may_be_you(official: Client) -> None:
+    """Issue 19: the same official saved in another tab; the message does not blame "someone
+    else"."""
+    stale = editor_post(official, coompanion="1 111 111")
+    other_tab = editor_post(official, coompanion="1 222 222")
+    assert official.post(EDITOR_2025, other_tab).status_code == 302
+    response = official.post(EDITOR_2025, stale)
+    assert response.status_code == 409
+    body = text(response)
+    assert "sparades i en annan flik eller av någon annan" in body
+    assert "Du, i en annan flik" in body
+    assert amounts_2025()["coompanion"] == Decimal("1222222")
+
+
+def test_history_shows_no_unchanged_values(official: Client) -> None:
+    """Issue 19: no "2 000 000 kr → 2 000 000 kr" or "Beslutad → Beslutad" rows."""
+    body = text(official.get("/budget/2024/grundfinansiering/history/"))
+    assert "Fördelningen beslutades" in body
+    rows = re.findall(r"<li>([^<:]+): ([^<]+) → ([^<]+)</li>", body)
+    assert rows
+    assert [r for r in rows if r[1].strip() == r[2].strip()] == []
 
 
 def test_tampered_version_is_a_clear_error(official: Client) -> None:
