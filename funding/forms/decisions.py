@@ -10,7 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from core.converters import IdConverter
 from core.forms import DateField
 from core.money import format_amount
-from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision
+from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision, StateAid
+
+
+class RateField(forms.DecimalField):
+    """Kronor per euro as people type it: `11,5430` or `11.5430`; blank is no rate."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=9, decimal_places=4, required=False, **kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")
+        return super().to_python(value)
 
 
 class DecisionForm(forms.Form):
@@ -36,6 +49,29 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("T.ex. bidrag, inte upphandling; bedömning av statsstöd."),
     )
+    # State aid (issue 19): de minimis aid puts the regulation's statement, with the amount in
+    # euro at this rate, into each agreement the decision stands behind.
+    state_aid = forms.ChoiceField(
+        label=_("Statsstöd"),
+        choices=StateAid.choices,
+        initial=StateAid.NONE,
+        required=False,  # not given: not state aid
+        widget=forms.RadioSelect,
+    )
+    eur_rate = RateField(
+        label=_("Eurokurs (kronor per euro)"),
+        help_text=_("Vid stöd av mindre betydelse: kursen vid beslutsdagen, t.ex. 11,5430."),
+    )
+    eur_rate_date = DateField(label=_("Eurokursens datum"), required=False)
+
+    def clean_state_aid(self) -> str:
+        return str(self.cleaned_data["state_aid"] or StateAid.NONE)
+
+    def clean_eur_rate(self) -> Any:
+        rate = self.cleaned_data["eur_rate"]
+        if rate is not None and rate <= 0:
+            raise ValidationError(_("Eurokursen måste vara större än 0."), code="min_value")
+        return rate
 
     def clean_registration_number(self) -> str:
         return str(self.cleaned_data["registration_number"]).strip().upper()

@@ -24,6 +24,7 @@ from funding.models.decisions import (
     DecisionDocument,
     DecisionItem,
     DecisionStatus,
+    StateAid,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "ProgrammeKind",
     "ProposalStatus",
     "SourceKind",
+    "StateAid",
 ]

@@ -3,6 +3,7 @@ approve (justering: the extract is sealed and stored)."""
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from funding.models import (
     DecisionDocument,
     DecisionStatus,
     ProposalStatus,
+    StateAid,
 )
 from funding.pdf import render_decision_pdf
 from funding.services.rules import (
@@ -83,6 +85,9 @@ def create_decision(
     paragraph: int | None = None,
     registration_number: str = "",
     legal_basis: str = "",
+    state_aid: str = StateAid.NONE,
+    eur_rate: Decimal | None = None,
+    eur_rate_date: date | None = None,
     is_example_data: bool = False,
     by: User | None,
 ) -> Decision:
@@ -95,6 +100,9 @@ def create_decision(
         paragraph=paragraph,
         registration_number=registration_number,
         legal_basis=legal_basis,
+        state_aid=state_aid,
+        eur_rate=eur_rate,
+        eur_rate_date=eur_rate_date,
         is_example_data=is_example_data,
     )
     if body:
@@ -122,6 +130,9 @@ def update_decision(
     title: Maybe[str] = UNCHANGED,
     text: Maybe[str] = UNCHANGED,
     legal_basis: Maybe[str] = UNCHANGED,
+    state_aid: Maybe[str] = UNCHANGED,
+    eur_rate: Maybe[Decimal | None] = UNCHANGED,
+    eur_rate_date: Maybe[date | None] = UNCHANGED,
     is_example_data: Maybe[bool] = UNCHANGED,
 ) -> Decision:
     """Change a draft decision's record. A decided decision is never edited."""
@@ -134,6 +145,9 @@ def update_decision(
         title=title,
         text=text,
         legal_basis=legal_basis,
+        state_aid=state_aid,
+        eur_rate=eur_rate,
+        eur_rate_date=eur_rate_date,
         is_example_data=is_example_data,
     )
     audited_update(
