@@ -23,6 +23,9 @@ def record(spec: DecisionFact, secretary: User) -> Decision:
         title=spec.title,
         text=spec.text,
         legal_basis=spec.legal_basis,
+        state_aid=spec.state_aid,
+        eur_rate=spec.eur_rate,
+        eur_rate_date=spec.eur_rate_date,
         is_example_data=True,
         by=secretary,
     )

@@ -52,7 +52,7 @@ def test_no_state_aid_is_the_default(client: Client) -> None:
         ({"eur_rate_date": ""}, "eur_rate_date", "Ange vilket datum eurokursen gäller"),
         ({"eur_rate": "0"}, "eur_rate", "Eurokursen måste vara större än 0"),
         ({"eur_rate": "-11,5"}, "eur_rate", "Eurokursen måste vara större än 0"),
-        ({"eur_rate": "elva"}, "eur_rate", "Ange ett tal"),
+        ({"eur_rate": "elva"}, "eur_rate", "Fyll i ett tal"),
         ({"eur_rate": "11,54301"}, "eur_rate", "decimaler"),
         ({"state_aid": "gift"}, "state_aid", "Välj ett giltigt alternativ"),
     ],
