@@ -354,3 +354,30 @@ def test_the_send_page_says_why_an_agreement_without_organisation_number_is_not_
     )
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_real_details_entered_on_the_partner_page_lose_the_exempeldata_mark(
+    demo: None, client: Client
+) -> None:
+    login(client, "handlaggare")
+    preview = "/agreements/GF-2024-LEAP-FOR-LIFE/preview/"
+    assert "Organisationsnummer och adress: Exempeldata" in " ".join(
+        pages(client.get(preview).content)
+    )
+    edit = client.post(
+        "/partners/leap-for-life/edit/",
+        {
+            "legal_name": "Leap for Life",
+            "organisation_number": "769600-1234",
+            "street_address": "Testgatan 3",
+            "postal_code": "301 18",
+            "city": "Halmstad",
+            "payment_method": "bankgiro",
+            "payment_account": "999-0052",
+            # the Exempeldata box left unticked
+        },
+    )
+    assert edit.status_code == 302, text(edit)
+    whole = " ".join(pages(client.get(preview).content))
+    assert "Organisationsnummer 769600-1234 Testgatan 3, 301 18 Halmstad" in whole
+    assert "Organisationsnummer och adress: Exempeldata" not in whole
