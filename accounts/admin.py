@@ -11,9 +11,9 @@ class UserAdmin(DjangoUserAdmin[User]):
     list_filter = ("role", "is_active", "is_superuser")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("Roll i systemet"), {"fields": ("role", "title")}),
+        (_("Roll i systemet"), {"fields": ("role", "title", "delegation_reference")}),
     )
     add_fieldsets = (
         *(DjangoUserAdmin.add_fieldsets or ()),
-        (_("Roll i systemet"), {"fields": ("role", "title")}),
+        (_("Roll i systemet"), {"fields": ("role", "title", "delegation_reference")}),
     )

@@ -41,6 +41,18 @@ class User(AbstractUser):
         help_text=_("Visas vid underskrift."),
         validators=[single_line],
     )
+    # Printed under a region official's signature in the sealed agreement: the delegation
+    # decision (delegationsbeslut) that lets them sign for the region (issue 19).
+    delegation_reference = models.CharField(
+        _("delegationsbeslut"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "För tjänstepersoner som skriver under för regionen: delegationsbeslutet som ger "
+            "rätten, t.ex. Regionstyrelsens delegationsordning, RS230012, punkt 4.2."
+        ),
+        validators=[single_line],
+    )
     language = models.CharField(
         _("språk"),
         max_length=8,

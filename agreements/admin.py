@@ -20,7 +20,9 @@ from agreements.models import (
     ReportingRequirement,
     Signature,
     SignedDocument,
+    StandardTerms,
 )
+from agreements.services import terms as standard_terms
 from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceModelAdmin
 
 TERMS = ("period_start", "period_end", "purpose", "conditions")
@@ -52,6 +54,8 @@ class SignedDocumentInline(ReadOnlyInline):
 
 # How an agreement ended early (issue 17): shown, never edited here; the services write them.
 ENDING = ("termination_reason", "recovery_amount", "recovery_due_date", "discard_reason")
+# Fixed when it is sent for signing (issue 19): shown, never edited here.
+SENT_WITH = ("standard_terms", "region_contact")
 
 
 @admin.register(Agreement)
@@ -66,12 +70,12 @@ class AgreementAdmin(ServiceModelAdmin[Agreement]):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
             return ("allocation", "reference", *TERMS, "is_example_data")
-        return ("reference", "partner", "amount", "status", "version", *TERMS, *ENDING)  # fmt: skip
+        return ("reference", "partner", "amount", "status", "version", *TERMS, *SENT_WITH, *ENDING)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
             return ()
-        fixed = ("reference", "partner", "amount", "status", "version", *ENDING)
+        fixed = ("reference", "partner", "amount", "status", "version", *SENT_WITH, *ENDING)
         return fixed if obj.terms_editable else (*fixed, *TERMS)
 
     def get_form(
@@ -175,3 +179,29 @@ class ReportAttachmentAdmin(ReadOnlyAdmin[ReportAttachment]):
     list_display = ("report", "name", "kind", "size", "sha256", "uploaded_at")
     list_select_related = ("report__requirement",)
     exclude = ("file",)
+
+
+@admin.register(StandardTerms)
+class StandardTermsAdmin(ServiceModelAdmin[StandardTerms]):
+    """The standard terms (allmänna villkor) as versioned data (issue 19). A version an
+    agreement carries is read-only; a change to it is a new version (add one here)."""
+
+    list_display = ("version", "title", "valid_from", "created_at")
+    fields = ("version", "title", "valid_from", "clauses")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is not None and standard_terms.is_used(obj):
+            return self.fields
+        return ("version",)
+
+    def save_via_service(
+        self, form: forms.ModelForm[StandardTerms], obj: StandardTerms | None, *, by: User
+    ) -> StandardTerms:
+        data = form.cleaned_data
+        if obj is None:
+            return standard_terms.create_standard_terms(
+                title=data["title"], valid_from=data["valid_from"], clauses=data["clauses"], by=by
+            )
+        return standard_terms.update_standard_terms(
+            terms=obj, by=by, **{k: data[k] for k in form.changed_data}
+        )

@@ -13,7 +13,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 
 from agreements.amendments import describe_changes, new_version
-from agreements.models import Agreement, AgreementAmendment, Instalment, ReportingRequirement
+from agreements.models import (
+    Agreement,
+    AgreementAmendment,
+    Instalment,
+    ReportingRequirement,
+    StandardTerms,
+)
+from agreements.pdf_parts import contacts, example_data, payment_terms, state_aid
 from core.money import amount_in_words
 from core.pdf import PdfAttachment, render_pdf
 
@@ -25,10 +32,26 @@ def load_for_pdf(agreement: Agreement) -> Agreement:
             "allocation__programme__source",
             "allocation__programme__budget_year",
             "allocation__decision",
+            "standard_terms",
+            "region_contact",
         )
-        .prefetch_related("instalments__after_report", "reporting_requirements", "signatures")
+        .prefetch_related(
+            "instalments__after_report",
+            "reporting_requirements",
+            "signatures",
+            "indicators",
+            "partner__contacts",
+            "partner__memberships__user",
+        )
         .get(pk=agreement.pk)
     )
+
+
+def terms_of(agreement: Agreement) -> StandardTerms | None:
+    """The standard terms the agreement carries; a draft (not yet sent) shows those in force."""
+    if agreement.standard_terms_id is not None:
+        return agreement.standard_terms
+    return StandardTerms.objects.in_force(timezone.localdate())
 
 
 def agreement_record(
@@ -42,8 +65,9 @@ def agreement_record(
     """The machine-readable record that travels inside the PDF (and nowhere else changes)."""
     programme = agreement.allocation.programme
     decision = agreement.allocation.decision
+    terms = terms_of(agreement)
     return {
-        "schema": "halland-grundfinansiering/agreement/1",
+        "schema": "halland-grundfinansiering/agreement/2",
         "reference": agreement.reference,
         "version": agreement.version,
         "status": agreement.status,
@@ -55,7 +79,26 @@ def agreement_record(
             "name": agreement.partner.legal_name,
             "display_name": agreement.partner.display_name,
             "organisation_number": agreement.partner.organisation_number or None,
+            "address": ", ".join(
+                part
+                for part in (
+                    agreement.partner.street_address,
+                    f"{agreement.partner.postal_code} {agreement.partner.city}".strip(),
+                )
+                if part
+            )
+            or None,
         },
+        "contacts": {
+            party: {"name": c.name, "role": c.role, "email": c.email} if c else None
+            for party, c in contacts(agreement).items()
+        },
+        "payment_account": payment_terms(agreement)["account"] or None,
+        "indicators": [
+            {"name": i.name, "unit": i.unit, "target": i.target} for i in agreement.indicators.all()
+        ],
+        "state_aid": state_aid(agreement),
+        "standard_terms": {"version": terms.version, "clauses": terms.clauses} if terms else None,
         "period": {"start": agreement.period_start, "end": agreement.period_end},
         "amount_sek": str(agreement.amount),
         "programme": programme.name,
@@ -80,6 +123,7 @@ def agreement_record(
                 "party": s.party,
                 "name": s.signer_name,
                 "title": s.signer_title,
+                "delegation": s.signer_delegation or None,
                 "signed_at": s.signed_at,
                 "method": s.method,
             }
@@ -120,6 +164,12 @@ def agreement_context(
             s for s in agreement.signatures.all() if s.agreement_version == agreement.version
         ],
         "amount_in_words": amount_in_words(agreement.amount),
+        "contacts": contacts(agreement),
+        "payment": payment_terms(agreement),
+        "indicators": list(agreement.indicators.all()),
+        "state_aid": state_aid(agreement),
+        "terms": terms_of(agreement),
+        "example_data": example_data(agreement),
         "draft": draft,
         "region_name": settings.REGION_NAME,
         "region_organisation_number": settings.REGION_ORGANISATION_NUMBER,
@@ -153,12 +203,12 @@ def render_agreement_pdf(
         "amendment": amendment,
         "changes": changes,
     }
-    record = agreement_record(agreement, **parts)
-    context = agreement_context(agreement, draft=draft, **parts)
-    attachment = PdfAttachment(
-        name=f"{agreement.reference}-v{agreement.version}.json",
-        content=json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-        description="Överenskommelsen som maskinläsbar post (JSON)",
-    )
     with translation.override("sv"):
+        record = agreement_record(agreement, **parts)
+        context = agreement_context(agreement, draft=draft, **parts)
+        attachment = PdfAttachment(
+            name=f"{agreement.reference}-v{agreement.version}.json",
+            content=json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            description="Överenskommelsen som maskinläsbar post (JSON)",
+        )
         return render_pdf("pdf/agreement.html", context, attachments=[attachment])

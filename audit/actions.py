@@ -47,6 +47,8 @@ class AuditAction(models.TextChoices):
     AGREEMENT_RECOVERY_SET = "agreement.recovery_set", _("Återkrav beslutades")
     AGREEMENT_SIGNED = "agreement.signed", _("Överenskommelsen skrevs under")
     AGREEMENT_SEALED = "agreement.sealed", _("Överenskommelsen förseglades")
+    STANDARD_TERMS_CREATED = "standard_terms.created", _("Nya allmänna villkor lades till")
+    STANDARD_TERMS_UPDATED = "standard_terms.updated", _("De allmänna villkoren ändrades")
     REPORT_SAVED = "report.saved", _("Återrapporten sparades")
     REPORT_ATTACHMENT_ADDED = "report.attachment_added", _("En bilaga lades till")
     REPORT_ATTACHMENT_REMOVED = "report.attachment_removed", _("En bilaga togs bort")

@@ -29,6 +29,9 @@ def record(spec: DecisionFact, secretary: User) -> Decision:
         memo_date=minutes.memo_date,
         memo_registration_number=minutes.memo_registration_number,
         distribution="\n".join(minutes.distribution),
+        state_aid=spec.state_aid,
+        eur_rate=spec.eur_rate,
+        eur_rate_date=spec.eur_rate_date,
         is_example_data=True,
         by=secretary,
     )

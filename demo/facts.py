@@ -3,9 +3,10 @@
 PUBLIC marks facts from Region Halland's announcement of 2023-10-24. Everything else is
 illustrative and flagged `is_example_data`, which the interface labels *Exempeldata*: the split
 per partner (only Hallands Matgille's 3 000 000 kr was reported in the press), the decision's
-paragraph and registration number, payment plans and reporting dates. No organisation number
-and no real person's name is invented: they are left empty, and the demo users are called
-"Demo".
+paragraph and registration number, payment plans and reporting dates, and the partners'
+organisation numbers and addresses (made up in an obviously invented series, flagged on the
+partner and marked Exempeldata in every document). No real person's name is invented: the demo
+users are called "Demo".
 """
 
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ class DecisionFact:
     text: str
     legal_basis: str
     approved_on: date
+    # State aid (issue 19): de minimis, with the rate (kronor per euro) at the decision date.
+    state_aid: str = "de_minimis"
+    eur_rate: Decimal | None = None
+    eur_rate_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class UserFact:
     title: str
     superuser: bool = False
     sign_for_region: bool = False
+    delegation_reference: str = ""
 
 
 PASSWORD = "halland-demo"  # noqa: S105 - the published demo password (design §7)
@@ -207,6 +213,8 @@ DECISION = DecisionFact(
         "mindre betydelse eller utanför statsstödsreglerna (exempeltext)."
     ),
     approved_on=date(2023, 10, 31),  # ILLUSTRATIVE
+    eur_rate=Decimal("11.5430"),  # ILLUSTRATIVE (about the rate of October 2023)
+    eur_rate_date=date(2023, 10, 24),
 )
 
 # Which state each 2024 agreement is left in (design §7: at least one of each of these).
@@ -348,6 +356,8 @@ USERS = [
         "official",
         "Handläggare, Regional utveckling",
         sign_for_region=True,
+        # ILLUSTRATIVE: the delegation decision printed under the region's signature.
+        delegation_reference="RS230012, punkt 4.2 (exempel)",
     ),
     UserFact("sekreterare", "Demo", "Sekreterare", "secretary", "Nämndsekreterare"),
 ]
@@ -368,6 +378,8 @@ AMENDING_DECISION = DecisionFact(
     ),
     legal_basis=DECISION.legal_basis,
     approved_on=date(2024, 9, 24),
+    eur_rate=Decimal("11.3600"),  # ILLUSTRATIVE (about the rate of September 2024)
+    eur_rate_date=date(2024, 9, 17),
 )
 AMENDMENTS_2024 = {
     "coompanion": (

@@ -19,6 +19,7 @@ from agreements import services as agreements
 from agreements.models import Agreement, AgreementStatus, Party
 from audit.services import dated
 from demo import changes, decisions, facts, follow_up, story
+from demo.legal_details import EXAMPLE_LEGAL_DETAILS
 from funding import services as funding
 from funding.models import (
     Allocation,
@@ -44,6 +45,7 @@ def _user(spec: facts.UserFact) -> User:
             last_name=spec.last_name,
             role=spec.role,
             title=spec.title,
+            delegation_reference=spec.delegation_reference,
             is_superuser=spec.superuser,
             is_staff=spec.superuser,
         )
@@ -69,6 +71,17 @@ def _partner(spec: dict[str, Any]) -> Partner:
     partner = Partner.objects.filter(slug=spec["slug"]).first()
     if partner is None:
         partner = partners.create_partner(by=None, **spec)
+    if not partner.organisation_number and spec["slug"] in EXAMPLE_LEGAL_DETAILS:
+        number, street, postal_code, city = EXAMPLE_LEGAL_DETAILS[spec["slug"]]
+        partner = partners.update_partner(
+            partner=partner,
+            organisation_number=number,
+            street_address=street,
+            postal_code=postal_code,
+            city=city,
+            legal_details_are_example_data=True,
+            by=None,
+        )
     if not partner.contacts.exists():
         partners.set_contacts(
             partner=partner,

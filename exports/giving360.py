@@ -32,6 +32,8 @@ CURRENCY = "SEK"
 
 
 def organisation_id(partner_or_number: Partner | str) -> str | None:
+    if isinstance(partner_or_number, Partner) and partner_or_number.legal_details_are_example_data:
+        return None  # an invented number (the demo's, issue 19) never goes into open data
     number = (
         partner_or_number.organisation_number
         if isinstance(partner_or_number, Partner)

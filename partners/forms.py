@@ -34,6 +34,13 @@ class PartnerDataForm(forms.Form):
         label=_("Postnummer"), max_length=10, required=False, validators=[single_line]
     )
     city = forms.CharField(label=_("Ort"), max_length=100, required=False, validators=[single_line])
+    # Issue 19: invented details are marked Exempeldata in the agreement PDF; an official who
+    # enters the real ones clears this.
+    legal_details_are_example_data = forms.BooleanField(
+        label=_("Organisationsnummer och adress är exempeldata"),
+        required=False,
+        help_text=_("Påhittade för demonstration: märks Exempeldata där de visas."),
+    )
     website = forms.URLField(label=_("Webbplats"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Kort beskrivning"),

@@ -88,6 +88,13 @@ class Partner(models.Model):
         default=False,
         help_text=_("Påhittade för demonstration: märks Exempeldata där de visas."),
     )
+    # Invented for the demo (issue 19): an agreement is sent only to a partner with an
+    # organisation number, and the demo's are made up, so the PDF marks them Exempeldata.
+    legal_details_are_example_data = models.BooleanField(
+        _("organisationsnummer och adress är exempeldata"),
+        default=False,
+        help_text=_("Påhittade för demonstration: märks Exempeldata där de visas."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_example_data = models.BooleanField(
         _("exempeldata"),

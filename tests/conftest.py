@@ -1,5 +1,6 @@
 """Shared fixtures. Service tests hit the real database; nothing stands in for it."""
 
+import hashlib
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from funding import services as funding
 from funding.models import BudgetYear, FundingSource, Programme, ProgrammeKind, SourceKind
 from partners import services as partners
 from partners.models import Partner
+from partners.validators import luhn_ok
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -139,7 +141,12 @@ def make_user(username: str, role: str = "", **extra: Any) -> User:
 
 @pytest.fixture
 def official(db: None) -> User:
-    user = make_user("official", Role.OFFICIAL, title="Handläggare")
+    user = make_user(
+        "official",
+        Role.OFFICIAL,
+        title="Handläggare",
+        delegation_reference="RS230012, punkt 4.2",
+    )
     user.user_permissions.add(Permission.objects.get(codename="sign_for_region"))
     return User.objects.get(pk=user.pk)  # fresh permission cache
 
@@ -194,11 +201,20 @@ def programme(budget_year: BudgetYear, regional_source: FundingSource, official:
     )
 
 
+def organisation_number_for(seed: str) -> str:
+    """A valid, made-up organisation number (Luhn check digit) that is the same for a seed:
+    an agreement is sent only to a partner with one (issue 19)."""
+    body = f"998{int(hashlib.sha256(seed.encode()).hexdigest(), 16) % 10**6:06d}"
+    check = next(c for c in "0123456789" if luhn_ok(body + c))
+    return f"{body[:6]}-{body[6:]}{check}"
+
+
 def make_partner(slug: str, **extra: Any) -> Partner:
     values: dict[str, Any] = {
         "display_name": slug.title(),
         "legal_name": f"{slug.title()} AB",
         "slug": slug,
+        "organisation_number": organisation_number_for(slug),
     }
     values.update(extra)
     return partners.create_partner(by=None, **values)

@@ -121,7 +121,7 @@ def test_admin_partner_with_bad_organisation_number(admin_client: Client) -> Non
     assert response.status_code == 200
     assert "Kontrollsiffran" in response.content.decode()
     partner.refresh_from_db()
-    assert partner.organisation_number == ""
+    assert partner.organisation_number == "999990-0013"  # the demo's, unchanged (issue 19)
 
 
 def test_admin_decide_action_applies_the_ceiling(admin_client: Client) -> None:
@@ -150,3 +150,30 @@ def test_admin_decide_action_applies_the_ceiling(admin_client: Client) -> None:
     assert "över taket" in response.content.decode()
     decision.refresh_from_db()
     assert decision.status == "draft"
+
+
+def test_admin_adds_standard_terms_and_keeps_a_used_version_frozen(admin_client: Client) -> None:
+    """Issue 19: the standard terms are data an administrator edits; a version agreements
+    carry is read-only, a malformed clause list is a message, not a server error."""
+    import json
+
+    from agreements.models import StandardTerms
+
+    used = StandardTerms.objects.get(version=1)
+    assert used.agreements.exists()  # the demo's sent and signed agreements carry it
+    form = admin_client.get(_url(StandardTerms, "change", used.pk)).context["adminform"].form
+    assert "clauses" not in form.fields  # read-only
+    add = _url(StandardTerms, "add")
+    bad = admin_client.post(
+        add, {"title": "Villkor", "valid_from": "2025-01-01", "clauses": '[{"heading": "x"}]'}
+    )
+    assert bad.status_code == 200
+    assert "ska ha en rubrik" in bad.content.decode()
+    clauses = [{"heading": "Återbetalning", "text": "Bidrag som inte används betalas tillbaka."}]
+    ok = admin_client.post(
+        add, {"title": "Villkor 2025", "valid_from": "2025-01-01", "clauses": json.dumps(clauses)}
+    )
+    assert ok.status_code == 302
+    added = StandardTerms.objects.get(version=2)
+    assert (added.title, added.clauses) == ("Villkor 2025", clauses)
+    assert AuditEvent.objects.filter(action="standard_terms.created").count() == 1

@@ -209,13 +209,6 @@ def planned_reports(formset: Any) -> list[PlannedReport]:
 class SignForm(forms.Form):
     """Signing re-authenticates: the signatory types their password again."""
 
-    # Signature.objects.create() runs no model validation: the form refuses control characters.
-    signer_name = forms.CharField(
-        label=_("Namn som visas"), max_length=200, validators=[single_line]
-    )
-    signer_title = forms.CharField(
-        label=_("Titel som visas"), max_length=200, required=False, validators=[single_line]
-    )
     password = forms.CharField(
         label=_("Ditt lösenord"),
         strip=False,
@@ -227,7 +220,6 @@ class SignForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"signer_name": user.display_name, "signer_title": user.title})
         super().__init__(*args, **kwargs)
         self.user = user
         self.request = request

@@ -31,6 +31,7 @@ from agreements.models.reports import (
     ReportingRequirement,
     ReportStatus,
 )
+from agreements.models.terms import Clause, StandardTerms, StandardTermsQuerySet
 
 __all__ = [
     "AMENDMENT_AWAITING_SIGNATURES",
@@ -48,6 +49,7 @@ __all__ = [
     "AgreementStatus",
     "AmendmentStatus",
     "AttachmentKind",
+    "Clause",
     "Indicator",
     "IndicatorValue",
     "Instalment",
@@ -59,5 +61,7 @@ __all__ = [
     "ReportingRequirement",
     "Signature",
     "SignedDocument",
+    "StandardTerms",
+    "StandardTermsQuerySet",
     "reference_validator",
 ]

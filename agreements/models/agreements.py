@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models.terms import StandardTerms
 from core.fields import KronorField
 from core.validators import multi_line, single_line
 from funding.models import Allocation
@@ -94,6 +95,24 @@ class Agreement(models.Model):
         _("skäl till makulering"), blank=True, validators=[multi_line]
     )
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
+    # Fixed when the agreement is sent for signing (issue 19): the standard terms the partner
+    # signs, and the region's contact person printed beside the partner's.
+    standard_terms = models.ForeignKey(
+        StandardTerms,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("allmänna villkor"),
+    )
+    region_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regionens kontaktperson"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -196,6 +215,10 @@ class Signature(models.Model):
     signer_title = models.CharField(
         _("titel"), max_length=200, blank=True, validators=[single_line]
     )
+    # From the signing user's record when they signed, never typed at signing (issue 19).
+    signer_delegation = models.CharField(
+        _("delegationsbeslut"), max_length=200, blank=True, validators=[single_line]
+    )
     signed_at = models.DateTimeField(_("tidpunkt"))
     method = models.CharField(
         _("sätt"),
@@ -231,6 +254,15 @@ class SignedDocument(models.Model):
     file = models.FileField(_("fil"), upload_to="agreements/signed/%Y/")
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     size = models.PositiveIntegerField(_("storlek (byte)"))
+    # The standard terms printed in this document: frozen with it (issue 19).
+    standard_terms = models.ForeignKey(
+        StandardTerms,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_documents",
+        verbose_name=_("allmänna villkor"),
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
     class Meta:

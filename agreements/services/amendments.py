@@ -39,7 +39,7 @@ from agreements.models import (
     SignedDocument,
 )
 from agreements.plans import PlannedInstalment, PlannedReport, check_plan, even_payment_plan
-from agreements.services.lifecycle import lock
+from agreements.services.lifecycle import check_partner_identified, lock
 from agreements.services.signing import check_may_sign, issue_signed_document, record_signature
 from agreements.services.versions import apply_amendment
 from audit.actions import AuditAction
@@ -267,6 +267,7 @@ def send_amendment(*, amendment: AgreementAmendment, by: User | None) -> Agreeme
     if agreement.status != AgreementStatus.SIGNED:
         raise ValidationError(_("Överenskommelsen är inte längre gällande."))
     check_amendment(agreement, amendment)
+    check_partner_identified(agreement)
     if not describe_changes(agreement, amendment):
         raise ValidationError(_("Tillägget ändrar ingenting i överenskommelsen."))
     _transition(amendment, AmendmentStatus.SENT, by=by)
@@ -304,8 +305,6 @@ def sign_amendment(
     amendment: AgreementAmendment,
     party: str,
     by: User,
-    signer_name: str = "",
-    signer_title: str = "",
     signed_at: datetime | None = None,
 ) -> Signature:
     """One party's signature on the new version; the partner first, then the region, whose
@@ -329,8 +328,6 @@ def sign_amendment(
         version=amendment.version,
         party=party,
         by=by,
-        signer_name=signer_name,
-        signer_title=signer_title,
         signed_at=signed_at,
     )
     if party == Party.PARTNER:

@@ -24,6 +24,7 @@ from agreements.models import (
     ReportStatus,
 )
 from agreements.plans import PlannedInstalment, check_plan
+from agreements.services.terms import terms_for_sending
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import record_event
@@ -126,9 +127,30 @@ def send_for_signing(*, agreement: Agreement, by: User | None) -> Agreement:
         PlannedInstalment(due_date=i.due_date, amount=i.amount) for i in agreement.instalments.all()
     ]
     check_plan(agreement, plan)
+    check_partner_identified(agreement)
+    # What the partner is asked to sign is fixed now (issue 19): the standard terms in force
+    # and, unless one is named, the official who sends it as the region's contact person.
+    agreement.standard_terms = terms_for_sending()
+    if agreement.region_contact_id is None and by is not None and by.is_region_staff:
+        agreement.region_contact = by
+    agreement.save(update_fields=["standard_terms", "region_contact", "updated_at"])
     agreement = transition(agreement, AgreementStatus.SENT, by=by)
     notices.agreement_sent(agreement)
     return agreement
+
+
+def check_partner_identified(agreement: Agreement) -> None:
+    """An issued agreement names its counterparty by organisation number (issue 19): never
+    send one whose partner has none, rather than print that it is missing."""
+    if not agreement.partner.organisation_number:
+        raise ValidationError(
+            _(
+                "%(partner)s saknar organisationsnummer. Lägg in det på partnerns sida innan "
+                "överenskommelsen skickas för underskrift."
+            )
+            % {"partner": agreement.partner.legal_name},
+            code="partner_without_organisation_number",
+        )
 
 
 @transaction.atomic

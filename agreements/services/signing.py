@@ -23,6 +23,7 @@ from agreements.models import (
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_sign_for_region
 from agreements.services.lifecycle import lock, transition
+from agreements.services.terms import terms_for_sending
 from audit.actions import AuditAction
 from audit.services import record_event
 from core.documents import seal_and_store
@@ -51,20 +52,30 @@ def record_signature(
     version: int,
     party: str,
     by: User,
-    signer_name: str = "",
-    signer_title: str = "",
     signed_at: datetime | None = None,
 ) -> Signature:
+    """The signature as the sealed PDF prints it: the name, title and (for the region) the
+    delegation decision come from the signer's user record, never from text typed at signing
+    (issue 19)."""
+    if not by.get_full_name():
+        raise ValidationError(
+            _(
+                "Ditt för- och efternamn saknas i ditt användarkonto. Be en administratör lägga "
+                "in dem innan du skriver under."
+            ),
+            code="signer_without_name",
+        )
     signature = Signature(
         agreement=agreement,
         agreement_version=version,
         party=party,
         signed_by=by,
-        signer_name=signer_name or by.display_name,
-        signer_title=signer_title or by.title,
+        signer_name=by.get_full_name(),
+        signer_title=by.title,
+        signer_delegation=by.delegation_reference if party == Party.REGION else "",
         signed_at=signed_at or timezone.now(),
     )
-    # What is printed into the sealed PDF is validated here, whatever the caller checked.
+    # What is printed into the sealed PDF is validated here, whatever the user record holds.
     signature.full_clean(exclude=["agreement", "signed_by"])
     signature.save()
     record_event(
@@ -82,8 +93,6 @@ def sign_agreement(
     agreement: Agreement,
     party: str,
     by: User,
-    signer_name: str = "",
-    signer_title: str = "",
     signed_at: datetime | None = None,
 ) -> Signature:
     """Record one party's signature. The partner signs first, then the region.
@@ -106,8 +115,6 @@ def sign_agreement(
         version=agreement.version,
         party=party,
         by=by,
-        signer_name=signer_name,
-        signer_title=signer_title,
         signed_at=signed_at,
     )
     transition(agreement, to, by=by)
@@ -143,6 +150,9 @@ def issue_signed_document(
     """Render the version in force once, seal it, store it with its hash. Never rendered again.
 
     For an amendment's version, the document names the version it replaces and its SHA-256."""
+    if agreement.standard_terms_id is None:  # sent before terms were data (issue 19)
+        agreement.standard_terms = terms_for_sending()
+        agreement.save(update_fields=["standard_terms", "updated_at"])
     what = ""
     if amendment is not None:
         what = f", tillägg som ersätter version {amendment.replaces.agreement_version}"
@@ -161,6 +171,7 @@ def issue_signed_document(
         file=stored.name,
         sha256=stored.sha256,
         size=stored.size,
+        standard_terms=agreement.standard_terms,
     )
     record_event(
         action=AuditAction.AGREEMENT_SEALED,

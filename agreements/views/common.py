@@ -24,16 +24,12 @@ def agreement_or_404(request: HttpRequest, reference: str) -> Agreement:
 
 def signed(request: HttpRequest, form: SignForm, sign: Callable[..., Any]) -> bool:
     """Sign with a posted, valid signing form (its password check counts towards the lockout):
-    `sign(by=, signer_name=, signer_title=)`. False, with the service's refusal on the form,
-    when it was not signed."""
+    `sign(by=)`; the name and title come from the user's record (issue 19). False, with the
+    service's refusal on the form, when it was not signed."""
     if request.method != "POST" or not form.is_valid():
         return False
     try:
-        sign(
-            by=request.user,
-            signer_name=form.cleaned_data["signer_name"],
-            signer_title=form.cleaned_data["signer_title"],
-        )
+        sign(by=request.user)
     except ValidationError as error:
         add_service_errors(form, error)
         return False

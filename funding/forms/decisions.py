@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.converters import IdConverter
 from core.forms import DateField
 from core.money import format_amount
-from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision, LegalBasis
+from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision, LegalBasis, StateAid
 from funding.selectors import decision_draws_on_state_funds
 
 # What a grant to a partner for regional development usually rests on: offered, not assumed.
@@ -18,6 +18,19 @@ SUGGESTED_LEGAL_BASES = [
     LegalBasis.LOCAL_GOVERNMENT_ACT_2_1.value,
     LegalBasis.REGIONAL_DEVELOPMENT_ACT.value,
 ]
+
+
+class RateField(forms.DecimalField):
+    """Kronor per euro as people type it: `11,5430` or `11.5430`; blank is no rate."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=9, decimal_places=4, required=False, **kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")
+        return super().to_python(value)
 
 
 class DecisionForm(forms.Form):
@@ -70,12 +83,36 @@ class DecisionForm(forms.Form):
         help_text=_("En mottagare per rad."),
     )
 
+    # State aid (issue 19): de minimis aid puts the regulation's statement, with the amount in
+    # euro at this rate, into each agreement the decision stands behind.
+    state_aid = forms.ChoiceField(
+        label=_("Statsstöd"),
+        choices=StateAid.choices,
+        initial=StateAid.NONE,
+        required=False,  # not given: not state aid
+        widget=forms.RadioSelect,
+    )
+    eur_rate = RateField(
+        label=_("Eurokurs (kronor per euro)"),
+        help_text=_("Vid stöd av mindre betydelse: kursen vid beslutsdagen, t.ex. 11,5430."),
+    )
+    eur_rate_date = DateField(label=_("Eurokursens datum"), required=False)
+
     def __init__(self, *args: Any, state_funds: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if state_funds:
             # Förordningen (2017:583) is the basis only of the state 1:1 funds: offered when
             # the decision allocates them (and required then, by funding.services.decide).
             self.fields["legal_bases"].choices = LegalBasis.choices  # type: ignore[attr-defined]
+
+    def clean_state_aid(self) -> str:
+        return str(self.cleaned_data["state_aid"] or StateAid.NONE)
+
+    def clean_eur_rate(self) -> Any:
+        rate = self.cleaned_data["eur_rate"]
+        if rate is not None and rate <= 0:
+            raise ValidationError(_("Eurokursen måste vara större än 0."), code="min_value")
+        return rate
 
     def clean_registration_number(self) -> str:
         return str(self.cleaned_data["registration_number"]).strip().upper()

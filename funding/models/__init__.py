@@ -25,6 +25,7 @@ from funding.models.decisions import (
     DecisionItem,
     DecisionStatus,
     LegalBasis,
+    StateAid,
 )
 
 __all__ = [
@@ -49,4 +50,5 @@ __all__ = [
     "ProgrammeKind",
     "ProposalStatus",
     "SourceKind",
+    "StateAid",
 ]

@@ -38,6 +38,9 @@ DECISION_FIELDS = (
     "title",
     "text",
     "legal_basis",
+    "state_aid",
+    "eur_rate",
+    "eur_rate_date",
     "is_example_data",
     # The protokollsutdrag (issue 19): structured legal basis, what the decision rests on, and
     # to whom it is sent. Justering's fields (adjusters, chair, posted_on) are set by approving.
@@ -79,6 +82,15 @@ def validate_legal_bases(value: object) -> None:
 APPENDIX_REFERENCE = re.compile(r"\bbilagan?\b", re.IGNORECASE)
 
 
+class StateAid(models.TextChoices):
+    """How the decision assesses the grant under the EU state-aid rules (issue 19)."""
+
+    NONE = "none", _("Inte statsstöd")
+    # Commission Regulation (EU) 2023/2831: de minimis aid, at most EUR 300 000 per undertaking
+    # over three years; the agreement then carries the statement the regulation requires.
+    DE_MINIMIS = "de_minimis", _("Stöd av mindre betydelse (de minimis)")
+
+
 class Decision(models.Model):
     """A committee decision; deciding it turns the allocations it lists into decided money."""
 
@@ -99,6 +111,20 @@ class Decision(models.Model):
         help_text=_("T.ex. bidrag (inte upphandling) och bedömning av statsstöd."),
         validators=[multi_line],
     )
+    # State aid (issue 19): the assessment, and for de minimis aid the rate (kronor per euro)
+    # at the decision date that the agreement's statement converts the amount with.
+    state_aid = models.CharField(
+        _("statsstöd"), max_length=16, choices=StateAid.choices, default=StateAid.NONE
+    )
+    eur_rate = models.DecimalField(
+        _("eurokurs (kronor per euro)"),
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Kursen vid beslutsdagen, t.ex. 11,5430."),
+    )
+    eur_rate_date = models.DateField(_("eurokursens datum"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
     )
@@ -177,6 +203,18 @@ class Decision(models.Model):
                 | Q(approved_on__isnull=False, posted_on__gte=models.F("approved_on")),
                 name="decision_posted_after_approval",
             ),
+            models.CheckConstraint(
+                condition=Q(state_aid__in=StateAid.values), name="decision_state_aid_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(eur_rate__isnull=True) | Q(eur_rate__gt=0),
+                name="decision_eur_rate_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state_aid=StateAid.DE_MINIMIS)
+                | Q(eur_rate__isnull=False, eur_rate_date__isnull=False),
+                name="decision_de_minimis_has_rate",
+            ),
             models.UniqueConstraint(
                 fields=["body", "meeting_date", "paragraph"],
                 condition=Q(paragraph__isnull=False),
@@ -188,9 +226,29 @@ class Decision(models.Model):
         paragraph = f" § {self.paragraph}" if self.paragraph else ""
         return f"{self.body} {self.meeting_date:%Y-%m-%d}{paragraph}: {self.title}"
 
+    def clean(self) -> None:
+        """De minimis aid needs the euro rate and its date (the agreement states the amount in
+        euro); a rate is more than 0."""
+        errors = {}
+        if self.eur_rate is not None and self.eur_rate <= 0:
+            errors["eur_rate"] = _("Eurokursen måste vara större än 0.")
+        if self.state_aid == StateAid.DE_MINIMIS:
+            if self.eur_rate is None:
+                errors["eur_rate"] = _(
+                    "Ange eurokursen vid beslutsdagen för stöd av mindre betydelse."
+                )
+            if self.eur_rate_date is None:
+                errors["eur_rate_date"] = _("Ange vilket datum eurokursen gäller.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_decided(self) -> bool:
         return self.status in (DecisionStatus.DECIDED, DecisionStatus.APPROVED)
+
+    @property
+    def is_de_minimis(self) -> bool:
+        return self.state_aid == StateAid.DE_MINIMIS
 
     @property
     def is_editable(self) -> bool:

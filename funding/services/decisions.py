@@ -4,6 +4,7 @@ extract; justering itself is funding.services.approval, listing funding.services
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from funding.models import (
     Programme,
     ProposalStatus,
     SourceKind,
+    StateAid,
 )
 from funding.pdf import render_decision_pdf
 from funding.services.rules import (
@@ -85,6 +87,9 @@ def create_decision(
     paragraph: int | None = None,
     registration_number: str = "",
     legal_basis: str = "",
+    state_aid: str = StateAid.NONE,
+    eur_rate: Decimal | None = None,
+    eur_rate_date: date | None = None,
     is_example_data: bool = False,
     legal_bases: list[str] | None = None,
     memo_date: date | None = None,
@@ -99,6 +104,9 @@ def create_decision(
         paragraph=paragraph,
         registration_number=registration_number,
         legal_basis=legal_basis,
+        state_aid=state_aid,
+        eur_rate=eur_rate,
+        eur_rate_date=eur_rate_date,
         is_example_data=is_example_data,
         legal_bases=list(legal_bases or []),
         memo_date=memo_date,
@@ -131,6 +139,9 @@ def update_decision(
     title: Maybe[str] = UNCHANGED,
     text: Maybe[str] = UNCHANGED,
     legal_basis: Maybe[str] = UNCHANGED,
+    state_aid: Maybe[str] = UNCHANGED,
+    eur_rate: Maybe[Decimal | None] = UNCHANGED,
+    eur_rate_date: Maybe[date | None] = UNCHANGED,
     is_example_data: Maybe[bool] = UNCHANGED,
     legal_bases: Maybe[list[str]] = UNCHANGED,
     memo_date: Maybe[date | None] = UNCHANGED,
@@ -147,6 +158,9 @@ def update_decision(
         title=title,
         text=text,
         legal_basis=legal_basis,
+        state_aid=state_aid,
+        eur_rate=eur_rate,
+        eur_rate_date=eur_rate_date,
         is_example_data=is_example_data,
         legal_bases=legal_bases,
         memo_date=memo_date,

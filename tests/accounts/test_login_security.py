@@ -223,7 +223,7 @@ SIGN_URL = "/agreements/GF-2024-HIGHFIVE/sign/"  # sent for signing; highfive is
 def _sign(client: Client, password: str) -> "_MonkeyPatchedWSGIResponse":
     return client.post(
         SIGN_URL,
-        {"signer_name": "Demo", "signer_title": "VD", "password": password, "confirm": "on"},
+        {"password": password, "confirm": "on"},
     )
 
 

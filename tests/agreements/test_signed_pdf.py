@@ -153,7 +153,7 @@ def test_pdf_text_has_parties_amount_and_decision(sealed_pdf: bytes) -> None:
     assert "Regionstyrelsens tillväxtutskott" in text
     assert "Slutrapport" in text
     assert "600 001 kr" in text  # the payment plan adds up: 600 001 + 600 000
-    assert "Testa Firmatecknare VD" in text  # the partner's signatory, with title
+    assert "Testa Firmatecknare, VD" in text  # the partner's signatory, title from the user
     assert "Underskriven av båda parter" in text
     assert "UTKAST" not in text
 

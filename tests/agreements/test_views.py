@@ -348,9 +348,10 @@ def test_partner_signs_with_password_then_region_seals(client: Client) -> None:
     login(client, "highfive")
     page = text(client.get(url))
     assert 'autocomplete="current-password"' in page
-    wrong = client.post(
-        url, {"signer_name": "Demo", "signer_title": "VD", "password": "fel", "confirm": "on"}
-    )
+    # Name and title come from the user record (issue 19): shown, not asked for.
+    assert "Underskriften visas med namnet <strong>Demo Firmatecknare HighFive</strong>" in page
+    assert 'name="signer_name"' not in page
+    wrong = client.post(url, {"password": "fel", "confirm": "on"})
     assert wrong.status_code == 400
     assert "Lösenordet stämmer inte" in text(wrong)
     assert 'aria-describedby="id_password_helptext id_password_error"' in text(wrong)
@@ -359,28 +360,25 @@ def test_partner_signs_with_password_then_region_seals(client: Client) -> None:
     ok = client.post(
         url,
         {
-            "signer_name": "Demo Firmatecknare",
+            "signer_name": "Någon Annan",  # typed text is not what is printed
             "signer_title": "VD",
             "password": "halland-demo",
             "confirm": "on",
         },
     )
     assert ok.status_code == 302
+    signature = Agreement.objects.get(reference="GF-2024-HIGHFIVE").signatures.get()
+    assert (signature.signer_name, signature.signer_title) == (
+        "Demo Firmatecknare HighFive",
+        "Firmatecknare",
+    )
     assert Agreement.objects.get(reference="GF-2024-HIGHFIVE").status == "partner_signed"
     # The partner cannot sign twice, nor for the region.
     assert "kan inte skriva under" in text(client.get(url, follow=True))
 
     client.logout()
     login(client, "handlaggare")
-    region = client.post(
-        url,
-        {
-            "signer_name": "Demo Handläggare",
-            "signer_title": "Handläggare",
-            "password": "halland-demo",
-            "confirm": "on",
-        },
-    )
+    region = client.post(url, {"password": "halland-demo", "confirm": "on"})
     assert region.status_code == 302
     agreement = Agreement.objects.get(reference="GF-2024-HIGHFIVE")
     assert agreement.status == AgreementStatus.SIGNED

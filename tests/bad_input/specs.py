@@ -207,17 +207,14 @@ AGREEMENT_NEW = Form(
     lambda c: (f"/agreements/new/{awaiting_allocation_id()}/", TERMS),
 )
 
-SIGN = {"signer_name": "Demo", "signer_title": "VD", "password": "halland-demo", "confirm": "on"}
+# The signer's name and title come from the user record, not the form (issue 19).
+SIGN = {"password": "halland-demo", "confirm": "on"}
 AGREEMENT_SIGN = Form(
     "sign",
     "highfive",
     "/agreements/<reference:reference>/sign/",
     lambda c: ("/agreements/GF-2024-HIGHFIVE/sign/", SIGN),
 )
-SIGN_FIELDS = [
-    TextField("signer_name", "name", 200),
-    TextField("signer_title", "title", 200, required=False),
-]
 
 # Only a signed agreement is terminated; one not yet in force is discarded (issue 17).
 AGREEMENT_TERMINATE = Form(

@@ -87,7 +87,6 @@ CASES: list[Case] = new_only(
             specs.AGREEMENT_EDIT,
             [specs.TextField("reports-0-description", "report description", 500, required=False)],
         ),
-        *text_cases(specs.AGREEMENT_SIGN, specs.SIGN_FIELDS),
         *text_cases(
             specs.AGREEMENT_TERMINATE,
             [specs.TextField("reason", "reason", 2000, multiline=True)],

@@ -71,7 +71,11 @@ def test_public_facts(demo: None) -> None:
         "Leap for Life",
         "TEK Kompetens",
     }
-    assert not Partner.objects.exclude(organisation_number="").exists()  # none invented
+    # Invented organisation numbers (an agreement is sent only to a partner with one, issue 19)
+    # are flagged as example data, in a series of their own.
+    for partner in Partner.objects.all():
+        assert partner.organisation_number.startswith("999990-")
+        assert partner.legal_details_are_example_data
     decision = Decision.objects.get(paragraph=101)  # § 97 amends it (issue 17)
     assert decision.body == "Regionstyrelsens tillväxtutskott"
     assert str(decision.meeting_date) == "2023-10-24"
@@ -132,3 +136,43 @@ def test_admin_and_region_signatory(demo: None) -> None:
     assert admin.is_superuser
     assert can_sign_for_region(User.objects.get(username="handlaggare"))
     assert not can_sign_for_region(User.objects.get(username="sekreterare"))
+
+
+def test_the_demo_sealed_pdfs_carry_the_issue_19_content(demo: None) -> None:
+    """Both of Coompanion's sealed versions (the agreement and its amendment) carry the
+    Exempeldata note on every page, the invented legal details marked as such, the standard
+    terms, the de minimis statement and the signers from their user records."""
+    from tests.agreements.test_agreement_pdf_content import DEVELOPMENT_ADDRESSES, pages
+
+    coompanion = Agreement.objects.get(reference="GF-2024-COOMPANION")
+    documents = list(coompanion.signed_documents.order_by("agreement_version"))
+    assert [d.agreement_version for d in documents] == [1, 2]
+    for document in documents:
+        with document.file.open("rb") as f:
+            text = pages(f.read())
+        whole = " ".join(text)
+        assert all("Exempeldata" in page for page in text)
+        assert "Organisationsnummer 999990-0013" in whole
+        assert "Organisationsnummer och adress: Exempeldata" in whole
+        assert "bankgiro 999-0011 (Exempeldata)" in whole
+        assert "Kontaktperson: Demo Verksamhetsledare, Verksamhetsledare" in whole
+        assert "Allmänna villkor för grundfinansiering (version 1)" in whole
+        assert "(EU) 2023/2831" in whole
+        assert "Enligt delegationsbeslut RS230012, punkt 4.2 (exempel)" in whole
+        assert "uppgift saknas" not in whole.lower()
+        assert not any(address in whole for address in DEVELOPMENT_ADDRESSES)
+
+
+def test_the_demo_sealed_decision_extracts_carry_no_development_address(demo: None) -> None:
+    """The other issued PDF, the protokollsutdrag: no development address, nothing missing."""
+    from funding.models import DecisionDocument
+    from tests.agreements.test_agreement_pdf_content import DEVELOPMENT_ADDRESSES, pages
+
+    documents = list(DecisionDocument.objects.all())
+    assert documents
+    for document in documents:
+        with document.file.open("rb") as f:
+            whole = " ".join(pages(f.read()))
+        assert "Regionstyrelsens tillväxtutskott" in whole
+        assert "uppgift saknas" not in whole.lower()
+        assert not any(address in whole for address in DEVELOPMENT_ADDRESSES)

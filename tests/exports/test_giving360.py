@@ -108,6 +108,7 @@ def test_organisation_ids_come_from_organisation_numbers_where_known(client: Cli
     partners.update_partner(
         partner=Partner.objects.get(slug="coompanion"),
         organisation_number="769600-1234",
+        legal_details_are_example_data=False,  # a real number, no longer the demo's invented one
         by=None,
     )
     grants = {g["title"]: g["recipientOrganization"][0] for g in package(client)["grants"]}
