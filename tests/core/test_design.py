@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.core.management import call_command
 from django.template import Context, Template
 from django.test import Client, override_settings
@@ -101,3 +103,19 @@ def test_the_pages_link_the_collected_design_system(tmp_path: Path) -> None:
             assert f"/static/{manifest[name]}" in page
     assert "govuk-generic-header" in page
     assert "Region Halland" in page
+
+
+def test_success_and_error_banners_differ_in_heading_and_icon_not_only_colour() -> None:
+    def banner(level: int) -> str:
+        message = Message(level, "Sparat.")
+        return Template('{% include "includes/message.html" %}').render(
+            Context({"message": message})
+        )
+
+    success, error = banner(messages.SUCCESS), banner(messages.ERROR)
+    assert "govuk-notification-banner--success" in success
+    assert ">✓</span>" in success
+    assert "Klart" in success
+    assert ">✕</span>" in error
+    assert "Det gick inte" in error
+    assert "message message-error" in error

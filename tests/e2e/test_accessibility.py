@@ -137,6 +137,9 @@ def test_pages_have_no_wcag_a_or_aa_violations(page: Any, role: str) -> None:
         assert response.status == 200, url
         screenshot(page, f"{role}{url.replace('/', '_').rstrip('_')}")
         problems = _violations(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"scrolls sideways by {overflow}px: {page.evaluate(STICKING_OUT)}")
         if problems:
             found[url] = problems
         assert page.locator("h1").count() == 1, url
