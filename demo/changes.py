@@ -41,7 +41,7 @@ def play(
         )
         funding.list_amendment(decision=decision, proposal=proposal, by=secretary)
     funding.decide(decision=decision, by=secretary, decided_at=_at(spec.meeting_date))
-    funding.approve_decision(decision=decision, approved_on=spec.approved_on, by=secretary)
+    decisions.approve(decision, spec, secretary)
     _follow_in_draft(
         Agreement.objects.get(allocation__programme=programme, partner__slug="leap-for-life"),
         official,

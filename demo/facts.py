@@ -198,10 +198,10 @@ DECISION = DecisionFact(
         "överenskommelse, varigenom organisationen blir strategisk partner i genomförandet av "
         "Hallands strategi för hållbar tillväxt."
     ),
+    # The statutes are chosen in demo.minutes (issue 19); this is the note beside them.
     legal_basis=(
-        "Bidrag enligt kommunallagen (2017:725) 2 kap. 1 § och lagen (2010:630) om regionalt "
-        "utvecklingsansvar; ingen motprestation, därför inte upphandling. Statsstöd: bedömt "
-        "som stöd av mindre betydelse eller utanför statsstödsreglerna (exempeltext)."
+        "Bidrag utan motprestation, därför inte upphandling. Statsstöd: bedömt som stöd av "
+        "mindre betydelse eller utanför statsstödsreglerna (exempeltext)."
     ),
     approved_on=date(2023, 10, 31),  # ILLUSTRATIVE
 )

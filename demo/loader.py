@@ -160,7 +160,7 @@ def _decision(programme: Programme, secretary: User) -> Decision:
             by=secretary,
             decided_at=datetime(2023, 10, 24, 12, 0, tzinfo=UTC),
         )
-        funding.approve_decision(decision=decision, approved_on=spec.approved_on, by=secretary)
+        decisions.approve(decision, spec, secretary)
     return decision
 
 

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -21,6 +20,7 @@ from funding.models import (
     DecisionDocument,
     DecisionItem,
     FundingSource,
+    LegalBasis,
     Programme,
 )
 
@@ -157,6 +157,12 @@ class DecisionItemInline(ReadOnlyInline):
 
 
 class DecisionForm(forms.ModelForm[Decision]):
+    legal_bases = forms.MultipleChoiceField(
+        label=_("Rättslig grund (lagrum)"),
+        choices=LegalBasis.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     add_allocations = forms.ModelMultipleChoiceField(
         label=_("Lägg till fördelningar"),
         queryset=Allocation.objects.filter(status=AllocationStatus.DRAFT).select_related(
@@ -171,6 +177,17 @@ class DecisionForm(forms.ModelForm[Decision]):
         fields = DECISION_FIELDS
 
 
+# Set by funding.services.approve_decision (justering); shown, never edited here.
+APPROVAL_FIELDS = (
+    "approved_on",
+    "adjusters",
+    "chair",
+    "posted_on",
+    "certifier_name",
+    "certifier_title",
+)
+
+
 @admin.register(Decision)
 class DecisionAdmin(ServiceModelAdmin[Decision]):
     form = DecisionForm
@@ -178,14 +195,16 @@ class DecisionAdmin(ServiceModelAdmin[Decision]):
     list_filter = ("status", "body")
     search_fields = ("title", "registration_number")
     inlines = (DecisionItemInline,)
-    actions = ("decide", "approve_today")
+    # Justering records justerare, ordförande and the anslag date: on the decision's page
+    # (/decisions/<id>/approve/), not as a bulk action (issue 19).
+    actions = ("decide",)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         extra = ("add_allocations",) if obj is None or obj.is_editable else ()
-        return (*DECISION_FIELDS, *extra, "status", "decided_at", "approved_on")
+        return (*DECISION_FIELDS, *extra, "status", "decided_at", *APPROVAL_FIELDS)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        fixed = ("status", "decided_at", "approved_on")
+        fixed = ("status", "decided_at", *APPROVAL_FIELDS)
         if obj is not None and not obj.is_editable:
             return (*DECISION_FIELDS, *fixed)
         return fixed
@@ -206,15 +225,6 @@ class DecisionAdmin(ServiceModelAdmin[Decision]):
     @admin.action(description=_("Fatta beslutet (fördelningarna blir beslutade)"))
     def decide(self, request: HttpRequest, queryset: QuerySet[Decision]) -> None:
         self.run_service_action(request, queryset, lambda d, by: services.decide(decision=d, by=by))
-
-    @admin.action(description=_("Justera (protokollet godkänt i dag)"))
-    def approve_today(self, request: HttpRequest, queryset: QuerySet[Decision]) -> None:
-        today = timezone.localdate()
-        self.run_service_action(
-            request,
-            queryset,
-            lambda d, by: services.approve_decision(decision=d, approved_on=today, by=by),
-        )
 
 
 @admin.register(DecisionItem)

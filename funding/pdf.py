@@ -24,6 +24,11 @@ def _items(decision: Decision) -> list[Any]:
     )
 
 
+def distribution(decision: Decision) -> list[str]:
+    """ "Beslutet skickas till": one recipient a line."""
+    return [line.strip() for line in decision.distribution.splitlines() if line.strip()]
+
+
 def decision_record(decision: Decision, items: list[Any]) -> dict[str, Any]:
     return {
         "schema": "halland-grundfinansiering/decision/1",
@@ -34,8 +39,20 @@ def decision_record(decision: Decision, items: list[Any]) -> dict[str, Any]:
         "title": decision.title,
         "text": decision.text,
         "legal_basis": decision.legal_basis,
+        "legal_bases": list(decision.legal_bases or []),
+        "legal_basis_citations": decision.legal_basis_citations,
+        "memo": {
+            "date": decision.memo_date,
+            "registration_number": decision.memo_registration_number,
+        },
+        "distribution": distribution(decision),
         "status": decision.status,
         "approved_on": decision.approved_on,
+        "adjusters": decision.adjusters,
+        "chair": decision.chair,
+        "posted_on": decision.posted_on,
+        "appeal_period_ends": decision.appeal_period_ends,
+        "certified_by": {"name": decision.certifier_name, "title": decision.certifier_title},
         "allocations": [
             {
                 "partner": i.allocation.partner.legal_name,
@@ -53,7 +70,10 @@ def decision_record(decision: Decision, items: list[Any]) -> dict[str, Any]:
 
 
 def render_decision_pdf(decision: Decision) -> bytes:
-    """A certified extract for an approved decision; otherwise a preview marked UTKAST."""
+    """A certified extract for an approved decision; otherwise a preview marked UTKAST.
+
+    The allocations are a table under the decision text, or an appendix (Bilaga) at the end
+    when the text refers to one (issue 19)."""
     items = _items(decision)
     draft = decision.status != DecisionStatus.APPROVED
     context = {
@@ -61,6 +81,7 @@ def render_decision_pdf(decision: Decision) -> bytes:
         "items": items,
         "total": sum((i.amount for i in items), ZERO),
         "draft": draft,
+        "distribution": distribution(decision),
         "region_name": settings.REGION_NAME,
         "verify_url": settings.SITE_URL.rstrip("/") + "/verify/",
         "rendered_at": timezone.now(),

@@ -384,3 +384,9 @@ def allocations_open_for(decision: Decision) -> QuerySet[Allocation]:
         .select_related("partner", "programme")
         .order_by("programme__name", "partner__display_name")
     )
+
+
+def decision_draws_on_state_funds(*, decision: Decision) -> bool:
+    """The decision lists money from the state 1:1 funds (its legal basis then differs)."""
+    items = decision.items.filter(allocation__programme__source__kind=SourceKind.STATE_GROWTH)
+    return items.exists()

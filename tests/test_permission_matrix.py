@@ -87,6 +87,16 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "funding:start_next": {"GET": NOT_ALLOWED, "POST": codes(302, 404, 404, 302, 403, 302)},
     "funding:allocations": {"GET": STAFF_PAGE, "POST": codes(302, 404, 404, 400, 403, 403)},
     "funding:allocation_totals": {"GET": NOT_ALLOWED, "POST": STAFF_PAGE},
+    # The year's split from a file (issue 19): officials who may edit; an empty POST lacks the
+    # file (400), and an empty confirmation is sent back to the upload (302), saving nothing.
+    "funding:allocation_upload": {
+        "GET": codes(302, 404, 404, 200, 403, 403),
+        "POST": codes(302, 404, 404, 400, 403, 403),
+    },
+    "funding:allocation_upload_confirm": {
+        "GET": NOT_ALLOWED,
+        "POST": codes(302, 404, 404, 302, 403, 403),
+    },
     "funding:history": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
     # An official proposes a new amount for decided money (issue 17); an empty POST lacks it.
     "funding:propose_amendment": {
@@ -104,8 +114,10 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "decisions:remove": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:refresh": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
     "decisions:list_amendment": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
-    "decisions:decide": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
-    "decisions:approve": {"GET": NOT_ALLOWED, "POST": SECRETARY_ACTION},
+    # Both are confirmation pages before what cannot be undone (issue 19); the demo's
+    # decision is approved already, so the secretary is sent back to it.
+    "decisions:decide": {"GET": SECRETARY_ACTION, "POST": SECRETARY_ACTION},
+    "decisions:approve": {"GET": SECRETARY_ACTION, "POST": SECRETARY_ACTION},
     "decisions:pdf": {"GET": STAFF_PAGE, "POST": NOT_ALLOWED},
     "agreements:index": {"GET": codes(302, 200, 200, 200, 200, 200), "POST": NOT_ALLOWED},
     "agreements:new": {

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.passwords import password_is_correct
-from agreements.models import Agreement, InstalmentStatus
+from agreements.models import Agreement
 from agreements.services import PlannedIndicator, PlannedInstalment, PlannedReport
 from core.forms import AmountField, DateField, QuantityField
 from core.money import format_input
@@ -270,22 +270,6 @@ class VerifyForm(forms.Form):
                 code="truncated",
             ) from None
         return upload
-
-
-class PaymentFilterForm(forms.Form):
-    """The payments page's filters, from the address bar: what does not parse is ignored."""
-
-    ar = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Alla")), *InstalmentStatus.choices],
-    )
-
-    def filters(self) -> tuple[int | None, str]:
-        if not self.is_valid():
-            return None, ""
-        return self.cleaned_data["ar"], self.cleaned_data["status"]
 
 
 class ReleaseForm(forms.Form):

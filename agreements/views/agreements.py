@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.http import AuthenticatedRequest
 from accounts.permissions import is_region_staff
 from agreements import services
+from agreements.filters import AgreementFilter
 from agreements.forms import (
     SignForm,
     TermsForm,
@@ -58,6 +58,7 @@ from agreements.verification import verify_pdf
 from agreements.views.amendments import amendment_context
 from agreements.views.common import agreement_or_404, signed
 from core.documents import stored_file_response
+from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
 from notices.selectors import notices_about
@@ -79,27 +80,18 @@ NOTICES_SHOWN = 50
 @login_required
 @require_http_methods(["GET"])
 def agreement_index(request: AuthenticatedRequest) -> HttpResponse:
-    year = request.GET.get("ar", "")
-    if not (year.isascii() and year.isdigit() and len(year) == 4):
-        year = ""  # "²" is a digit to str.isdigit(), and not a year
-    status = request.GET.get("status", "")
-    if status not in AgreementStatus.values:
-        status = ""
-    agreements = agreement_list(user=request.user, year=int(year) if year else None, status=status)
+    listed = AgreementFilter(request.GET, queryset=agreement_list(user=request.user))
     # Officials see every agreement of every year: thousands after a decade. Fifty a page keeps
-    # the page fast and readable; the filters narrow it further.
-    page = Paginator(agreements, AGREEMENTS_PER_PAGE).get_page(request.GET.get("sida"))
-    filters = urlencode({k: v for k, v in (("ar", year), ("status", status)) if v})
+    # the page fast and readable; the search and filters narrow it further.
+    page = Paginator(listed.qs, AGREEMENTS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
     context = {
         "agreements": page.object_list,
         "page": page,
-        "filters": filters,
+        "filters": query_without_page(listed),
+        "filter_form": listed.form,
         "awaiting": allocations_awaiting_agreement(request.user)
         if can_draft_agreements(request.user)
         else [],
-        "statuses": AgreementStatus.choices,
-        "selected_status": status,
-        "selected_year": year,
     }
     return render(request, "agreements/list.html", context)
 

@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
+from accounts.permissions import is_region_staff
+from agreements.filters import PartnerFilter
 from agreements.partners import partner_list, partner_page
+from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 from funding.selectors import current_budget_year
 from partners import services
@@ -29,9 +32,17 @@ PARTNERS_PER_PAGE = 100
 @require_GET
 def partner_index(request: AuthenticatedRequest) -> HttpResponse:
     year = current_budget_year(request.user)
-    partners = partner_list(user=request.user, year=year.year if year else None)
-    page = Paginator(partners, PARTNERS_PER_PAGE).get_page(request.GET.get("sida"))
-    context = {"page": page, "year": year, "filters": ""}
+    listed = PartnerFilter(
+        request.GET, queryset=partner_list(user=request.user, year=year.year if year else None)
+    )
+    page = Paginator(listed.qs, PARTNERS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
+    context = {
+        "page": page,
+        "year": year,
+        "filters": query_without_page(listed),
+        # A partner user sees one organisation: nothing to search.
+        "filter_form": listed.form if is_region_staff(request.user) else None,
+    }
     return render(request, "partners/list.html", context)
 
 

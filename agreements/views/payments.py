@@ -2,6 +2,8 @@
 and what has been paid (design §4 workflow 8). Each view: officials only (anyone else gets the
 same 404 as for a page that does not exist) → a selector or a service → render or redirect."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,11 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedRequest
 from agreements import services
-from agreements.forms import BookPaidForm, PaidImportForm, PaymentFilterForm, ReleaseForm
+from agreements.filters import PaymentFilter
+from agreements.forms import BookPaidForm, PaidImportForm, ReleaseForm
 from agreements.models import Instalment
 from agreements.permissions import can_handle_payments
 from agreements.selectors import payments_for, recoveries_for
 from audit.cache import per_revision
+from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 
 # Each row carries its own form (release, or book as paid): fifty keep the page quick.
@@ -40,25 +43,27 @@ def _instalment(request: AuthenticatedRequest, pk: int) -> Instalment:
 CSRF_SLOT = "csrf-token-slot-0d5e"
 
 
-def _results(request: AuthenticatedRequest, year: int | None, status: str, filters: str) -> str:
+def _results(request: AuthenticatedRequest, listed: PaymentFilter, filters: str) -> str:
     """The table of payments with its forms and pager: rendered once per recorded change,
     filters, page, day and language (audit.cache), since each row carries its own form. Every
     change to an instalment is recorded, which moves the revision on."""
-    number = str(request.GET.get("sida", "1"))
+    number = str(request.GET.get(PAGE_PARAM, "1"))
     number = number if number.isascii() and number.isdigit() and len(number) < 7 else "1"
     today = timezone.localdate()
 
     def render_results() -> str:
-        payments = payments_for(request.user, year=year, status=status)
         context = {
-            "page": Paginator(payments, PAYMENTS_PER_PAGE).get_page(number),
+            "page": Paginator(listed.qs, PAYMENTS_PER_PAGE).get_page(number),
             "filters": filters,
             "paid_form": BookPaidForm(initial={"paid_on": today}),
             "csrf_token": CSRF_SLOT,
         }
         return render_to_string("agreements/payments.html#results", context)
 
-    key = f"payments:{year}:{status}:{number}:{today}:{get_language()}"
+    # `filters` holds only valid choices, so two spellings of one choice are one key; hashed,
+    # since a search may be long.
+    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
+    key = f"payments:{digest}:{number}:{today}:{get_language()}"
     return per_revision(key, render_results).replace(CSRF_SLOT, get_token(request))
 
 
@@ -67,13 +72,13 @@ def _results(request: AuthenticatedRequest, year: int | None, status: str, filte
 def payment_index(request: AuthenticatedRequest) -> HttpResponse:
     if not can_handle_payments(request.user):
         raise Http404
-    filter_form = PaymentFilterForm(request.GET)
-    year, status = filter_form.filters()
-    # The page's own filters, kept on the pager's links and on the way back from an action.
-    filters = urlencode({k: v for k, v in (("ar", year), ("status", status)) if v})
-    results = _results(request, year, status, filters)
+    listed = PaymentFilter(request.GET, queryset=payments_for(request.user))
+    # The page's own choices, kept on the pager's links and on the way back from an action.
+    filters = query_without_page(listed)
+    results = _results(request, listed, filters)
     context = {
-        "filter_form": filter_form,
+        "filter_form": listed.form,
+        "filters": filters,
         "results": mark_safe(results),  # noqa: S308 - our template's output, escaped when rendered
         # Owed to the region after a termination: shown apart from the payments (issue 17).
         "recoveries": list(recoveries_for(request.user)),
@@ -82,9 +87,13 @@ def payment_index(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _back(request: AuthenticatedRequest) -> HttpResponse:
-    """Back to the list as it was filtered (only the page's own parameters travel)."""
-    kept = QueryDict(str(request.POST.get("query", ""))[:200])
-    query = urlencode({k: kept[k] for k in ("ar", "status", "sida") if kept.get(k, "").isalnum()})
+    """Back to the list as it was filtered: the posted choices are checked again like the
+    address bar's, and only valid ones travel."""
+    kept = QueryDict(str(request.POST.get("query", ""))[:1000])
+    query = query_without_page(PaymentFilter(kept, queryset=Instalment.objects.none()))
+    page = kept.get(PAGE_PARAM, "")
+    if page.isascii() and page.isdigit() and len(page) < 7:
+        query = "&".join(q for q in (query, f"{PAGE_PARAM}={page}") if q)
     return redirect(reverse("payments:index") + (f"?{query}" if query else ""))
 
 

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from core.converters import IdConverter
 from core.forms import DateField
 from core.money import format_amount
-from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision
+from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision, LegalBasis
+from funding.selectors import decision_draws_on_state_funds
+
+# What a grant to a partner for regional development usually rests on: offered, not assumed.
+SUGGESTED_LEGAL_BASES = [
+    LegalBasis.LOCAL_GOVERNMENT_ACT_2_1.value,
+    LegalBasis.REGIONAL_DEVELOPMENT_ACT.value,
+]
 
 
 class DecisionForm(forms.Form):
@@ -27,22 +34,66 @@ class DecisionForm(forms.Form):
     )
     title = forms.CharField(label=_("Rubrik"), max_length=300)
     text = forms.CharField(
-        label=_("Beslutstext"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Beslutstext"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Skriver du ”enligt bilagan” står fördelningen i en bilaga till utdraget; annars "
+            "står den i en tabell under beslutstexten."
+        ),
+    )
+    legal_bases = forms.MultipleChoiceField(
+        label=_("Rättslig grund"),
+        choices=[c for c in LegalBasis.choices if c[0] != LegalBasis.REGIONAL_GROWTH_ORDINANCE],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst ett lagrum som beslutet grundar sig på.")},
     )
     legal_basis = forms.CharField(
-        label=_("Rättslig grund och statsstödsbedömning"),
+        label=_("Kommentar om rättslig grund och statsstöd"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("T.ex. bidrag, inte upphandling; bedömning av statsstöd."),
     )
+    memo_date = DateField(label=_("Tjänsteskrivelsens datum"), required=False)
+    memo_registration_number = forms.CharField(
+        label=_("Tjänsteskrivelsens diarienummer"),
+        max_length=32,
+        required=False,
+        help_text=_("Beslutsunderlaget. RS följt av sex siffror."),
+    )
+    distribution = forms.CharField(
+        label=_("Beslutet skickas till"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("En mottagare per rad."),
+    )
+
+    def __init__(self, *args: Any, state_funds: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if state_funds:
+            # Förordningen (2017:583) is the basis only of the state 1:1 funds: offered when
+            # the decision allocates them (and required then, by funding.services.decide).
+            self.fields["legal_bases"].choices = LegalBasis.choices  # type: ignore[attr-defined]
 
     def clean_registration_number(self) -> str:
         return str(self.cleaned_data["registration_number"]).strip().upper()
 
+    def clean_memo_registration_number(self) -> str:
+        return str(self.cleaned_data["memo_registration_number"]).strip().upper()
+
+    @classmethod
+    def new(cls, data: Any = None) -> "DecisionForm":
+        return cls(data, initial={"legal_bases": SUGGESTED_LEGAL_BASES})
+
     @classmethod
     def for_decision(cls, decision: Decision, data: Any = None) -> "DecisionForm":
-        return cls(data, initial={name: getattr(decision, name) for name in cls.base_fields})
+        state_funds = decision_draws_on_state_funds(decision=decision) or (
+            LegalBasis.REGIONAL_GROWTH_ORDINANCE in (decision.legal_bases or [])
+        )
+        initial = {name: getattr(decision, name) for name in cls.base_fields}
+        return cls(data, initial=initial, state_funds=state_funds)
 
 
 class AllocationsField(forms.ModelMultipleChoiceField[Allocation]):
@@ -80,4 +131,20 @@ class AddAllocationsForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    """Justering (issue 19): who approved the minutes, the chair, and when the approval was
+    posted on the notice board. funding.services.approve_decision checks the dates."""
+
     approved_on = DateField(label=_("Justerat den"))
+    adjusters = forms.CharField(
+        label=_("Justerare"),
+        max_length=300,
+        help_text=_("Den eller de som justerade protokollet, åtskilda med kommatecken."),
+    )
+    chair = forms.CharField(label=_("Ordförande"), max_length=200)
+    posted_on = DateField(
+        label=_("Anslaget på anslagstavlan den"),
+        help_text=_(
+            "Dagen då justeringen tillkännagavs på anslagstavlan. De tre veckorna för "
+            "laglighetsprövning räknas från den dagen."
+        ),
+    )

@@ -24,6 +24,7 @@ from funding.models.decisions import (
     DecisionDocument,
     DecisionItem,
     DecisionStatus,
+    LegalBasis,
 )
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "DecisionItem",
     "DecisionStatus",
     "FundingSource",
+    "LegalBasis",
     "Programme",
     "ProgrammeKind",
     "ProposalStatus",

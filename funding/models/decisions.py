@@ -1,11 +1,16 @@
 """Committee decisions, the allocations each lists, and its sealed extract (protokollsutdrag)."""
 
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import KronorField
 from core.validators import multi_line, single_line
+from funding.appeal import appeal_period_end
 from funding.models.allocations import Allocation
 
 
@@ -34,9 +39,44 @@ DECISION_FIELDS = (
     "text",
     "legal_basis",
     "is_example_data",
+    # The protokollsutdrag (issue 19): structured legal basis, what the decision rests on, and
+    # to whom it is sent. Justering's fields (adjusters, chair, posted_on) are set by approving.
+    "legal_bases",
+    "memo_date",
+    "memo_registration_number",
+    "distribution",
 )
 
 DEFAULT_DECISION_BODY = "Regionstyrelsens tillväxtutskott"
+
+
+class LegalBasis(models.TextChoices):
+    """The statutes a funding decision rests on; the labels are the citations the extract
+    prints, word for word (issue 19)."""
+
+    LOCAL_GOVERNMENT_ACT_2_1 = "kl_2_1", _("2 kap. 1 § kommunallagen (2017:725)")
+    LOCAL_GOVERNMENT_ACT_2_8 = "kl_2_8", _("2 kap. 8 § kommunallagen (2017:725)")
+    REGIONAL_DEVELOPMENT_ACT = (
+        "sfs_2010_630",
+        _("lagen (2010:630) om regionalt utvecklingsansvar"),
+    )
+    # Only for the state 1:1 funds (statliga medel för regional tillväxt).
+    REGIONAL_GROWTH_ORDINANCE = (
+        "sfs_2017_583",
+        _("förordningen (2017:583) om regionalt tillväxtarbete"),
+    )
+
+
+def validate_legal_bases(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
+        raise ValidationError(_("Ange den rättsliga grunden som en lista av val."))
+    unknown = [key for key in value if key not in LegalBasis.values]
+    if unknown or len(set(value)) != len(value):
+        raise ValidationError(_("Välj den rättsliga grunden bland alternativen."))
+
+
+# The extract has an appendix (Bilaga) for the allocations when the decision text refers to it.
+APPENDIX_REFERENCE = re.compile(r"\bbilagan?\b", re.IGNORECASE)
 
 
 class Decision(models.Model):
@@ -65,6 +105,40 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(_("beslutat"), null=True, blank=True)
     approved_on = models.DateField(_("justerat den"), null=True, blank=True)
     is_example_data = models.BooleanField(_("exempeldata"), default=False)
+    # --- The protokollsutdrag (issue 19) -------------------------------------------------
+    legal_bases = models.JSONField(
+        _("rättslig grund (lagrum)"),
+        default=list,
+        blank=True,
+        validators=[validate_legal_bases],
+        help_text=_("Lagrummen beslutet grundar sig på."),
+    )
+    memo_date = models.DateField(_("tjänsteskrivelsens datum"), null=True, blank=True)
+    memo_registration_number = models.CharField(
+        _("tjänsteskrivelsens diarienummer"), max_length=32, blank=True, validators=[single_line]
+    )
+    distribution = models.TextField(
+        _("beslutet skickas till"),
+        blank=True,
+        max_length=2000,
+        help_text=_("En mottagare per rad."),
+        validators=[multi_line],
+    )
+    adjusters = models.CharField(
+        _("justerare"), max_length=300, blank=True, validators=[single_line]
+    )
+    chair = models.CharField(_("ordförande"), max_length=200, blank=True, validators=[single_line])
+    # The day the approval was posted on the notice board (anslag): the three weeks for
+    # laglighetsprövning run from it (13 kap. 5 § kommunallagen).
+    posted_on = models.DateField(_("anslaget den"), null=True, blank=True)
+    # "Rätt utdraget intygar": the secretary who recorded the approval, as named then.
+    certifier_name = models.CharField(
+        _("utdraget intygas av"), max_length=200, blank=True, validators=[single_line]
+    )
+    certifier_title = models.CharField(
+        _("intygarens titel"), max_length=200, blank=True, validators=[single_line]
+    )
+    # ---------------------------------------------------------------------------------------
     allocations: "models.ManyToManyField[Allocation, DecisionItem]" = models.ManyToManyField(
         "Allocation",
         through="DecisionItem",
@@ -98,6 +172,11 @@ class Decision(models.Model):
                 | Q(approved_on__gte=models.F("meeting_date")),
                 name="decision_approved_after_meeting",
             ),
+            models.CheckConstraint(
+                condition=Q(posted_on__isnull=True)
+                | Q(approved_on__isnull=False, posted_on__gte=models.F("approved_on")),
+                name="decision_posted_after_approval",
+            ),
             models.UniqueConstraint(
                 fields=["body", "meeting_date", "paragraph"],
                 condition=Q(paragraph__isnull=False),
@@ -128,6 +207,21 @@ class Decision(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in DECISION_TRANSITIONS[self.status]
+
+    @property
+    def legal_basis_citations(self) -> list[str]:
+        """The chosen statutes' citations, in the order of the law list."""
+        chosen = set(self.legal_bases or ())
+        return [str(basis.label) for basis in LegalBasis if basis.value in chosen]
+
+    @property
+    def has_appendix(self) -> bool:
+        """The text refers to an appendix (bilagan): the allocation table is printed as one."""
+        return bool(APPENDIX_REFERENCE.search(self.text))
+
+    @property
+    def appeal_period_ends(self) -> date | None:
+        return appeal_period_end(self.posted_on) if self.posted_on else None
 
 
 class DecisionItem(models.Model):

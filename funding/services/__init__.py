@@ -23,6 +23,7 @@ from funding.services.allocations import (
     set_allocations,
 )
 from funding.services.amendments import list_amendment, propose_amendment
+from funding.services.approval import approve_decision
 from funding.services.budget import (
     create_budget_year,
     create_funding_source,
@@ -34,7 +35,6 @@ from funding.services.budget import (
 )
 from funding.services.decisions import (
     NOT_EDITABLE,
-    approve_decision,
     create_decision,
     decide,
     update_decision,

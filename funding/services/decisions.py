@@ -1,7 +1,8 @@
-"""Committee decisions: record, list allocations, decide (allocations become decided money),
-approve (justering: the extract is sealed and stored)."""
+"""Committee decisions: record, decide (allocations become decided money), and issue the
+extract; justering itself is funding.services.approval, listing funding.services.listing."""
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.conf import settings
@@ -24,7 +25,10 @@ from funding.models import (
     Decision,
     DecisionDocument,
     DecisionStatus,
+    LegalBasis,
+    Programme,
     ProposalStatus,
+    SourceKind,
 )
 from funding.pdf import render_decision_pdf
 from funding.services.rules import (
@@ -34,14 +38,12 @@ from funding.services.rules import (
 )
 
 
-def validate_registration_number(value: str) -> None:
+def validate_registration_number(value: str, *, field: str = "registration_number") -> None:
     pattern = settings.DECISION_REGISTRATION_NUMBER_PATTERN
     if not re.fullmatch(pattern, value):
         raise ValidationError(
             {
-                "registration_number": _(
-                    "Diarienumret ska ha formen RS följt av sex siffror, t.ex. RS230456."
-                )
+                field: _("Diarienumret ska ha formen RS följt av sex siffror, t.ex. RS230456.")
                 if pattern == r"^RS\d{6}$"
                 else _("Diarienumret har fel format.")
             }
@@ -84,10 +86,12 @@ def create_decision(
     registration_number: str = "",
     legal_basis: str = "",
     is_example_data: bool = False,
+    legal_bases: list[str] | None = None,
+    memo_date: date | None = None,
+    memo_registration_number: str = "",
+    distribution: str = "",
     by: User | None,
 ) -> Decision:
-    if registration_number:
-        validate_registration_number(registration_number)
     decision = Decision(
         meeting_date=meeting_date,
         title=title,
@@ -96,9 +100,14 @@ def create_decision(
         registration_number=registration_number,
         legal_basis=legal_basis,
         is_example_data=is_example_data,
+        legal_bases=list(legal_bases or []),
+        memo_date=memo_date,
+        memo_registration_number=memo_registration_number,
+        distribution=distribution,
     )
     if body:
         decision.body = body
+    _check_record(decision)
     decision.full_clean()
     decision.save()
     record_event(
@@ -123,6 +132,10 @@ def update_decision(
     text: Maybe[str] = UNCHANGED,
     legal_basis: Maybe[str] = UNCHANGED,
     is_example_data: Maybe[bool] = UNCHANGED,
+    legal_bases: Maybe[list[str]] = UNCHANGED,
+    memo_date: Maybe[date | None] = UNCHANGED,
+    memo_registration_number: Maybe[str] = UNCHANGED,
+    distribution: Maybe[str] = UNCHANGED,
 ) -> Decision:
     """Change a draft decision's record. A decided decision is never edited."""
     decision = lock_editable(decision)
@@ -135,17 +148,48 @@ def update_decision(
         text=text,
         legal_basis=legal_basis,
         is_example_data=is_example_data,
+        legal_bases=legal_bases,
+        memo_date=memo_date,
+        memo_registration_number=memo_registration_number,
+        distribution=distribution,
     )
     audited_update(
-        decision,
-        values=values,
-        action=AuditAction.DECISION_UPDATED,
-        by=by,
-        check=lambda d: (
-            validate_registration_number(d.registration_number) if d.registration_number else None
-        ),
+        decision, values=values, action=AuditAction.DECISION_UPDATED, by=by, check=_check_record
     )
     return decision
+
+
+def _check_record(decision: Decision) -> None:
+    """The record's own rules beyond the model's: the registration numbers' form, and a memo
+    (tjänsteskrivelse) written before the meeting."""
+    errors: dict[str, list[str]] = {}
+    for field in ("registration_number", "memo_registration_number"):
+        if getattr(decision, field):
+            try:
+                validate_registration_number(getattr(decision, field), field=field)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    if decision.memo_date and decision.meeting_date and decision.memo_date > decision.meeting_date:
+        errors["memo_date"] = [_("Tjänsteskrivelsen kan inte vara daterad efter sammanträdet.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_legal_bases(decision: Decision, programmes: Iterable[Programme]) -> None:
+    """State 1:1 funds are granted under förordningen (2017:583) om regionalt tillväxtarbete:
+    a decision that allocates them names it."""
+    ordinance = LegalBasis.REGIONAL_GROWTH_ORDINANCE
+    state_funds = any(p.source.kind == SourceKind.STATE_GROWTH for p in programmes)
+    if state_funds and ordinance not in (decision.legal_bases or []):
+        raise ValidationError(
+            {
+                "legal_bases": _(
+                    "Beslutet fördelar statliga medel för regional tillväxt (1:1-medel). "
+                    "Ange %(ordinance)s som rättslig grund innan beslutet fattas."
+                )
+                % {"ordinance": ordinance.label}
+            }
+        )
 
 
 @transaction.atomic
@@ -167,6 +211,11 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
     validate_registration_number(decision.registration_number)
 
     items = list(decision.items.select_related("allocation").order_by("allocation_id"))
+    if not items:
+        raise ValidationError(
+            _("Beslutet listar inga fördelningar. Lägg till dem innan beslutet fattas."),
+            code="nothing_to_decide",
+        )
     programmes = lock_programmes(item.allocation.programme_id for item in items)
     allocations = {
         a.pk: a
@@ -192,6 +241,7 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
             code="changed_since_listed",
         )
     new_amounts = {item.allocation_id: item.amount for item in items}
+    _check_legal_bases(decision, programmes.values())
 
     for programme in programmes.values():
         check_year_open(programme.budget_year)
@@ -264,35 +314,6 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
         target=decision,
         by=by,
         changes={"status": (DecisionStatus.DRAFT, DecisionStatus.DECIDED)},
-    )
-    return decision
-
-
-@transaction.atomic
-def approve_decision(*, decision: Decision, approved_on: date, by: User | None) -> Decision:
-    """Record that the minutes with this decision were approved (justerade)."""
-    decision = _lock(decision)
-    _check_can_become(decision, DecisionStatus.APPROVED)
-    if approved_on < decision.meeting_date:
-        raise ValidationError({"approved_on": _("Justeringen kan inte ske före sammanträdet.")})
-    decision.status = DecisionStatus.APPROVED
-    decision.approved_on = approved_on
-    decision.save(update_fields=["status", "approved_on"])
-    record_event(
-        action=AuditAction.DECISION_APPROVED,
-        target=decision,
-        by=by,
-        changes={
-            "status": (DecisionStatus.DECIDED, DecisionStatus.APPROVED),
-            "approved_on": (None, approved_on),
-        },
-    )
-    document = issue_decision_extract(decision)
-    record_event(
-        action=AuditAction.DECISION_SEALED,
-        target=decision,
-        by=by,
-        changes={"document": (None, document.sha256)},
     )
     return decision
 

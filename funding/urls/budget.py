@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding.views import amendments
+from funding.views import amendments, upload
 from funding.views import budget as views
 
 app_name = "funding"
@@ -14,6 +14,16 @@ urlpatterns = [
         "<year:year>/<slug:slug>/allocations/totals/",
         views.allocation_totals,
         name="allocation_totals",
+    ),
+    path(
+        "<year:year>/<slug:slug>/allocations/upload/",
+        upload.allocation_upload,
+        name="allocation_upload",
+    ),
+    path(
+        "<year:year>/<slug:slug>/allocations/upload/confirm/",
+        upload.allocation_upload_confirm,
+        name="allocation_upload_confirm",
     ),
     path("<year:year>/<slug:slug>/history/", views.history, name="history"),
     path(

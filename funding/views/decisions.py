@@ -7,6 +7,7 @@ Secretaries record and change; officials see the same pages read-only; partners 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,12 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedRequest
 from core.documents import stored_file_response
+from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 from funding import services
 from funding.decision_totals import resulting_totals
+from funding.filters import DecisionFilter
 from funding.forms.decisions import AddAllocationsForm, ApproveForm, DecisionForm
 from funding.models import Decision
-from funding.pdf import render_decision_pdf
+from funding.pdf import distribution, render_decision_pdf
 from funding.permissions import can_edit_decision, can_record_decisions, can_view_decisions
 from funding.selectors import (
     allocations_open_for,
@@ -29,6 +32,8 @@ from funding.selectors import (
     decision_list,
     open_amendments,
 )
+
+DECISIONS_PER_PAGE = 50
 
 
 def _decision(request: AuthenticatedRequest, pk: int) -> Decision:
@@ -48,8 +53,14 @@ def _secretary_only(request: AuthenticatedRequest) -> None:
 def decision_index(request: AuthenticatedRequest) -> HttpResponse:
     if not can_view_decisions(request.user):
         raise Http404
+    listed = DecisionFilter(request.GET, queryset=decision_list(user=request.user))
+    # Four or five a year, and one per amending decision: paged so a decade stays readable.
+    page = Paginator(listed.qs, DECISIONS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
     context = {
-        "decisions": decision_list(user=request.user),
+        "decisions": page.object_list,
+        "page": page,
+        "filters": query_without_page(listed),
+        "filter_form": listed.form,
         "can_record": can_record_decisions(request.user),
     }
     return render(request, "funding/decisions/list.html", context)
@@ -61,7 +72,7 @@ def decision_new(request: AuthenticatedRequest) -> HttpResponse:
     if not can_view_decisions(request.user):
         raise Http404
     _secretary_only(request)
-    form = DecisionForm(request.POST if request.method == "POST" else None)
+    form = DecisionForm.new(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.create_decision(by=request.user, **form.cleaned_data)
@@ -92,9 +103,7 @@ def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if can_edit
         else None,
         "amendments": list(open_amendments()) if can_edit else [],
-        "approve_form": ApproveForm(initial={"approved_on": decision.meeting_date})
-        if can_record and decision.can_be_approved
-        else None,
+        "distribution": distribution(decision),
     }
     return render(request, "funding/decisions/detail.html", context)
 
@@ -162,38 +171,61 @@ def decision_item(
     return redirect("decisions:detail", pk)
 
 
+def _service_errors(error: ValidationError) -> dict[str, list[str]]:
+    """A service's refusal by the field it concerns ("__all__" when it names none)."""
+    if hasattr(error, "error_dict"):
+        return dict(error.message_dict)
+    return {"__all__": list(error.messages)}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decision_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Fatta beslutet: a confirmation of what will be decided, then the POST that decides it.
+    It cannot be undone: decided money changes only by a new (amending) decision."""
     decision = _decision(request, pk)
     _secretary_only(request)
-    try:
-        services.decide(decision=decision, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Beslutet är fattat; fördelningarna är beslutade."))
-    return redirect("decisions:detail", pk)
+    if not decision.can_be_decided:
+        messages.error(request, _("Beslutet är redan fattat."))
+        return redirect("decisions:detail", pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.decide(decision=decision, by=request.user)
+        except ValidationError as error:
+            errors = _service_errors(error)
+        else:
+            messages.success(request, _("Beslutet är fattat; fördelningarna är beslutade."))
+            return redirect("decisions:detail", pk)
+    items = list(decision.items.all())
+    context = {"decision": decision, "items": items, "errors": errors}
+    context |= {"total": sum(i.amount for i in items), "resulting": resulting_totals(items)}
+    return render(request, "funding/decisions/decide.html", context, status=400 if errors else 200)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decision_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Justering: the justerare, the chair and the day it was posted (anslag); sealing the
+    extract cannot be undone."""
     decision = _decision(request, pk)
     _secretary_only(request)
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Ange justeringsdatum som ÅÅÅÅ-MM-DD."))
+    if not decision.can_be_approved:
+        messages.error(request, _("Bara ett fattat beslut som inte är justerat kan justeras."))
         return redirect("decisions:detail", pk)
-    try:
-        services.approve_decision(
-            decision=decision, approved_on=form.cleaned_data["approved_on"], by=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Protokollet är justerat; utdraget är förseglat."))
-    return redirect("decisions:detail", pk)
+    data = request.POST if request.method == "POST" else None
+    form = ApproveForm(data, initial={"approved_on": decision.meeting_date})
+    if form.is_bound and form.is_valid():
+        try:
+            services.approve_decision(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Protokollet är justerat; utdraget är förseglat."))
+            return redirect("decisions:detail", pk)
+    context = {"decision": decision, "form": form}
+    status = 400 if form.is_bound else 200
+    return render(request, "funding/decisions/approve.html", context, status=status)
 
 
 @login_required

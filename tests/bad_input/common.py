@@ -177,6 +177,11 @@ def snapshot() -> tuple[Any, ...]:
             "legal_basis",
             "status",
             "approved_on",
+            "legal_bases",
+            "distribution",
+            "adjusters",
+            "chair",
+            "posted_on",
         ),
         _rows(
             Agreement,

@@ -17,7 +17,7 @@ from django.test import Client
 
 from accounts.models import User
 from funding import services as funding
-from funding.models import Decision
+from funding.models import Decision, Programme
 from partners.models import Partner
 from partners.services import PARTNER_FIELDS
 from tests.helpers import add_partners_with_decided_2024
@@ -83,6 +83,7 @@ DECISION = {
     "title": "Grundfinansiering 2025",
     "text": "Beslut.",
     "legal_basis": "",
+    "legal_bases": ["kl_2_1"],
 }
 
 
@@ -116,6 +117,36 @@ DECISION_FIELDS = [
     TextField("title", "title", 300),
     TextField("text", "text", 20000, multiline=True),
     TextField("legal_basis", "legal basis", 5000, required=False, multiline=True),
+    TextField("distribution", "distribution", 2000, required=False, multiline=True),
+]
+
+
+def decided_decision() -> Decision:
+    """A decided decision of the 2025 allocations, waiting for its justering (issue 19)."""
+    secretary = User.objects.get(username="sekreterare")
+    decision = draft_decision()
+    allocations = Programme.objects.get(budget_year__year=2025).allocations.all()
+    funding.add_allocations_to_decision(
+        decision=decision, allocations=list(allocations), by=secretary
+    )
+    return funding.decide(decision=decision, by=secretary)
+
+
+JUSTERING = {
+    "approved_on": "2024-10-29",
+    "adjusters": "Per Exempelsson",
+    "chair": "Anna Exempelsson",
+    "posted_on": "2024-10-30",
+}
+DECISION_APPROVE = Form(
+    "decision approve",
+    "sekreterare",
+    "/decisions/<id:pk>/approve/",
+    lambda c: (f"/decisions/{decided_decision().pk}/approve/", JUSTERING),
+)
+APPROVE_FIELDS = [
+    TextField("adjusters", "adjusters", 300),
+    TextField("chair", "chair", 200),
 ]
 
 # --------------------------------------------------------------------------- agreements

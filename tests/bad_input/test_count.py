@@ -41,6 +41,7 @@ OTHER_KEYS = {
         *test_paths.ADMIN_KEYS,
         *test_query.QUERY_KEYS,
         *test_query.HISTORY_KEYS,
+        *test_query.LIST_KEYS,
         *test_query.NEXT_KEYS,
         *test_query.ADMIN_QUERY_KEYS,
     ],

@@ -163,8 +163,12 @@ CASES: list[Case] = [
         "/decisions/<id:pk>/approve/",
         "approved_on",
         "snart",
-        on_decision_101("approve/", {"approved_on": "snart"}),
-        "ÅÅÅÅ-MM-DD",
+        # Justering's page (issue 19) answers on a decided decision, next to the field.
+        lambda client: (
+            f"/decisions/{specs.decided_decision().pk}/approve/",
+            {**specs.JUSTERING, "approved_on": "snart"},
+        ),
+        "giltigt datum",
     ),
     case(
         "add no allocation",

@@ -94,6 +94,75 @@ def test_agreement_pages_that_do_not_exist_show_a_page(
     assert page == 1  # one page of signed agreements: the first and the last
 
 
+# Search, filters and sort of the four lists (issue 19): a choice that makes no sense is ignored,
+# so the list is the unfiltered one, in its usual order.
+LISTS = {
+    "/agreements/": "handlaggare",
+    "/payments/": "handlaggare",
+    "/partners/": "handlaggare",
+    "/decisions/": "sekreterare",
+}
+SORTS = [
+    ("sortera", "unknown field", "purpose"),
+    ("sortera", "model field", "pk"),
+    ("sortera", "double minus", "--belopp"),
+    ("sortera", "SQL", "belopp; DROP TABLE agreements_agreement"),
+    ("sortera", "lookup", "partner__password"),
+    ("sortera", "script", SCRIPT),
+    ("sortera", "long", "belopp," * 2000),
+    ("sortera", "NUL", "belopp\x00"),
+    ("q", "over 100 characters", "a" * 101),
+    ("q", "control character", "GF\x1b[31m"),
+    ("q", "NUL", "GF\x00"),
+]
+LIST_FILTERS = {
+    "/payments/": [
+        ("ar", "superscript", "²⁰²⁴"),
+        ("status", "unknown", "unknown"),
+        ("fran", "Swedish words", "1 augusti 2024"),
+        ("fran", "US order", "08/01/2024"),
+        ("fran", "no such day", "2024-02-30"),
+        ("fran", "year 0", "0000-01-01"),
+        ("fran", "five-digit year", "20245-01-01"),
+        ("till", "2^63", HUGE),
+        ("till", "script", SCRIPT),
+        ("till", "NUL", "2024-01-01\x00"),
+    ],
+    "/partners/": [("aktiv", "unknown", "kanske"), ("aktiv", "label", "Aktiva")],
+    "/decisions/": [
+        ("ar", "arabic digits", "٢٠٢٤"),
+        ("ar", "five digits", "20245"),
+        ("status", "upper case", "DRAFT"),
+        ("status", "script", SCRIPT),
+    ],
+}
+LIST_CASES = [(url, *sort) for url in LISTS for sort in SORTS] + [
+    (url, *case) for url, cases in LIST_FILTERS.items() for case in cases
+]
+LIST_KEYS = [(url, p, repr(v)) for url, p, _, v in LIST_CASES]
+ROW = re.compile(r'<th scope="row"><a href="([^"]+)"')
+
+
+@pytest.mark.parametrize(
+    ("url", "param", "name", "value"), LIST_CASES, ids=[f"{u} {p} {n}" for u, p, n, _ in LIST_CASES]
+)
+def test_list_choices_that_make_no_sense_are_ignored(
+    client: Client, url: str, param: str, name: str, value: str
+) -> None:
+    enter(client, LISTS[url])
+    everything = ROW.findall(client.get(url).content.decode())
+    before = snapshot()
+    response = client.get(url, {param: value})
+    if "\x00" in value:
+        refused_for_nul(response)
+        return
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert ROW.findall(body) == everything
+    assert SCRIPT not in body
+    assert snapshot() == before
+
+
 HISTORY = "/budget/2024/grundfinansiering/history/"
 HISTORY_KEYS = [("/budget/<year:year>/<slug:slug>/history/", p, repr(v)) for p, _, v in PAGE_PARAMS]
 

@@ -80,6 +80,7 @@ CASES: list[Case] = new_only(
     [
         *text_cases(specs.DECISION_NEW, specs.DECISION_FIELDS),
         *text_cases(specs.DECISION_EDIT, specs.DECISION_FIELDS),
+        *text_cases(specs.DECISION_APPROVE, specs.APPROVE_FIELDS),
         *text_cases(specs.AGREEMENT_NEW, specs.TERMS_FIELDS),
         *text_cases(specs.AGREEMENT_EDIT, specs.TERMS_FIELDS),
         *text_cases(

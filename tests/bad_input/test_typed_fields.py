@@ -183,16 +183,12 @@ def _date_cases(form: specs.Form, field: str, label: str, message: str) -> list[
     ]
 
 
-APPROVE = specs.Form(
-    "approve",
-    "sekreterare",
-    "/decisions/<id:pk>/approve/",
-    lambda c: (f"/decisions/{specs.approved_decision().pk}/approve/", {}),
-)
 DATE_CASES = [
     *_date_cases(specs.DECISION_NEW, "meeting_date", "meeting date", "giltigt datum"),
     *_date_cases(specs.DECISION_EDIT, "meeting_date", "meeting date", "giltigt datum"),
-    *_date_cases(APPROVE, "approved_on", "date", "ÅÅÅÅ-MM-DD"),
+    # Justering's page (issue 19): a decided decision, the dates next to their fields.
+    *_date_cases(specs.DECISION_APPROVE, "approved_on", "date", "giltigt datum"),
+    *_date_cases(specs.DECISION_APPROVE, "posted_on", "posted date", "giltigt datum"),
     *_date_cases(specs.AGREEMENT_NEW, "period_start", "period start", "giltigt datum"),
     *_date_cases(specs.AGREEMENT_NEW, "period_end", "period end", "giltigt datum"),
     *_date_cases(specs.AGREEMENT_EDIT, "period_start", "period start", "giltigt datum"),

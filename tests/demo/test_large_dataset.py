@@ -66,6 +66,27 @@ PAGES = [
     ),
     ("handlaggare", "/agreements/", "/agreements/"),
     ("handlaggare", "/agreements/?ar=2024", "/agreements/?ar=2023&sida=2"),
+    # Searched, filtered and sorted (issue 19): still a page of rows in as many queries.
+    (
+        "handlaggare",
+        "/agreements/?q=GF&status=signed&forsenade=on&sortera=-belopp",
+        "/agreements/?q=GF&ar=2023&sortera=-aterrapportering&sida=2",
+    ),
+    (
+        "handlaggare",
+        "/payments/?q=GF&status=planned&sortera=partner",
+        "/payments/?q=GF&fran=2023-01-01&sortera=-belopp&sida=3",
+    ),
+    (
+        "handlaggare",
+        "/partners/?q=a&sortera=-beslutat",
+        "/partners/?q=a&aktiv=ja&sortera=-forsenade&sida=2",
+    ),
+    (
+        "sekreterare",
+        "/decisions/?q=grundfinansiering&sortera=-belopp",
+        "/decisions/?q=grundfinansiering&sortera=datum",
+    ),
     ("handlaggare", "/agreements/GF-2024-COOMPANION/", "/agreements/GF-2023-COOMPANION/"),
     ("coompanion", "/", "/"),
     ("handlaggare", "/", "/"),  # "Att göra" (issue 15)

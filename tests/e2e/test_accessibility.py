@@ -1,5 +1,6 @@
 """axe-core (WCAG 2.0/2.1 A and AA) on every page, for every role, in real Chromium."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,7 +11,8 @@ from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-unt
 from accounts.models import User
 from agreements import services as agreements
 from agreements.models import Agreement, AgreementAmendment, ReportingRequirement
-from funding.models import Decision
+from funding import services as funding
+from funding.models import Decision, Programme
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import log_in
 
@@ -33,6 +35,7 @@ PAGES = {
         "/budget/2025/",
         "/budget/2025/grundfinansiering/allocations/",
         "/budget/2024/grundfinansiering/allocations/",
+        "/budget/2025/grundfinansiering/allocations/upload/",
         "/budget/2025/grundfinansiering/history/",
         "/agreements/",
         "/agreements/GF-2024-COOMPANION/",
@@ -66,6 +69,9 @@ PAGES = {
         "/decisions/",
         "/decisions/new/",
         DECISION,
+        # Issue 19: the confirmation before deciding, and justering.
+        "/decisions/{draft}/decide/",
+        "/decisions/{decided}/approve/",
         "/agreements/",
         "/agreements/GF-2024-CONNECT-VAST/",
         "/archive/",
@@ -117,6 +123,28 @@ def _ids() -> dict[str, int]:
     }
 
 
+def _decision_ids() -> dict[str, int]:
+    """A draft listing five 2025 allocations, and a decided one listing the sixth (issue 19)."""
+    secretary = User.objects.get(username="sekreterare")
+    allocations = list(Programme.objects.get(budget_year__year=2025).allocations.order_by("pk"))
+    ids = {}
+    plan = (("decided", 91, allocations[:1]), ("draft", 92, allocations[1:]))
+    for key, paragraph, listed in plan:
+        decision = funding.create_decision(
+            meeting_date=date(2024, 10, 22),
+            paragraph=paragraph,
+            registration_number=f"RS2400{paragraph}",
+            title=f"Grundfinansiering 2025, § {paragraph}",
+            text="Tillväxtutskottet beslutar enligt tabellen nedan.",
+            legal_bases=["kl_2_1"],
+            by=secretary,
+        )
+        funding.add_allocations_to_decision(decision=decision, allocations=listed, by=secretary)
+        ids[key] = decision.pk
+    funding.decide(decision=Decision.objects.get(pk=ids["decided"]), by=secretary)
+    return ids
+
+
 def _violations(page: Any) -> list[str]:
     results = Axe().run(page, options=WCAG)
     return [
@@ -130,7 +158,7 @@ def test_pages_have_no_wcag_a_or_aa_violations(page: Any, role: str) -> None:
     if role != "anonymous":
         log_in(page, role)
     found = {}
-    ids = _ids()
+    ids = _ids() | (_decision_ids() if role == "sekreterare" else {})
     for url in (u.format(**ids) for u in PAGES[role]):
         response = page.goto(url)
         assert response is not None
@@ -161,7 +189,7 @@ def test_every_page_reflows_at_320_px(page: Any, role: str) -> None:
     if role != "anonymous":
         log_in(page, role)
     page.set_viewport_size({"width": 320, "height": 800})
-    ids = _ids()
+    ids = _ids() | (_decision_ids() if role == "sekreterare" else {})
     found = {}
     for url in (u.format(**ids) for u in PAGES[role]):
         page.goto(url)

@@ -4,6 +4,7 @@ the partner and the region sign it, the partner downloads both versions, and /ve
 version 1 says version 2 replaces it."""
 
 import hashlib
+import re
 from datetime import date
 from typing import Any
 
@@ -57,7 +58,8 @@ def test_amending_decision_then_agreement_amendment_signed_by_both(
         "button", name="Ta upp i beslutet"
     ).click()
     expect(secretary.locator("main")).to_contain_text("2 900 000 kr (ändras från 3 000 000 kr)")
-    secretary.get_by_role("button", name="Fatta beslutet").click()
+    secretary.get_by_role("link", name="Fatta beslutet").click()  # a confirmation (issue 19)
+    secretary.get_by_role("button", name=re.compile("^Fatta beslutet")).click()
     expect(secretary.locator(".messages")).to_be_visible()
     secretary.context.close()
 

@@ -36,6 +36,16 @@ GOOD = {
     "title": "Grundfinansiering 2025 till strategiska partner",
     "text": "Tillväxtutskottet beslutar att bevilja grundfinansiering för 2025.",
     "legal_basis": "Bidrag, inte upphandling.",
+    "legal_bases": ["kl_2_1", "sfs_2010_630"],
+    "memo_date": "2024-10-08",
+    "memo_registration_number": "RS240088",
+    "distribution": "Coompanion Halland\nEkonomi, Region Halland",
+}
+JUSTERING = {
+    "approved_on": "2024-10-29",
+    "adjusters": "Per Exempelsson, Eva Exempeldotter",
+    "chair": "Anna Exempelsson",
+    "posted_on": "2024-10-30",
 }
 
 
@@ -82,6 +92,13 @@ def test_record_add_decide_approve_and_extract(client: Client) -> None:
     body = text(client.get(f"/decisions/{decision.pk}/"))
     assert "11 900 000 kr" in body
     assert "Fatta beslutet" in body
+    # Issue 19: the button leads to a confirmation; only its POST decides.
+    confirm = text(client.get(f"/decisions/{decision.pk}/decide/"))
+    assert "Det går inte att ångra" in confirm
+    assert "Hallands Matgille" in confirm
+    assert "11 900 000 kr" in confirm
+    decision.refresh_from_db()
+    assert decision.status == "draft"
     client.post(f"/decisions/{decision.pk}/decide/")
     decision.refresh_from_db()
     assert decision.status == "decided"
@@ -90,7 +107,7 @@ def test_record_add_decide_approve_and_extract(client: Client) -> None:
             "status", flat=True
         )
     ) == {"decided"}
-    client.post(f"/decisions/{decision.pk}/approve/", {"approved_on": "2024-10-29"})
+    client.post(f"/decisions/{decision.pk}/approve/", JUSTERING)
     decision.refresh_from_db()
     assert decision.status == "approved"
     document = DecisionDocument.objects.get(decision=decision)
@@ -113,9 +130,24 @@ def test_record_add_decide_approve_and_extract(client: Client) -> None:
         "3 000 000 kr",
         "11 900 000 kr",
         "Protokollet justerades 29 oktober 2024",
+        # Issue 19: every element of the protokollsutdrag.
+        "Justerare Per Exempelsson, Eva Exempeldotter",
+        "Ordförande Anna Exempelsson",
+        "Anslaget den 30 oktober 2024",
+        "löper ut den 20 november 2024",
+        "laglighetsprövning (13 kap. kommunallagen)",
+        "Beslutet skickas till",
+        "Coompanion Halland",
+        "Ekonomi, Region Halland",
+        "Rätt utdraget intygar Demo Sekreterare, Nämndsekreterare",
+        "Beslutsunderlag Tjänsteskrivelse den 8 oktober 2024, diarienummer RS240088",
+        "2 kap. 1 § kommunallagen (2017:725) och lagen (2010:630) om regionalt utvecklingsansvar",
+        "Fördelning enligt tabellen nedan.",
     ):
         assert expected in extract, expected
     assert "UTKAST" not in extract
+    assert "Bilaga" not in extract  # the text does not refer to one
+    assert extract.count("Protokollsutdrag") == 1  # one heading (issue 19)
 
     verdict = client.post("/verify/", {"file": SimpleUploadedFile("x.pdf", pdf, "application/pdf")})
     assert "Äkta" in text(verdict)

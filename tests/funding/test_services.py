@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -199,6 +200,14 @@ def test_registration_number_pattern_is_configurable(secretary: User, settings: 
     assert decision.registration_number == "KS2023/123"
 
 
+JUSTERING: dict[str, Any] = {
+    "approved_on": date(2023, 10, 31),
+    "adjusters": "Per Exempelsson",
+    "chair": "Anna Exempelsson",
+    "posted_on": date(2023, 11, 1),
+}
+
+
 def test_approval_after_decision_only(
     programme: Programme, partner_a: Partner, official: User, secretary: User
 ) -> None:
@@ -210,12 +219,20 @@ def test_approval_after_decision_only(
         text="Text",
         by=secretary,
     )
+    funding.set_allocations(
+        programme=programme, amounts={partner_a.pk: Decimal("1000")}, by=official
+    )
+    funding.add_to_decision(
+        decision=decision, allocation=programme.allocations.get(partner=partner_a), by=secretary
+    )
     with pytest.raises(ValidationError):
-        funding.approve_decision(decision=decision, approved_on=date(2023, 10, 31), by=secretary)
+        funding.approve_decision(decision=decision, **JUSTERING, by=secretary)
     funding.decide(decision=decision, by=secretary)
     with pytest.raises(ValidationError):
-        funding.approve_decision(decision=decision, approved_on=date(2023, 10, 1), by=secretary)
-    funding.approve_decision(decision=decision, approved_on=date(2023, 10, 31), by=secretary)
+        funding.approve_decision(
+            decision=decision, **{**JUSTERING, "approved_on": date(2023, 10, 1)}, by=secretary
+        )
+    funding.approve_decision(decision=decision, **JUSTERING, by=secretary)
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.APPROVED
     with pytest.raises(ValidationError):

@@ -1,0 +1,109 @@
+"""What the list pages share for search, filters and sort (django-filter, issue 19).
+
+A list's choices live in its address (a GET form), so a link or a bookmark shows the same rows.
+A choice that does not parse is ignored, never an error: django-filter filters only with the
+form's valid fields. Filters narrow the queryset they are given, which is already scoped to the
+user by a selector; they never widen it.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q, QuerySet
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateField
+from core.validators import single_line
+
+PAGE_PARAM = "sida"
+SEARCH_MAX_LENGTH = 100
+
+
+class YearField(forms.CharField):
+    """A year as four ASCII digits: "²⁰²⁴", "٢٠٢٤" and "2024 " are not years (str.isdigit and
+    int() would take them), so they are ignored like any other bad choice."""
+
+    default_validators = [RegexValidator(r"\A[0-9]{4}\Z")]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(strip=False, max_length=4, **kwargs)
+
+
+class YearFilter(django_filters.Filter):
+    field_class = YearField
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A date as the date picker sends it (ISO), so "05/06/2024" is not read as 6 May."""
+
+    field_class = DateField
+
+
+class SearchFilter(django_filters.CharFilter):
+    """One search box over several columns: each word must be found in one of them."""
+
+    def __init__(self, *, fields: Iterable[str], **kwargs: Any) -> None:
+        self.search_fields = tuple(fields)
+        kwargs.setdefault("label", _("Sök"))
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("validators", [single_line])
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
+        for word in search_words(value):
+            qs = qs.filter(self.matching(word))
+        return qs
+
+    def matching(self, word: str) -> Q:
+        """Where one word may be found; a list adds its own places by overriding this."""
+        match = Q()
+        for field in self.search_fields:
+            match |= Q(**{f"{field}__icontains": word})
+        return match
+
+
+def search_words(value: str) -> list[str]:
+    """The words of a search, at most ten: each narrows the list."""
+    return value.split()[:10]
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sort by one whitelisted choice, then by `tie_break`, so that rows with equal values keep
+    their place from one page to the next. No choice, or one not on the list: the selector's
+    own order."""
+
+    descending_fmt = _("%s (fallande)")
+
+    def __init__(self, *, tie_break: Iterable[str], **kwargs: Any) -> None:
+        self.tie_break = list(tie_break)
+        kwargs.setdefault("label", _("Sortera"))
+        kwargs.setdefault("empty_label", _("Standardordning"))
+        kwargs.setdefault("help_text", "")
+        super().__init__(**kwargs)
+        # One choice, from a select: not django-filter's comma-separated list, which would
+        # let "belopp,belopp,…" through as thousands of valid sort keys.
+        self.field_class = django_filters.fields.ChoiceField
+
+    def filter(self, qs: QuerySet[Any], value: str | None) -> QuerySet[Any]:
+        if not value:
+            return qs
+        return qs.order_by(self.get_ordering_value(value), *self.tie_break)
+
+
+def query_without_page(filterset: django_filters.FilterSet) -> str:
+    """The list's valid choices as a query string, without the page: what the pager's links
+    and the way back from an action keep. Choices that did not parse are dropped."""
+    form = filterset.form
+    form.is_valid()
+    kept = []
+    for name in form.fields:
+        value = form.cleaned_data.get(name)
+        raw = form.data.get(name, "")
+        if value not in (None, "", []) and raw:
+            kept.append((name, raw))
+    return urlencode(kept)
