@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from core.money import ZERO, parse_amount
@@ -83,3 +84,11 @@ class DateField(forms.DateField):
 
     widget = DateInput
     input_formats = ["%Y-%m-%d"]
+
+
+class DesignSystemRenderer(TemplatesSetting):
+    """Django's form rendering with the design system's field markup (templates/forms/field.html):
+    label, hint, the error next to the field and the control with the system's classes, for every
+    `{{ field.as_field_group }}` and `{{ form }}` (settings.FORM_RENDERER)."""
+
+    field_template_name = "forms/field.html"

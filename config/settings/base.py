@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER (TemplatesSetting)
     "django_htmx",
     "django_tasks_db",
     "django_otp",
@@ -115,6 +116,7 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "core.forms.DesignSystemRenderer"  # fields in the design system's markup
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }

@@ -229,7 +229,7 @@ def snapshot() -> tuple[Any, ...]:
 # --------------------------------------------------------------------------- running a case
 
 _ERRORS = re.compile(
-    r'class="(?:errorlist[^"]*|field-error|message message-error|errornote|error-summary)"'
+    r'class="[^"]*\b(?:errorlist|field-error|message-error|errornote|error-summary)\b[^"]*"'
     r"[^>]*>(.*?)</(?:ul|li|p|div)>",
     re.S,
 )

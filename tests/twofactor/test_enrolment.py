@@ -118,7 +118,7 @@ def test_a_wrong_code_is_refused_next_to_the_field(client: Client, newcomer: Use
     response = client.post(SETUP, {"otp_token": wrong})
     assert response.status_code == 400
     body = text(response)
-    assert 'class="error-summary"' in body
+    assert "govuk-error-summary error-summary" in body
     assert 'href="#id_otp_token"' in body
     assert "Koden stämmer inte" in body
     assert 'aria-invalid="true"' in body

@@ -1,0 +1,121 @@
+"""The design system (issue 19): GOV.UK Frontend built with Region Halland's branding, fields
+rendered in its markup, the error summary, status tags and the confirmation step."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.core.management import call_command
+from django.template import Context, Template
+from django.test import Client, override_settings
+
+from tests.core.test_serving import PRODUCTION_STATIC
+
+ROOT = Path(__file__).resolve().parents[2]
+VENDOR = ROOT / "static" / "vendor" / "govuk-frontend"
+
+
+class Example(forms.Form):
+    name = forms.CharField(label="Namn", help_text="Som i registret.")
+    kind = forms.ChoiceField(label="Slag", choices=[("a", "A"), ("b", "B")])
+    text = forms.CharField(label="Text", widget=forms.Textarea, required=False)
+    sure = forms.BooleanField(label="Jag är säker")
+
+
+def test_the_vendored_css_requests_no_font_and_no_crown() -> None:
+    css = (VENDOR / "govuk-frontend-halland.min.css").read_text()
+    assert "url(" not in css  # no font file, no crest image: nothing is fetched
+    assert "GDS Transport" not in css.replace("font-family:sans-serif", "")
+    assert "--govuk-brand-colour: #005a8c" in css
+    assert "Crown Copyright" in (VENDOR / "LICENSE.txt").read_text()
+    assert "6.6.0" in (VENDOR / "README.md").read_text()
+
+
+def test_a_field_renders_label_hint_and_error_next_to_it_in_the_systems_markup() -> None:
+    form = Example(data={"name": "", "kind": "a", "sure": ""})
+    html = form["name"].as_field_group()
+    assert '<div class="govuk-form-group govuk-form-group--error">' in html
+    assert '<label class="govuk-label" for="id_name">Namn</label>' in html
+    assert '<div class="govuk-hint helptext" id="id_name_helptext">Som i registret.</div>' in html
+    error = re.search(
+        r'<p class="govuk-error-message errorlist" id="id_name_error">(.*?)</p>', html
+    )
+    assert error is not None
+    assert "Detta fält måste fyllas i." in error.group(1)
+    control = re.search(r"<input [^>]*>", html)
+    assert control is not None
+    assert 'class="govuk-input govuk-input--error"' in control.group(0)
+    assert 'aria-describedby="id_name_helptext id_name_error"' in control.group(0)
+    assert 'aria-invalid="true"' in control.group(0)
+
+
+def test_each_kind_of_control_gets_its_class() -> None:
+    form = Example()
+    assert 'class="govuk-select"' in form["kind"].as_field_group()
+    assert 'class="govuk-textarea"' in form["text"].as_field_group()
+    checkbox = form["sure"].as_field_group()
+    assert 'class="govuk-checkboxes__input"' in checkbox
+    assert 'class="govuk-label govuk-checkboxes__label" for="id_sure"' in checkbox
+
+
+def test_the_error_summary_links_to_each_field() -> None:
+    form = Example(data={"name": "", "kind": "x"})
+    html = Template('{% include "includes/error_summary.html" %}').render(Context({"form": form}))
+    assert 'class="govuk-error-summary error-summary" role="alert"' in html
+    assert '<a href="#id_name">Namn: ' in html
+    assert '<a href="#id_kind">Slag: ' in html
+    assert '<a href="#id_sure">Jag är säker: ' in html
+
+
+@pytest.mark.parametrize(
+    ("status", "colour"),
+    [("overdue", "red"), ("paid", "green"), ("planned", "grey"), ("returned", "orange")],
+)
+def test_a_status_is_one_tag_everywhere(status: str, colour: str) -> None:
+    html = Template("{% load design %}{% status_tag s 'Etikett' 'report' %}").render(
+        Context({"s": status})
+    )
+    assert html == (
+        f'<strong class="govuk-tag govuk-tag--{colour} tag tag-report-{status}">Etikett</strong>'
+    )
+
+
+def test_the_confirmation_step_warns_before_the_one_button() -> None:
+    html = Template(
+        '{% include "includes/confirm.html" with button="Häv" cancel="/tillbaka/" %}'
+    ).render(Context({}))
+    assert html.index("govuk-warning-text") < html.index("govuk-button--warning")
+    assert "Det går inte att ångra." in html
+    assert '<a class="govuk-link" href="/tillbaka/">Avbryt</a>' in html
+
+
+@pytest.mark.django_db
+def test_the_pages_link_the_collected_design_system(tmp_path: Path) -> None:
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=PRODUCTION_STATIC):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+        page = Client().get("/accounts/login/").content.decode()
+        for name in ("vendor/govuk-frontend/govuk-frontend-halland.min.css", "js/site.js"):
+            assert f"/static/{manifest[name]}" in page
+    assert "govuk-generic-header" in page
+    assert "Region Halland" in page
+
+
+def test_success_and_error_banners_differ_in_heading_and_icon_not_only_colour() -> None:
+    def banner(level: int) -> str:
+        message = Message(level, "Sparat.")
+        return Template('{% include "includes/message.html" %}').render(
+            Context({"message": message})
+        )
+
+    success, error = banner(messages.SUCCESS), banner(messages.ERROR)
+    assert "govuk-notification-banner--success" in success
+    assert ">✓</span>" in success
+    assert "Klart" in success
+    assert ">✕</span>" in error
+    assert "Det gick inte" in error
+    assert "message message-error" in error
