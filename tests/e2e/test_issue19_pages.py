@@ -80,3 +80,15 @@ def test_adding_a_payment_row_in_the_browser(page: Any) -> None:
     assert page.locator("input[name$='-amount']").count() == rows + 1
     assert page.get_by_label("Syfte").input_value() == "Skrivet innan raden lades till."
     assert _violations(page) == []
+
+
+def test_enter_in_a_field_saves_rather_than_adds_a_row(page: Any) -> None:
+    # The first submit button in a form is the one Enter presses: a hidden "Spara utkastet"
+    # stands before the "Lägg till …" buttons, so Enter saves and adds no row.
+    log_in(page, "handlaggare")
+    page.goto("/agreements/GF-2024-LEAP-FOR-LIFE/edit/")
+    rows = page.locator("input[name$='-amount']").count()
+    page.locator("input[name$='-amount']").first.press("Enter")
+    page.wait_for_url("**/agreements/GF-2024-LEAP-FOR-LIFE/")
+    assert page.locator(".govuk-notification-banner").count() == 1
+    assert rows > 0
