@@ -37,9 +37,11 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
-from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp.middleware import OTPMiddleware
 
+# The attribute of a cached user that holds their devices by persistent id.
+DEVICES = "_session_cache_devices"
 # Entries are dropped by every change; the timeout only bounds what an idle user leaves behind.
 TIMEOUT_SECONDS = 15 * 60
 
@@ -85,8 +87,19 @@ def _cached[T](user_id: Any, key: str, load: Callable[[], T | None]) -> T | None
 
 def cached_user(user_id: Any, load: Callable[[], Any]) -> Any:
     """The user `load` reads from the database (with what it joins), from the cache while
-    nothing about them changed."""
-    return _cached(user_id, f"auth:user:{user_id}", load)
+    nothing about them changed. Their django-otp devices come with them (`DEVICES`), so the
+    second-step check that follows needs no round trip of its own."""
+
+    if not is_shared():
+        return load()
+
+    def load_with_devices() -> Any:
+        user = load()
+        if user is not None:
+            setattr(user, DEVICES, {d.persistent_id: d for d in devices_for_user(user, None)})
+        return user
+
+    return _cached(user_id, f"auth:user:{user_id}", load_with_devices)
 
 
 def cached_device(user_id: Any, persistent_id: str, load: Callable[[], Any]) -> Any:
@@ -140,12 +153,14 @@ class CachedOTPMiddleware(OTPMiddleware):  # type: ignore[misc]
         self._init_user_fields(user)
         if user.is_authenticated:
             persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
-            device = (
-                cached_device(
+            devices = getattr(user, DEVICES, None)  # the user's, when they came from the cache
+            if not persistent_id:
+                device = None
+            elif devices is not None and persistent_id in devices:
+                device = devices[persistent_id]
+            else:
+                device = cached_device(
                     user.pk, persistent_id, lambda: self._device_from_persistent_id(persistent_id)
                 )
-                if persistent_id
-                else None
-            )
             user.otp_device = self._finalize_device(request, user, device)
         return user
