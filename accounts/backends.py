@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import Role, User
+from accounts.session_cache import cached_user
 
 
 class UserBackend(ModelBackend):
@@ -23,5 +24,14 @@ class UserBackend(ModelBackend):
         return super().user_can_authenticate(user)
 
     def get_user(self, user_id: Any) -> User | None:
-        user = User._default_manager.select_related("partner_membership").filter(pk=user_id).first()
+        """With a shared cache, from it while nothing about the user changed (session_cache);
+        the checks below and Django's session hash check run on every request either way."""
+        user: User | None = cached_user(
+            user_id,
+            lambda: (
+                User._default_manager.select_related("partner_membership")
+                .filter(pk=user_id)
+                .first()
+            ),
+        )
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from accounts.session_cache import forget_user
 from notices.models import (
     ALWAYS_SENT,
     SECRET_LINK_KINDS,
@@ -147,4 +148,5 @@ def set_language(*, user: User, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise ValueError(f"Unknown language {language!r}.")
     User.objects.filter(pk=user.pk).update(language=language)
+    forget_user(user.pk)  # update() sends no signal: the session's cached user (issue 18)
     user.language = language

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from accounts.session_cache import forget_user
 from accounts.two_factor import needs_two_factor
 from audit.actions import AuditAction
 from audit.services import record_event
@@ -77,6 +78,7 @@ def confirm_device(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
         if not may_enrol(user):  # another tab confirmed a device meanwhile
             raise PermissionDenied
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        forget_user(user.pk)  # update() sends no signal: the session's cached device (issue 18)
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device.confirmed = True
         codes = _new_recovery_codes(user)

@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, with the verified device from the shared cache (accounts.session_cache).
+    "accounts.session_cache.CachedOTPMiddleware",
     # The user's id (never a name) on the request's log lines and error reports.
     "core.request_id.LoggedInUserMiddleware",
     "accounts.two_factor.RequireTwoFactorMiddleware",

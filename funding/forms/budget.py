@@ -1,5 +1,6 @@
 """Forms for the budget pages. They parse and show errors; the services decide."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +23,27 @@ def version_field_name(partner_id: int) -> str:
     return f"version_{partner_id}"
 
 
+@dataclass(frozen=True)
+class AmountInput:
+    """One editable row's amount input and hidden version, as plain values for the template.
+
+    The editor shows up to one row per partner (300 and more): a BoundField and a widget
+    rendered through the form renderer per cell cost ≈ 90 % of the page (docs/performance.md),
+    so the template writes these inputs itself."""
+
+    name: str
+    id: str
+    value: str
+    errors: list[str]
+    version_name: str
+    version: str
+
+
 class AllocationsForm(forms.Form):
-    """One amount per editable row, the version each row had when the page was shown, a reason."""
+    """One amount per editable row, the version each row had when the page was shown, a reason.
+
+    The fields of the rows exist only when the form is bound (to validate what was sent); the
+    page is drawn from `amount_inputs()`."""
 
     reason = forms.CharField(
         label=_("Motivering (valfri)"),
@@ -37,6 +57,8 @@ class AllocationsForm(forms.Form):
     def __init__(self, *args: Any, rows: list[EditorRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = [row for row in rows if row.editable]
+        if not self.is_bound:
+            return
         for row in self.rows:
             pid = row.partner.pk
             self.fields[amount_field_name(pid)] = AmountField(
@@ -72,8 +94,28 @@ class AllocationsForm(forms.Form):
         form.is_valid()
         return form
 
-    def amount_field(self, row: EditorRow) -> forms.BoundField:
-        return self[amount_field_name(row.partner.pk)]
+    def amount_inputs(self) -> dict[int, AmountInput]:
+        """Each editable row's input by partner id: what was sent and its errors when bound
+        (call is_valid() first), else the saved amount and version."""
+        errors = self.errors if self.is_bound else {}
+        inputs = {}
+        for row in self.rows:
+            pid = row.partner.pk
+            name, version_name = amount_field_name(pid), version_field_name(pid)
+            if self.is_bound:
+                value, version = self.data.get(name, ""), self.data.get(version_name, "")
+            else:
+                value = format_input(row.amount) if row.amount is not None else ""
+                version = str(row.version)
+            inputs[pid] = AmountInput(
+                name=name,
+                id=f"id_{name}",
+                value=value,
+                errors=[str(error) for error in errors.get(name, [])],
+                version_name=version_name,
+                version=version,
+            )
+        return inputs
 
     def amounts(self) -> dict[int, Decimal]:
         return {r.partner.pk: self.cleaned_data[amount_field_name(r.partner.pk)] for r in self.rows}

@@ -4,6 +4,8 @@ Each view: authorise (objects are looked up in the user's selectors, so partners
 call a selector or service → render.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +27,7 @@ from funding.models import BudgetYear, Programme
 from funding.permissions import can_edit_allocations, can_manage_budget, can_view_budget
 from funding.selectors import (
     EditorRow,
+    EditorTotals,
     allocation_editor_rows,
     budget_overview,
     budget_years_for,
@@ -85,42 +88,94 @@ def overview(request: AuthenticatedRequest, year: int) -> HttpResponse:
     return render(request, "funding/overview.html", context)
 
 
+@dataclass(frozen=True)
+class EditorTable:
+    """The editor's rows rendered, their totals, and whether any row can still be edited."""
+
+    rows_html: str
+    totals: EditorTotals
+    editable: bool
+
+
+def _table(
+    request: HttpRequest, programme: Programme, rows: list[EditorRow], form: AllocationsForm
+) -> EditorTable:
+    can_edit = can_edit_allocations(request.user, programme)
+    inputs = form.amount_inputs() if can_edit else {}
+    context = {
+        "programme": programme,
+        "can_edit": can_edit,
+        "lines": [(row, inputs.get(row.partner.pk)) for row in rows],
+    }
+    return EditorTable(
+        rows_html=render_to_string("funding/allocation_editor.html#rows", context, request),
+        totals=editor_totals(programme=programme, rows=rows, typed=form.typed_amounts()),
+        editable=bool(form.rows),
+    )
+
+
+def _table_as_saved(request: HttpRequest, programme: Programme) -> EditorTable:
+    """The page as saved is the same for everyone who may edit it (or only see it) until the
+    next recorded change: its 300 and more rows are read and rendered once per revision and
+    language, as the overview's figures are (audit.cache; docs/performance.md)."""
+    can_edit = can_edit_allocations(request.user, programme)
+
+    def table() -> EditorTable:
+        rows = allocation_editor_rows(programme=programme)
+        return _table(request, programme, rows, AllocationsForm(rows=rows))
+
+    return per_revision(f"allocation-editor:{programme.pk}:{can_edit}:{get_language()}", table)
+
+
 def _editor(
     request: HttpRequest,
     programme: Programme,
-    rows: list[EditorRow],
-    form: AllocationsForm,
+    table: EditorTable,
+    form: AllocationsForm | None,
     *,
     conflicts: list[services.Conflict] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_edit = can_edit_allocations(request.user, programme)
     context = {
         "programme": programme,
         "budget_year": programme.budget_year,
-        "lines": [
-            (row, form.amount_field(row) if can_edit and row.editable else None) for row in rows
-        ],
-        "form": form,
-        "can_edit": can_edit,
-        "totals": editor_totals(programme=programme, rows=rows, typed=form.typed_amounts()),
+        "rows_html": mark_safe(table.rows_html),  # noqa: S308 - our own template's output
+        "editable": table.editable,
+        "form": form or AllocationsForm(rows=[]),  # the reason: the table is done already
+        "can_edit": can_edit_allocations(request.user, programme),
+        "totals": table.totals,
         "conflicts": conflicts or [],
     }
     return render(request, "funding/allocation_editor.html", context, status=status)
+
+
+def _conflict(
+    request: HttpRequest,
+    programme: Programme,
+    form: AllocationsForm,
+    stale: services.StaleAllocationsError,
+) -> HttpResponse:
+    """Someone saved meanwhile: what was typed stays, with what is saved now next to it."""
+    fresh = allocation_editor_rows(programme=programme)
+    form = form.with_versions_of(stale.conflicts, fresh)
+    form.add_error(None, stale)
+    table = _table(request, programme, fresh, form)
+    return _editor(request, programme, table, form, conflicts=stale.conflicts, status=409)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:
     programme = programme_or_404(request, year, slug)
-    rows = allocation_editor_rows(programme=programme)
     if request.method == "GET":
-        return _editor(request, programme, rows, AllocationsForm(rows=rows))
+        return _editor(request, programme, _table_as_saved(request, programme), None)
     if not can_edit_allocations(request.user, programme):
         raise PermissionDenied
+    rows = allocation_editor_rows(programme=programme)
     form = AllocationsForm(request.POST, rows=rows)
     if "preview" in request.POST or not form.is_valid():
-        return _editor(request, programme, rows, form, status=200 if form.is_valid() else 400)
+        table, status = _table(request, programme, rows, form), 200 if form.is_valid() else 400
+        return _editor(request, programme, table, form, status=status)
     try:
         result = services.set_allocations(
             programme=programme,
@@ -130,13 +185,10 @@ def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> Ht
             by=request.user,
         )
     except services.StaleAllocationsError as stale:
-        fresh = allocation_editor_rows(programme=programme)
-        form = form.with_versions_of(stale.conflicts, fresh)
-        form.add_error(None, stale)
-        return _editor(request, programme, fresh, form, conflicts=stale.conflicts, status=409)
+        return _conflict(request, programme, form, stale)
     except ValidationError as error:
         form.add_service_error(error)
-        return _editor(request, programme, rows, form, status=400)
+        return _editor(request, programme, _table(request, programme, rows, form), form, status=400)
     _tell_saved(request, result)
     return redirect("funding:allocations", year, slug)
 

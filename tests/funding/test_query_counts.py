@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from core.money import format_amount
+from core.money import format_amount, format_input
 from funding import services
 from funding.models import Programme
 from partners.models import Partner
@@ -63,12 +63,13 @@ def test_budget_pages_query_count_is_the_same_for_6_and_300_partners(
     # Session, user and the user's second-factor device, then the page's own queries. The
     # overview's figures are rendered here (the cache is empty, then the data changed): the
     # revision, the year, then 3 for the figures (+ "does next year exist?" for officials).
+    # The editor's table likewise (issue 18): the revision, then its 2 queries for the rows.
     overview = 9 if username == "handlaggare" else 8
     assert with_six == {
         "/budget/2024/": overview,
         "/budget/2025/": overview,
-        "/budget/2024/grundfinansiering/allocations/": 6,
-        "/budget/2025/grundfinansiering/allocations/": 6,
+        "/budget/2024/grundfinansiering/allocations/": 7,
+        "/budget/2025/grundfinansiering/allocations/": 7,
         "/budget/2025/grundfinansiering/history/": 7,
     }
     body = client.get("/budget/2025/grundfinansiering/allocations/").content.decode()
@@ -108,6 +109,29 @@ def test_overview_figures_are_rendered_once_per_change(client: Client, username:
 
     partners.update_partner(partner=highfive, display_name="HighFive Halmstad", by=None)
     assert "HighFive Halmstad" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("username", ["handlaggare", "sekreterare"])
+def test_editor_table_is_rendered_once_per_change(client: Client, username: str) -> None:
+    """Issue 18: the editor's rows as saved come from the cache until a change is recorded
+    (5 queries instead of 7: no partners, no allocations), then show the change."""
+    login(client, username)
+    url = "/budget/2025/grundfinansiering/allocations/"
+    first_count = count_queries(client, url)
+    first, first_body = page(client, url), client.get(url).content.decode()
+    assert count_queries(client, url) == first_count - 2 == 5
+    assert page(client, url) == first
+
+    programme = Programme.objects.get(budget_year__year=2025)
+    highfive = Partner.objects.get(slug="highfive")
+    services.set_allocations(
+        programme=programme, amounts={highfive.pk: Decimal(2345678)}, by=None, reason="Test"
+    )
+    assert count_queries(client, url) == first_count
+    body = client.get(url).content.decode()
+    shown = (f'value="{format_input(Decimal(2345678))}"', format_amount(Decimal(2345678)))
+    assert any(amount in body for amount in shown)
+    assert not any(amount in first_body for amount in shown)
 
 
 def test_overview_figures_are_cached_per_language(client: Client) -> None:

@@ -1,0 +1,166 @@
+"""The logged-in user and their verified second-factor device, from the shared cache (issue 18).
+
+Every logged-in request looks up three things before any view runs: the session, the user
+(`accounts.backends.UserBackend.get_user`) and the device that passed the second step
+(django-otp's middleware). With a shared cache (Redis) the session already comes from it
+(`cached_db`); this module does the same for the other two, so a logged-in request that only
+reads makes no database query at all (docs/performance.md: the ORM's query compilation cost more
+than the queries, and through PgBouncer each one is a round trip more).
+
+Correctness comes before speed, so an entry is trusted only under the user's current
+*generation*: a random token kept next to it (one `get_many`, one round trip, reads both). Every
+save or delete of the user, their partner membership or any of their django-otp devices removes
+the generation (at once, and again once the transaction commits), so the next request on every
+server reads the database again: a deactivation, a password change, a new membership or a
+two-factor reset takes effect on the next request. A request establishes the generation
+*before* it reads the database, so a read racing a change is stored under a generation that the
+change's commit then removes. `QuerySet.update()` sends no signal: the code that uses it on
+these models calls `forget_user` itself (tests/accounts/test_session_cache.py finds them).
+
+Why a generation and not a key made of what the checks read (password hash, is_active...):
+a request cannot know those without reading the row, which is the query this saves.
+
+With a per-process cache (no Redis: `make run`, the tests) nothing is cached here: a change made
+through one server could not reach another server's memory, so a deactivated user would keep
+working there. Those setups read the database as before.
+"""
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+from django_otp.middleware import OTPMiddleware
+
+# The attribute of a cached user that holds their devices by persistent id.
+DEVICES = "_session_cache_devices"
+# Entries are dropped by every change; the timeout only bounds what an idle user leaves behind.
+TIMEOUT_SECONDS = 15 * 60
+
+
+def is_shared() -> bool:
+    """Whether the default cache is one that every server reads (config.caches: the rule that
+    puts the sessions in it too)."""
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
+def _generation_key(user_id: Any) -> str:
+    return f"auth:generation:{user_id}"
+
+
+def _generation(user_id: Any, found: dict[str, Any]) -> str | None:
+    """The user's current generation: the one found, or a new one made now (before the
+    database is read). None when another request made one meanwhile and it is gone again."""
+    key = _generation_key(user_id)
+    generation = found.get(key)
+    if generation is not None:
+        return str(generation)
+    made = secrets.token_hex(8)
+    if cache.add(key, made, TIMEOUT_SECONDS * 2):
+        return made
+    other = cache.get(key)
+    return None if other is None else str(other)
+
+
+def _cached[T](user_id: Any, key: str, load: Callable[[], T | None]) -> T | None:
+    if not is_shared():
+        return load()
+    found = cache.get_many([_generation_key(user_id), key])
+    entry = found.get(key)
+    generation = _generation(user_id, found)
+    if generation is not None and entry is not None and entry[0] == generation:
+        value: T = entry[1]
+        return value
+    loaded = load()
+    if generation is not None and loaded is not None:
+        cache.set(key, (generation, loaded), TIMEOUT_SECONDS)
+    return loaded
+
+
+def cached_user(user_id: Any, load: Callable[[], Any]) -> Any:
+    """The user `load` reads from the database (with what it joins), from the cache while
+    nothing about them changed. Their django-otp devices come with them (`DEVICES`), so the
+    second-step check that follows needs no round trip of its own."""
+
+    if not is_shared():
+        return load()
+
+    def load_with_devices() -> Any:
+        user = load()
+        if user is not None:
+            setattr(user, DEVICES, {d.persistent_id: d for d in devices_for_user(user, None)})
+        return user
+
+    return _cached(user_id, f"auth:user:{user_id}", load_with_devices)
+
+
+def cached_device(user_id: Any, persistent_id: str, load: Callable[[], Any]) -> Any:
+    """The django-otp device the session names, from the cache while nothing about its user
+    or their devices changed. The caller still checks that it is theirs and confirmed."""
+    return _cached(user_id, f"auth:device:{user_id}:{persistent_id}", load)
+
+
+def forget_user(user_id: Any) -> None:
+    """Make every server read `user_id`'s user and devices from the database again: now, and
+    once the current transaction commits (a request reading in between would otherwise store
+    what the database held before the commit)."""
+    if not is_shared() or user_id is None:
+        return
+    key = _generation_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _forget_saved_user(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    forget_user(instance.pk)
+
+
+def _forget_owner(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    forget_user(getattr(instance, "user_id", None))
+
+
+def connect_invalidation() -> None:
+    """Called from AccountsConfig.ready(): the user, the model joined to them on every request
+    (the partner membership, found through the user model so accounts imports no app above it)
+    and every django-otp device model."""
+    from django_otp.models import Device
+
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    owned: list[type[Model]] = [
+        user_model._meta.get_field("partner_membership").related_model,
+    ]
+    owned += [model for model in apps.get_models() if issubclass(model, Device)]
+    for signal in (post_save, post_delete):
+        signal.connect(_forget_saved_user, sender=user_model, dispatch_uid="auth-cache-user")
+        for model in owned:
+            signal.connect(_forget_owner, sender=model, dispatch_uid=f"auth-cache-{model._meta}")
+
+
+class CachedOTPMiddleware(OTPMiddleware):  # type: ignore[misc]
+    """django-otp's middleware, with the verified device read through `cached_device`. The
+    binding checks (the device is the user's, and confirmed) stay django-otp's own. Only the
+    synchronous path (WSGI, what we serve) is cached; the asynchronous one is django-otp's."""
+
+    def _verify_user_sync(self, request: Any, user: Any) -> Any:
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            devices = getattr(user, DEVICES, None)  # the user's, when they came from the cache
+            if not persistent_id:
+                device = None
+            elif devices is not None and persistent_id in devices:
+                device = devices[persistent_id]
+            else:
+                device = cached_device(
+                    user.pk, persistent_id, lambda: self._device_from_persistent_id(persistent_id)
+                )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
