@@ -12,10 +12,10 @@ from pathlib import Path
 import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP
 
 from config.caches import caches, session_engine
 from config.observability import init_sentry, logging_config
+from config.security import CONTENT_SECURITY_POLICY, PASSWORD_VALIDATORS
 
 # Lets admin classes and other generics be subscripted at run time (ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
@@ -174,15 +174,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+AUTH_PASSWORD_VALIDATORS = PASSWORD_VALIDATORS
 
 # Swedish first, whatever the browser asks for; English when the user chooses it
 # (core.middleware.ChosenLanguageMiddleware).
@@ -222,20 +214,8 @@ STORAGES = {
 # its `internal` location, "/_documents/" (deploy/nginx/). Empty: the app servers send them.
 DOCUMENT_ACCEL_REDIRECT = env.str("DOCUMENT_ACCEL_REDIRECT", default="")
 
-# Security headers (OWASP ASVS 5.0 level 2, V3). A strict Content Security Policy: no inline
-# script or style, no eval; htmx is served from our static files and told not to inject styles.
-SECURE_CSP = {
-    "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
-    "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.NONE],
-    "object-src": [CSP.NONE],
-}
+# Security headers (OWASP ASVS 5.0 level 2, V3); the strict CSP is in config.security.
+SECURE_CSP = CONTENT_SECURITY_POLICY
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
