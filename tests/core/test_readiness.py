@@ -101,3 +101,12 @@ def test_each_round_of_the_periodic_jobs_queues_a_heartbeat(settings: Any) -> No
     settings.TASKS = DATABASE_QUEUE
     call_command("run_periodic", "--once", verbosity=0, stdout=io.StringIO())
     assert DBTaskResult.objects.filter(task_path="core.tasks.heartbeat").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_notice_sweep_of_the_systemd_timers_queues_a_heartbeat(settings: Any) -> None:
+    # With deploy/systemd's timers there is no run_periodic: halland-notices.timer's
+    # send_notices keeps the worker's heartbeat going instead.
+    settings.TASKS = DATABASE_QUEUE
+    call_command("send_notices", verbosity=0, stdout=io.StringIO())
+    assert DBTaskResult.objects.filter(task_path="core.tasks.heartbeat").count() == 1
