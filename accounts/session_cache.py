@@ -17,6 +17,8 @@ two-factor reset takes effect on the next request. A request establishes the gen
 change's commit then removes. `QuerySet.update()` sends no signal: the code that uses it on
 these models calls `forget_user` itself (tests/accounts/test_session_cache.py finds them).
 
+The generation mechanism itself is `core.generation_cache`, shared with the stored PDF download.
+
 Why a generation and not a key made of what the checks read (password hash, is_active...):
 a request cannot know those without reading the row, which is the query this saves.
 
@@ -25,64 +27,24 @@ through one server could not reach another server's memory, so a deactivated use
 working there. Those setups read the database as before.
 """
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp.middleware import OTPMiddleware
 
+from core.generation_cache import cached, forget, is_shared
+
 # The attribute of a cached user that holds their devices by persistent id.
 DEVICES = "_session_cache_devices"
-# Entries are dropped by every change; the timeout only bounds what an idle user leaves behind.
-TIMEOUT_SECONDS = 15 * 60
-
-
-def is_shared() -> bool:
-    """Whether the default cache is one that every server reads (config.caches: the rule that
-    puts the sessions in it too)."""
-    return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
 def _generation_key(user_id: Any) -> str:
     return f"auth:generation:{user_id}"
-
-
-def _generation(user_id: Any, found: dict[str, Any]) -> str | None:
-    """The user's current generation: the one found, or a new one made now (before the
-    database is read). None when another request made one meanwhile and it is gone again."""
-    key = _generation_key(user_id)
-    generation = found.get(key)
-    if generation is not None:
-        return str(generation)
-    made = secrets.token_hex(8)
-    if cache.add(key, made, TIMEOUT_SECONDS * 2):
-        return made
-    other = cache.get(key)
-    return None if other is None else str(other)
-
-
-def _cached[T](user_id: Any, key: str, load: Callable[[], T | None]) -> T | None:
-    if not is_shared():
-        return load()
-    found = cache.get_many([_generation_key(user_id), key])
-    entry = found.get(key)
-    generation = _generation(user_id, found)
-    if generation is not None and entry is not None and entry[0] == generation:
-        value: T = entry[1]
-        return value
-    loaded = load()
-    if generation is not None and loaded is not None:
-        cache.set(key, (generation, loaded), TIMEOUT_SECONDS)
-    return loaded
 
 
 def cached_user(user_id: Any, load: Callable[[], Any]) -> Any:
@@ -99,24 +61,21 @@ def cached_user(user_id: Any, load: Callable[[], Any]) -> Any:
             setattr(user, DEVICES, {d.persistent_id: d for d in devices_for_user(user, None)})
         return user
 
-    return _cached(user_id, f"auth:user:{user_id}", load_with_devices)
+    return cached(_generation_key(user_id), f"auth:user:{user_id}", load_with_devices)
 
 
 def cached_device(user_id: Any, persistent_id: str, load: Callable[[], Any]) -> Any:
     """The django-otp device the session names, from the cache while nothing about its user
     or their devices changed. The caller still checks that it is theirs and confirmed."""
-    return _cached(user_id, f"auth:device:{user_id}:{persistent_id}", load)
+    return cached(_generation_key(user_id), f"auth:device:{user_id}:{persistent_id}", load)
 
 
 def forget_user(user_id: Any) -> None:
     """Make every server read `user_id`'s user and devices from the database again: now, and
     once the current transaction commits (a request reading in between would otherwise store
     what the database held before the commit)."""
-    if not is_shared() or user_id is None:
-        return
-    key = _generation_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    if user_id is not None:
+        forget(_generation_key(user_id))
 
 
 def _forget_saved_user(sender: type[Model], instance: Model, **kwargs: Any) -> None:

@@ -8,7 +8,6 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
@@ -52,6 +51,15 @@ def visible_agreements(user: AnyUser, *, via: str = "") -> Q | None:
     if membership is None:
         return None
     return Q(**{f"{via}partner_id": membership.partner_id})
+
+
+def may_see_agreement_of(user: AnyUser, *, partner_id: int) -> bool:
+    """`visible_agreements`' rule for one agreement already in hand (its partner), in Python:
+    for a download answered from the cache (agreements.downloads). Keep the two together."""
+    if is_region_staff(user):
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.partner_id == partner_id
 
 
 def with_follow_up(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
@@ -281,24 +289,6 @@ def attachment_for(
     )
 
 
-def current_signed_document(*, user: AnyUser, reference: str) -> SignedDocument | None:
-    """The sealed PDF of the agreement's current version, looked up within what the user may
-    see, in one query: the download serves the stored file and needs nothing else."""
-    scope = visible_agreements(user, via="agreement__")
-    if scope is None:
-        return None
-    documents = (
-        SignedDocument.objects.filter(
-            scope, agreement__reference=reference, agreement_version=F("agreement__version")
-        )
-        .select_related("agreement")
-        # No ordering: there is at most one row, and the models' default ordering would join
-        # the partner to sort it.
-        .order_by()
-    )
-    return next(iter(documents[:1]), None)
-
-
 def signed_version(*, user: AnyUser, reference: str, version: int) -> SignedDocument | None:
     """One signed version's sealed PDF, within what the user may see, in one query."""
     scope = visible_agreements(user, via="agreement__")
@@ -315,8 +305,9 @@ def signed_version(*, user: AnyUser, reference: str, version: int) -> SignedDocu
 
 
 def signed_versions(agreement: Agreement) -> list[SignedDocument]:
-    """Every signed version of the agreement, newest first (the page lists them all)."""
-    return list(agreement.signed_documents.order_by("-agreement_version"))
+    """Every signed version of the agreement, newest first (the page lists them all). From the
+    rows `agreement_detail` prefetched: sorting them here saves the page a second query."""
+    return sorted(agreement.signed_documents.all(), key=lambda d: d.agreement_version, reverse=True)
 
 
 def signed_document(agreement: Agreement) -> SignedDocument | None:

@@ -20,8 +20,8 @@ from ninja.responses import Status
 from pydantic import field_validator
 
 from accounts.models import User
+from agreements.downloads import current_download
 from agreements.models import Agreement, AgreementStatus
-from agreements.selectors import current_signed_document
 from api import selectors
 from api.auth import TokenAuth
 from api.problems import MEDIA_TYPE, problem
@@ -272,14 +272,10 @@ def agreement(request: HttpRequest, reference: str) -> Status[Agreement | dict[s
     },
 )
 def signed_pdf(request: HttpRequest, reference: str) -> Any:
-    # One query, scoped to what the token's user may see (another partner's: none).
+    # Scoped to what the token's user may see (another partner's: none); no query from the cache.
     document = None
     if _well_formed(reference):
-        document = current_signed_document(user=_user(request), reference=reference)
+        document = current_download(user=_user(request), reference=reference)
     if document is None:
         return Status(404, problem(404, "No signed PDF for such an agreement."))
-    return stored_file_response(
-        document.file,
-        sha256=document.sha256,
-        filename=f"{document.agreement.reference}-v{document.agreement_version}.pdf",
-    )
+    return stored_file_response(document.file, sha256=document.sha256, filename=document.filename)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.http import AuthenticatedRequest
 from accounts.permissions import is_region_staff
 from agreements import services
+from agreements.downloads import current_download
 from agreements.filters import AgreementFilter
 from agreements.forms import (
     SignForm,
@@ -51,7 +52,6 @@ from agreements.selectors import (
     agreement_list,
     agreement_timeline,
     allocations_awaiting_agreement,
-    current_signed_document,
     next_reporting_date,
     requirement_rows,
     signed_document,
@@ -274,14 +274,10 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
 @require_http_methods(["GET"])
 def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponseBase:
     """The sealed PDF, byte for byte as stored. Never re-rendered."""
-    document = current_signed_document(user=request.user, reference=reference)
-    if document is None:
+    download = current_download(user=request.user, reference=reference)
+    if download is None:
         raise Http404
-    return stored_file_response(
-        document.file,
-        sha256=document.sha256,
-        filename=f"{document.agreement.reference}-v{document.agreement_version}.pdf",
-    )
+    return stored_file_response(download.file, sha256=download.sha256, filename=download.filename)
 
 
 @login_required

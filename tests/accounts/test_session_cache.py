@@ -36,7 +36,15 @@ from twofactor.services import reset_two_factor
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-APP_DIRS = ("accounts", "agreements", "api", "core", "funding", "invitations", "notices")
+APP_DIRS: tuple[str, ...] = (
+    "accounts",
+    "agreements",
+    "api",
+    "core",
+    "funding",
+    "invitations",
+    "notices",
+)
 APP_DIRS += ("partners", "twofactor", "audit", "exports", "archive", "demo")
 
 # The site with the benchmarks' floor view: the middleware stack and nothing else.

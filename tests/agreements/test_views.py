@@ -124,6 +124,18 @@ def test_detail_query_count_does_not_grow_with_plan_and_reports(client: Client) 
     assert len(many) == with_few
 
 
+def test_the_detail_page_reads_the_signed_documents_once(client: Client) -> None:
+    """Issue 18: the versions list and the current document come from one prefetch."""
+    login(client, "handlaggare")
+    url = "/agreements/GF-2024-COOMPANION/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        body = text(client.get(url))
+    assert "GF-2024-COOMPANION" in body
+    reads = [q["sql"] for q in queries if 'FROM "agreements_signeddocument"' in q["sql"]]
+    assert len(reads) == 1
+
+
 # --- the signed PDF --------------------------------------------------------------------
 
 

@@ -1,0 +1,71 @@
+"""Values read from the database, kept in the shared cache under a *generation* (issue 18).
+
+A value is trusted only while its generation is the current one: a random token kept next to
+it and read with it in one `get_many` (one round trip). A change removes the generation (at
+once, and again once its transaction commits), so the next read on every server goes to the
+database. A read establishes the generation *before* it reads the database, so a read racing
+a change is stored under a generation that the change's commit then removes.
+
+With a per-process cache (no Redis: `make run`, the tests) nothing is cached: a change made
+through one server could not reach another server's memory. Those setups read the database.
+
+Users: `accounts.session_cache`; the stored PDF download: `agreements.downloads`.
+"""
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+
+# Entries are dropped by every change; the timeout only bounds what idle entries leave behind.
+TIMEOUT_SECONDS = 15 * 60
+
+
+def is_shared() -> bool:
+    """Whether the default cache is one that every server reads (config.caches: the rule that
+    puts the sessions in it too)."""
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
+def _generation(generation_key: str, found: dict[str, Any]) -> str | None:
+    """The current generation: the one found, or a new one made now (before the database is
+    read). None when another request made one meanwhile and it is gone again."""
+    generation = found.get(generation_key)
+    if generation is not None:
+        return str(generation)
+    made = secrets.token_hex(8)
+    if cache.add(generation_key, made, TIMEOUT_SECONDS * 2):
+        return made
+    other = cache.get(generation_key)
+    return None if other is None else str(other)
+
+
+def cached[T](generation_key: str, key: str, load: Callable[[], T | None]) -> T | None:
+    """`load()`, from the shared cache while `generation_key` has not been forgotten. None is
+    never cached (a missing row is looked up again)."""
+    if not is_shared():
+        return load()
+    found = cache.get_many([generation_key, key])
+    entry = found.get(key)
+    generation = _generation(generation_key, found)
+    if generation is not None and entry is not None and entry[0] == generation:
+        value: T = entry[1]
+        return value
+    loaded = load()
+    if generation is not None and loaded is not None:
+        cache.set(key, (generation, loaded), TIMEOUT_SECONDS)
+    return loaded
+
+
+def forget(generation_key: str) -> None:
+    """Make every server read what `generation_key` covers from the database again: now, and
+    once the current transaction commits (a request reading in between would otherwise store
+    what the database held before the commit)."""
+    if not is_shared():
+        return
+    cache.delete(generation_key)
+    transaction.on_commit(lambda: cache.delete(generation_key))
