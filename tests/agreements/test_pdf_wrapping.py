@@ -52,6 +52,7 @@ def test_a_long_word_in_a_decision_wraps_within_the_page(demo: None, client: Cli
             "title": "Grundfinansiering 2025",
             "text": f"Beslut om {WORD}.",
             "legal_basis": "",
+            "legal_bases": ["kl_2_1"],  # a structured legal basis is required (issue 19)
         },
     )
     assert response.status_code == 302

@@ -55,7 +55,8 @@ def test_an_upload_is_shown_then_saved_as_a_draft(page: Any) -> None:
         {"name": "fordelning.csv", "mimeType": "text/csv", "buffer": content}
     )
     page.get_by_role("button", name="Visa skillnaderna").click()
-    expect(page.get_by_text("Rad 3: okänd partner: Okänd AB.", exact=True)).to_be_visible()
+    # Next to the file field, in the design system's error message ("Fel:" for screen readers).
+    expect(page.locator(".govuk-error-message")).to_contain_text("Rad 3: okänd partner: Okänd AB.")
     assert violations(page) == []
     before = coompanion_2025()
 
