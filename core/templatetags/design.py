@@ -5,6 +5,7 @@ tags, one look for a status wherever it shows."""
 from typing import Any
 
 from django import template
+from django.core.paginator import Page
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -73,3 +74,11 @@ def status_tag(status: str, label: str, kind: str = "") -> SafeString:
     modifier = f" govuk-tag--{colour}" if colour else ""
     name = f"tag-{kind}-{status}" if kind else f"tag-{status}"
     return format_html('<strong class="govuk-tag{} tag {}">{}</strong>', modifier, name, label)
+
+
+@register.simple_tag
+def page_numbers(page: Page[Any]) -> list[int | None]:
+    """`{% page_numbers page as numbers %}`: the page numbers the pager links, the first and
+    last and one either side of the current; None where the pager shows an ellipsis."""
+    elided = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return [n if isinstance(n, int) else None for n in elided]
