@@ -63,6 +63,13 @@ _COLOURS = {
     "terminated": "red",
     "failed": "red",
     "overdue": "red",
+    "replaced": "red",
+    "inactive": "grey",
+    # Where one status word means different things: a notice sent is done, an agreement sent
+    # still waits for the partner; an account invited waits for the person.
+    "notice-sent": "green",
+    "account-invited": "yellow",
+    "account-active": "green",
 }
 
 
@@ -70,7 +77,7 @@ _COLOURS = {
 def status_tag(status: str, label: str, kind: str = "") -> SafeString:
     """`{% status_tag i.status i.get_status_display %}`: a status as the design system's tag.
     `kind` prefixes the old class name (`tag-report-approved`) that tests and print CSS know."""
-    colour = _COLOURS.get(status, "")
+    colour = _COLOURS.get(f"{kind}-{status}") or _COLOURS.get(status, "")
     modifier = f" govuk-tag--{colour}" if colour else ""
     name = f"tag-{kind}-{status}" if kind else f"tag-{status}"
     return format_html('<strong class="govuk-tag{} tag {}">{}</strong>', modifier, name, label)

@@ -461,11 +461,11 @@ def test_the_partners_start_page_says_what_is_owed() -> None:
 
 def test_the_partners_start_page_offers_no_next_payment_after_termination() -> None:
     client = login(Client(), "matgille")
-    assert 'class="tag tag-planned"' in text(client.get("/"))
+    assert 'class="govuk-tag govuk-tag--grey tag tag-planned"' in text(client.get("/"))
     terminate(MATGILLE)
     body = text(client.get("/"))
     assert "Hävd: inget mer betalas ut." in body
-    assert 'class="tag tag-planned"' not in body
+    assert 'class="govuk-tag govuk-tag--grey tag tag-planned"' not in body
 
 
 # --------------------------------------------------------------------------- payments

@@ -189,3 +189,43 @@ def test_a_page_renders_its_breadcrumbs(demo: None) -> None:
         '<li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" '
         'href="/agreements/">Överenskommelser</a></li></ol></nav>'
     ) in body
+
+
+def test_no_page_writes_a_tag_by_hand() -> None:
+    """Every status shows through `{% status_tag %}`: one look for one status everywhere."""
+    for path in (ROOT / "templates").rglob("*.html"):
+        if "pdf" in path.parts or "admin" in path.parts:
+            continue
+        assert not re.search(r'class="tag[ "]', path.read_text()), path
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "classes"),
+    [
+        ("sent", "notice", "govuk-tag govuk-tag--green tag tag-notice-sent"),
+        ("sent", "amendment", "govuk-tag govuk-tag--yellow tag tag-amendment-sent"),
+        ("replaced", "", "govuk-tag govuk-tag--red tag tag-replaced"),
+        ("inactive", "account", "govuk-tag govuk-tag--grey tag tag-account-inactive"),
+    ],
+)
+def test_a_status_word_may_differ_by_kind(status: str, kind: str, classes: str) -> None:
+    html = Template("{% load design %}{% status_tag s 'Etikett' k %}").render(
+        Context({"s": status, "k": kind})
+    )
+    assert html == f'<strong class="{classes}">Etikett</strong>'
+
+
+@pytest.mark.django_db
+def test_overdue_rows_on_the_start_page_and_agreement_page_use_the_systems_red_tag(
+    demo: None,
+) -> None:
+    from tests.helpers import login, text
+
+    client = login(Client(), "handlaggare")
+    detail = text(client.get("/agreements/GF-2024-COOMPANION/"))
+    assert '<strong class="govuk-tag govuk-tag--green tag tag-amendment-signed">Gällande<' in detail
+    assert '<strong class="govuk-tag govuk-tag--green tag tag-paid">' in detail
+    overdue = text(client.get("/agreements/", {"forsenade": "on"}))
+    assert '<strong class="govuk-tag govuk-tag--red tag tag-overdue">' in overdue
+    css = (ROOT / "static" / "css" / "site.css").read_text()
+    assert re.search(r"\.tag-overdue[^{]*\{ border: 2px solid", css)  # more than colour
