@@ -358,3 +358,13 @@ def test_the_extract_says_when_the_grant_is_not_state_aid(client: Client) -> Non
     extract = pdf_text(client.get(f"/decisions/{decision.pk}/pdf/").content)
     assert "eurokurs 11,3600 kronor per euro den 21 oktober 2024." in extract
     assert "inte utgöra statligt stöd" not in extract
+
+
+def test_the_decision_page_shows_the_legal_basis_and_state_aid_once(client: Client) -> None:
+    login(client, "sekreterare")
+    decided = text(client.get(f"/decisions/{Decision.objects.get(paragraph=101).pk}/"))
+    assert decided.count("Rättslig grund</h2>") == 1
+    assert decided.count("Bidrag utan motprestation") == 1
+    assert "Statsstöd: stöd av mindre betydelse (de minimis), eurokurs 11,5430" in decided
+    draft = text(client.get(f"/decisions/{record(client).pk}/"))
+    assert "Statsstöd: bidraget bedöms inte utgöra statligt stöd." in draft
