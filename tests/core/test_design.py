@@ -229,3 +229,17 @@ def test_overdue_rows_on_the_start_page_and_agreement_page_use_the_systems_red_t
     assert '<strong class="govuk-tag govuk-tag--red tag tag-overdue">' in overdue
     css = (ROOT / "static" / "css" / "site.css").read_text()
     assert re.search(r"\.tag-overdue[^{]*\{ border: 2px solid", css)  # more than colour
+
+
+@pytest.mark.django_db
+def test_the_allocation_editor_shows_status_as_tags_and_one_primary_button(demo: None) -> None:
+    from tests.helpers import login, text
+
+    client = login(Client(), "handlaggare")
+    body = text(client.get("/budget/2025/grundfinansiering/allocations/"))
+    assert '<strong class="govuk-tag govuk-tag--grey tag tag-allocation-draft">Utkast<' in body
+    assert 'name="preview" value="1" class="secondary"' in body
+    decided = text(client.get("/budget/2024/grundfinansiering/allocations/"))
+    assert (
+        '<strong class="govuk-tag govuk-tag--green tag tag-allocation-decided">Beslutad<' in decided
+    )
