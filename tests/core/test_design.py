@@ -243,3 +243,12 @@ def test_the_allocation_editor_shows_status_as_tags_and_one_primary_button(demo:
     assert (
         '<strong class="govuk-tag govuk-tag--green tag tag-allocation-decided">Beslutad<' in decided
     )
+
+
+@pytest.mark.django_db
+def test_the_report_form_has_one_primary_button(demo: None) -> None:
+    """Submitting the report is the page's action; saving a draft is the secondary one."""
+    from tests.helpers import login, text
+
+    body = text(login(Client(), "coompanion").get("/agreements/GF-2024-COOMPANION/reports/4/"))
+    assert '<button type="submit" name="action" value="save" class="secondary">' in body
