@@ -10,10 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from core.money import ZERO
 from core.pdf import PdfAttachment, render_pdf
-from funding.models import Decision, DecisionStatus
+from funding.models import Decision, DecisionStatus, StateAid
 
 
 def _items(decision: Decision) -> list[Any]:
@@ -29,6 +30,24 @@ def distribution(decision: Decision) -> list[str]:
     return [line.strip() for line in decision.distribution.splitlines() if line.strip()]
 
 
+def state_aid_statement(decision: Decision) -> str:
+    """The extract's one line on state aid (issue 19). The model has no "not assessed" value:
+    the form records a blank choice as `none` (not state aid), so every decision carries its
+    assessment. De minimis aid cites Commission Regulation (EU) 2023/2831 and the rate the
+    agreements convert the amount with."""
+    if decision.state_aid == StateAid.DE_MINIMIS and decision.eur_rate and decision.eur_rate_date:
+        rate = str(decision.eur_rate).replace(".", ",")
+        with translation.override("sv"):
+            day = date_format(decision.eur_rate_date, "j F Y")
+        return (
+            "Stödet bedöms som stöd av mindre betydelse (de minimis) enligt kommissionens "
+            f"förordning (EU) 2023/2831; eurokurs {rate} kronor per euro den {day}."
+        )
+    if decision.state_aid == StateAid.NONE:
+        return "Bidraget bedöms inte utgöra statligt stöd."
+    return ""
+
+
 def decision_record(decision: Decision, items: list[Any]) -> dict[str, Any]:
     return {
         "schema": "halland-grundfinansiering/decision/1",
@@ -41,6 +60,11 @@ def decision_record(decision: Decision, items: list[Any]) -> dict[str, Any]:
         "legal_basis": decision.legal_basis,
         "legal_bases": list(decision.legal_bases or []),
         "legal_basis_citations": decision.legal_basis_citations,
+        "state_aid": {
+            "assessment": decision.state_aid,
+            "eur_rate": decision.eur_rate,
+            "eur_rate_date": decision.eur_rate_date,
+        },
         "memo": {
             "date": decision.memo_date,
             "registration_number": decision.memo_registration_number,
@@ -82,6 +106,7 @@ def render_decision_pdf(decision: Decision) -> bytes:
         "total": sum((i.amount for i in items), ZERO),
         "draft": draft,
         "distribution": distribution(decision),
+        "state_aid": state_aid_statement(decision),
         "region_name": settings.REGION_NAME,
         "verify_url": settings.SITE_URL.rstrip("/") + "/verify/",
         "rendered_at": timezone.now(),

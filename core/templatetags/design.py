@@ -5,6 +5,7 @@ tags, one look for a status wherever it shows."""
 from typing import Any
 
 from django import template
+from django.core.paginator import Page
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -62,6 +63,13 @@ _COLOURS = {
     "terminated": "red",
     "failed": "red",
     "overdue": "red",
+    "replaced": "red",
+    "inactive": "grey",
+    # Where one status word means different things: a notice sent is done, an agreement sent
+    # still waits for the partner; an account invited waits for the person.
+    "notice-sent": "green",
+    "account-invited": "yellow",
+    "account-active": "green",
 }
 
 
@@ -69,7 +77,15 @@ _COLOURS = {
 def status_tag(status: str, label: str, kind: str = "") -> SafeString:
     """`{% status_tag i.status i.get_status_display %}`: a status as the design system's tag.
     `kind` prefixes the old class name (`tag-report-approved`) that tests and print CSS know."""
-    colour = _COLOURS.get(status, "")
+    colour = _COLOURS.get(f"{kind}-{status}") or _COLOURS.get(status, "")
     modifier = f" govuk-tag--{colour}" if colour else ""
     name = f"tag-{kind}-{status}" if kind else f"tag-{status}"
     return format_html('<strong class="govuk-tag{} tag {}">{}</strong>', modifier, name, label)
+
+
+@register.simple_tag
+def page_numbers(page: Page[Any]) -> list[int | None]:
+    """`{% page_numbers page as numbers %}`: the page numbers the pager links, the first and
+    last and one either side of the current; None where the pager shows an ellipsis."""
+    elided = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return [n if isinstance(n, int) else None for n in elided]

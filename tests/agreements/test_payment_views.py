@@ -41,7 +41,7 @@ def test_the_page_lists_only_payable_instalments_soonest_first() -> None:
     assert 'href="/agreements/GF-2024-MATGILLE/"' in body
     assert "GF-2024-HIGHFIVE" not in body  # sent, not signed: nothing to pay yet
     assert "GF-2024-LEAP-FOR-LIFE" not in body
-    assert 'class="tag tag-planned"' in body
+    assert 'class="govuk-tag govuk-tag--grey tag tag-planned"' in body
     assert "det kan inte ångras" in body  # confirmation before what cannot be undone
 
 

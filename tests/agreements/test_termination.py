@@ -337,6 +337,17 @@ def test_the_terminate_page_shows_what_was_paid() -> None:
     assert 'name="recovery_due_date"' in body
 
 
+@pytest.mark.parametrize(("reference", "action"), [(COOMPANION, "terminate"), (LEAP, "discard")])
+def test_the_confirmation_page_warns_once_that_it_cannot_be_undone(
+    reference: str, action: str
+) -> None:
+    """Issue 19: the warning is the confirmation box's, right before the button; the intro does
+    not say it again."""
+    body = text(official_client().get(f"/agreements/{reference}/{action}/"))
+    assert "Det går inte att ångra." in body
+    assert body.count("ångra") == 1
+
+
 def _field_group(body: str, name: str) -> str:
     """The HTML of one field's group from its label to its input: the errors are between."""
     start = body.index(f'for="id_{name}"')
@@ -450,11 +461,11 @@ def test_the_partners_start_page_says_what_is_owed() -> None:
 
 def test_the_partners_start_page_offers_no_next_payment_after_termination() -> None:
     client = login(Client(), "matgille")
-    assert 'class="tag tag-planned"' in text(client.get("/"))
+    assert 'class="govuk-tag govuk-tag--grey tag tag-planned"' in text(client.get("/"))
     terminate(MATGILLE)
     body = text(client.get("/"))
     assert "Hävd: inget mer betalas ut." in body
-    assert 'class="tag tag-planned"' not in body
+    assert 'class="govuk-tag govuk-tag--grey tag tag-planned"' not in body
 
 
 # --------------------------------------------------------------------------- payments

@@ -119,3 +119,136 @@ def test_success_and_error_banners_differ_in_heading_and_icon_not_only_colour() 
     assert ">✕</span>" in error
     assert "Det gick inte" in error
     assert "message message-error" in error
+
+
+def test_the_pager_numbers_first_last_and_the_neighbours_of_the_current_page() -> None:
+    from django.core.paginator import Paginator
+
+    from core.templatetags.design import page_numbers
+
+    pages = Paginator(range(100), 10)
+    assert page_numbers(pages.page(5)) == [1, None, 4, 5, 6, None, 10]
+    assert page_numbers(pages.page(1)) == [1, 2, None, 10]
+
+
+@pytest.mark.django_db
+def test_the_pager_is_the_systems_pagination_and_keeps_the_filters(
+    demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import login, text
+
+    monkeypatch.setattr("agreements.views.agreements.AGREEMENTS_PER_PAGE", 2)
+    client = login(Client(), "handlaggare")
+    body = text(client.get("/agreements/", {"q": "GF-2024", "ar": "2024", "sida": "2"}))
+    nav = re.search(r'<nav class="govuk-pagination" aria-label="Sidor">.*?</nav>', body, re.S)
+    assert nav is not None
+    pager = nav.group(0)
+    keep = "?q=GF-2024&amp;ar=2024&amp;sida="
+    assert re.search(
+        rf'href="{re.escape(keep)}1" rel="prev">.*?Föregående'
+        r'<span class="govuk-visually-hidden"> sida</span>',
+        pager,
+        re.S,
+    )
+    assert f'href="{keep}2" aria-label="Sida 2" aria-current="page">2</a>' in pager
+    assert f'href="{keep}3" aria-label="Sida 3">3</a>' in pager
+    assert re.search(rf'href="{re.escape(keep)}3" rel="next">.*?Nästa', pager, re.S)
+    assert pager.count("aria-current") == 1
+    assert "Sida 2 av 3 (6 överenskommelser)" in body
+    # One page: nothing to page through.
+    single = text(client.get("/agreements/", {"q": "GF-2024-MATGILLE"}))
+    assert "govuk-pagination" not in single
+    assert "Sida 1 av" not in single
+
+
+def test_breadcrumbs_are_the_systems_component_a_labelled_nav_with_a_list() -> None:
+    templates = [p for p in (ROOT / "templates").rglob("*.html") if "admin" not in p.parts]
+    crumbs = [p for p in templates if "govuk-breadcrumbs__list" in p.read_text()]
+    assert len(crumbs) >= 20
+    for path in templates:
+        source = path.read_text()
+        assert 'class="breadcrumbs"' not in source, path
+    for path in crumbs:
+        for trail in re.findall(r'<nav class="govuk-breadcrumbs".*?</nav>', path.read_text()):
+            assert "aria-label=\"{% translate 'Brödsmulor' %}\"" in trail, path
+            assert (
+                '<ol class="govuk-breadcrumbs__list"><li class="govuk-breadcrumbs__list-item">'
+                in trail
+            )
+            assert trail.count("<li ") == trail.count('<a class="govuk-breadcrumbs__link"')
+
+
+@pytest.mark.django_db
+def test_a_page_renders_its_breadcrumbs(demo: None) -> None:
+    from tests.helpers import login, text
+
+    body = text(login(Client(), "handlaggare").get("/agreements/GF-2024-COOMPANION/"))
+    assert (
+        '<nav class="govuk-breadcrumbs" aria-label="Brödsmulor">'
+        '<ol class="govuk-breadcrumbs__list">'
+        '<li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" '
+        'href="/agreements/">Överenskommelser</a></li></ol></nav>'
+    ) in body
+
+
+def test_no_page_writes_a_tag_by_hand() -> None:
+    """Every status shows through `{% status_tag %}`: one look for one status everywhere."""
+    for path in (ROOT / "templates").rglob("*.html"):
+        if "pdf" in path.parts or "admin" in path.parts:
+            continue
+        assert not re.search(r'class="tag[ "]', path.read_text()), path
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "classes"),
+    [
+        ("sent", "notice", "govuk-tag govuk-tag--green tag tag-notice-sent"),
+        ("sent", "amendment", "govuk-tag govuk-tag--yellow tag tag-amendment-sent"),
+        ("replaced", "", "govuk-tag govuk-tag--red tag tag-replaced"),
+        ("inactive", "account", "govuk-tag govuk-tag--grey tag tag-account-inactive"),
+    ],
+)
+def test_a_status_word_may_differ_by_kind(status: str, kind: str, classes: str) -> None:
+    html = Template("{% load design %}{% status_tag s 'Etikett' k %}").render(
+        Context({"s": status, "k": kind})
+    )
+    assert html == f'<strong class="{classes}">Etikett</strong>'
+
+
+@pytest.mark.django_db
+def test_overdue_rows_on_the_start_page_and_agreement_page_use_the_systems_red_tag(
+    demo: None,
+) -> None:
+    from tests.helpers import login, text
+
+    client = login(Client(), "handlaggare")
+    detail = text(client.get("/agreements/GF-2024-COOMPANION/"))
+    assert '<strong class="govuk-tag govuk-tag--green tag tag-amendment-signed">Gällande<' in detail
+    assert '<strong class="govuk-tag govuk-tag--green tag tag-paid">' in detail
+    overdue = text(client.get("/agreements/", {"forsenade": "on"}))
+    assert '<strong class="govuk-tag govuk-tag--red tag tag-overdue">' in overdue
+    css = (ROOT / "static" / "css" / "site.css").read_text()
+    assert re.search(r"\.tag-overdue[^{]*\{ border: 2px solid", css)  # more than colour
+
+
+@pytest.mark.django_db
+def test_the_allocation_editor_shows_status_as_tags_and_one_primary_button(demo: None) -> None:
+    from tests.helpers import login, text
+
+    client = login(Client(), "handlaggare")
+    body = text(client.get("/budget/2025/grundfinansiering/allocations/"))
+    assert '<strong class="govuk-tag govuk-tag--grey tag tag-allocation-draft">Utkast<' in body
+    assert 'name="preview" value="1" class="secondary"' in body
+    decided = text(client.get("/budget/2024/grundfinansiering/allocations/"))
+    assert (
+        '<strong class="govuk-tag govuk-tag--green tag tag-allocation-decided">Beslutad<' in decided
+    )
+
+
+@pytest.mark.django_db
+def test_the_report_form_has_one_primary_button(demo: None) -> None:
+    """Submitting the report is the page's action; saving a draft is the secondary one."""
+    from tests.helpers import login, text
+
+    body = text(login(Client(), "coompanion").get("/agreements/GF-2024-COOMPANION/reports/4/"))
+    assert '<button type="submit" name="action" value="save" class="secondary">' in body

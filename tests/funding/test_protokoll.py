@@ -326,3 +326,45 @@ def test_justering_is_in_the_history(client: Client) -> None:
     assert approved.changes["adjusters"][1] == JUSTERING["adjusters"]
     assert approved.changes["posted_on"] == [None, "2024-10-30"]
     assert approved.changes["status"] == ["decided", "approved"]
+
+
+# --------------------------------------------------------------------------- state aid
+
+
+def test_the_sealed_extract_states_the_de_minimis_assessment_with_the_rate() -> None:
+    extract = stored_text(Decision.objects.get(paragraph=101))
+    assert (
+        "Stödet bedöms som stöd av mindre betydelse (de minimis) enligt kommissionens "
+        "förordning (EU) 2023/2831; eurokurs 11,5430 kronor per euro den 24 oktober 2023."
+    ) in extract
+    assert "inte utgöra statligt stöd" not in extract
+
+
+def test_the_extract_says_when_the_grant_is_not_state_aid(client: Client) -> None:
+    login(client, "sekreterare")
+    decision = record(client)
+    assert decision.state_aid == "none"
+    extract = pdf_text(client.get(f"/decisions/{decision.pk}/pdf/").content)
+    assert "Bidraget bedöms inte utgöra statligt stöd." in extract
+    assert "de minimis" not in extract
+
+    funding.update_decision(
+        decision=decision,
+        state_aid="de_minimis",
+        eur_rate=Decimal("11.3600"),
+        eur_rate_date=date(2024, 10, 21),
+        by=secretary(),
+    )
+    extract = pdf_text(client.get(f"/decisions/{decision.pk}/pdf/").content)
+    assert "eurokurs 11,3600 kronor per euro den 21 oktober 2024." in extract
+    assert "inte utgöra statligt stöd" not in extract
+
+
+def test_the_decision_page_shows_the_legal_basis_and_state_aid_once(client: Client) -> None:
+    login(client, "sekreterare")
+    decided = text(client.get(f"/decisions/{Decision.objects.get(paragraph=101).pk}/"))
+    assert decided.count("Rättslig grund</h2>") == 1
+    assert decided.count("Bidrag utan motprestation") == 1
+    assert "Statsstöd: stöd av mindre betydelse (de minimis), eurokurs 11,5430" in decided
+    draft = text(client.get(f"/decisions/{record(client).pk}/"))
+    assert "Statsstöd: bidraget bedöms inte utgöra statligt stöd." in draft
