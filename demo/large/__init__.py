@@ -22,6 +22,7 @@ from django.db import transaction
 
 from accounts.models import User
 from agreements.models import Agreement, SignedDocument
+from audit.services import bump_revision
 from demo import facts
 from demo.large.rows import (
     BATCH,
@@ -67,6 +68,10 @@ def generate(
         for year in years:
             agreements += make_year(year, partners, signatories, official, secretary, history)
             progress(f"{year}: {len(partners)} agreements")
+        # Written in bulk, past the services that move the revision on when they record a
+        # change: move it on once here, or pages cached per revision (the overview, the
+        # allocation editor) would go on showing the data as it was before (audit.cache).
+        bump_revision()
     documents = 0
     if seal:
         for decision in Decision.objects.filter(
