@@ -190,7 +190,7 @@ def test_every_page_reflows_at_320_px(page: Any, role: str) -> None:
         log_in(page, role)
     page.set_viewport_size({"width": 320, "height": 800})
     ids = _ids() | (_decision_ids() if role == "sekreterare" else {})
-    found = {}
+    found: dict[str, object] = {}
     for url in (u.format(**ids) for u in PAGES[role]):
         page.goto(url)
         screenshot(page, f"320/{role}{url.replace('/', '_').rstrip('_')}")
