@@ -37,19 +37,24 @@ class AmountField(forms.Field):
         return parse_amount(text)
 
 
-class QuantityField(forms.DecimalField):
-    """A key figure as people type it: `1 200`, `12,5` or `12.5`; blank is no value."""
+class SwedishDecimalField(forms.DecimalField):
+    """A decimal as people type it: `1 200`, `12,5` or `12.5` (spaces of any kind, a comma or a
+    point); blank is no value."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")
+        return super().to_python(value)
+
+
+class QuantityField(SwedishDecimalField):
+    """A key figure: `1 200`, `12,5` or `12.5`; blank is no value."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 0)
         super().__init__(max_digits=14, decimal_places=2, **kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = "".join(value.split()).replace(",", ".")  # spaces of any kind, comma
-        return super().to_python(value)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.converters import IdConverter
-from core.forms import DateField
+from core.forms import DateField, SwedishDecimalField
 from core.money import format_amount
 from funding.models import DEFAULT_DECISION_BODY, Allocation, Decision, LegalBasis, StateAid
 from funding.selectors import decision_draws_on_state_funds
@@ -20,17 +20,12 @@ SUGGESTED_LEGAL_BASES = [
 ]
 
 
-class RateField(forms.DecimalField):
+class RateField(SwedishDecimalField):
     """Kronor per euro as people type it: `11,5430` or `11.5430`; blank is no rate."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_digits=9, decimal_places=4, required=False, **kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace(",", ".")
-        return super().to_python(value)
 
 
 class DecisionForm(forms.Form):
