@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from agreements.starting_terms import STANDARD_CONDITIONS, STANDARD_PURPOSE
+
 
 @dataclass(frozen=True)
 class SourceFact:
@@ -227,15 +229,9 @@ AGREEMENT_STATES = {
     "tek-kompetens": "completed",
 }
 
-PURPOSE = (
-    "Grundfinansieringen ska ge {partner} förutsättningar att som strategisk partner bidra "
-    "till genomförandet av Hallands strategi för hållbar tillväxt under {year}."
-)
-CONDITIONS = (
-    "Medlen får användas till verksamhetens löpande kostnader inom överenskommelsens syfte. "
-    "Partnern redovisar hur medlen använts och vilka resultat verksamheten nått. Medel som "
-    "inte använts enligt överenskommelsen kan återkrävas."
-)
+# The demo's agreements start from the region's standard text, as a new agreement does.
+PURPOSE = STANDARD_PURPOSE
+CONDITIONS = STANDARD_CONDITIONS
 REPORTS = [
     ("Lägesrapport om verksamheten första halvåret", date(2024, 8, 31)),
     ("Slutrapport med ekonomisk redovisning", date(2025, 3, 31)),
