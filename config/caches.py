@@ -2,8 +2,9 @@
 
 The cache holds the budget overview's figures (keyed by the history's revision, audit.cache), the
 rate-limit counters (core.limits) and, when it is shared, the sessions. A URL names a shared one:
-redis://host:6379/0 through Django's own RedisCache, so every app server counts a client's
-requests together and renders the overview once per change. Without one (`make run`), each
+redis://host:6379/0 through Django's own RedisCache (keeping one client per connection pool:
+core.redis_cache), so every app server counts a client's requests together and renders the
+overview once per change. Without one (`make run`), each
 process keeps its own: still correct, since a change moves the revision on, but rate limits then
 count per process. The key prefix keeps two sites, or a site and a re-created database (whose
 revisions start again at 1), apart on one Redis.
@@ -25,6 +26,7 @@ def caches(url: str, *, key_prefix: str) -> dict[str, dict[str, Any]]:
     cache: dict[str, Any] = environ.Env.cache_url_config(url)
     cache["KEY_PREFIX"] = key_prefix
     if cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        cache["BACKEND"] = "core.redis_cache.RedisCache"
         # A Redis that stops answering costs a request two seconds, not a worker's timeout.
         cache["OPTIONS"] = {"socket_connect_timeout": 2, "socket_timeout": 2}
     return {"default": cache}

@@ -45,7 +45,7 @@ def test_without_a_cache_url_each_process_has_its_own_and_sessions_stay_in_the_d
 def test_a_redis_url_makes_a_shared_cache_and_cached_sessions() -> None:
     chosen = _settings(REDIS_URL="redis://127.0.0.1:6379/2", CACHE_KEY_PREFIX="site-a")
     assert chosen["cache"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/2",
         "KEY_PREFIX": "site-a",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
