@@ -47,6 +47,16 @@ def _generation_key(user_id: Any) -> str:
     return f"auth:generation:{user_id}"
 
 
+def _user_key(user_id: Any) -> str:
+    return f"auth:user:{user_id}"
+
+
+def user_cache_keys(user_id: Any) -> list[str]:
+    """What `cached_user` reads, for the session store to read with the session
+    (`accounts.sessions`: one round trip instead of two)."""
+    return [_generation_key(user_id), _user_key(user_id)]
+
+
 def cached_user(user_id: Any, load: Callable[[], Any]) -> Any:
     """The user `load` reads from the database (with what it joins), from the cache while
     nothing about them changed. Their django-otp devices come with them (`DEVICES`), so the
@@ -61,7 +71,7 @@ def cached_user(user_id: Any, load: Callable[[], Any]) -> Any:
             setattr(user, DEVICES, {d.persistent_id: d for d in devices_for_user(user, None)})
         return user
 
-    return cached(_generation_key(user_id), f"auth:user:{user_id}", load_with_devices)
+    return cached(_generation_key(user_id), _user_key(user_id), load_with_devices)
 
 
 def cached_device(user_id: Any, persistent_id: str, load: Callable[[], Any]) -> Any:

@@ -38,4 +38,4 @@ def session_engine(configured: dict[str, dict[str, Any]]) -> str:
     the session alive in another's memory."""
     if configured["default"]["BACKEND"] in PER_PROCESS:
         return "django.contrib.sessions.backends.db"
-    return "django.contrib.sessions.backends.cached_db"
+    return "accounts.sessions"  # Django's cached_db, reading the session's user along

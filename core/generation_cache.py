@@ -10,10 +10,17 @@ With a per-process cache (no Redis: `make run`, the tests) nothing is cached: a 
 through one server could not reach another server's memory. Those setups read the database.
 
 Users: `accounts.session_cache`; the stored PDF download: `agreements.downloads`.
+
+A read can be combined with another one the request makes anyway (`read_ahead`): the session
+store reads the session and its user's entry in one `get_many`, so a logged-in request makes
+one round trip to the cache instead of two. What was read ahead serves this request only, once,
+and any `forget` in the request drops it.
 """
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache, caches
@@ -29,6 +36,36 @@ def is_shared() -> bool:
     """Whether the default cache is one that every server reads (config.caches: the rule that
     puts the sessions in it too)."""
     return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
+# What this request read ahead, by key (None: not in the cache); None outside a request.
+_ahead: ContextVar[dict[str, Any] | None] = ContextVar("generation_cache_ahead", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Around one request: what it reads ahead is its own and gone when it ends."""
+    token = _ahead.set({})
+    try:
+        yield
+    finally:
+        _ahead.reset(token)
+
+
+def read_ahead(keys: list[str], found: dict[str, Any]) -> None:
+    """Keep what a `get_many` of the caller's found for `keys` (the generation key and the
+    entry of a `cached` call) for that call later in this request."""
+    ahead = _ahead.get()
+    if ahead is not None:
+        ahead.update((key, found.get(key)) for key in keys)
+
+
+def _read(generation_key: str, key: str) -> dict[str, Any]:
+    ahead = _ahead.get()
+    if ahead and generation_key in ahead and key in ahead:
+        pairs = ((generation_key, ahead.pop(generation_key)), (key, ahead.pop(key)))
+        return {name: value for name, value in pairs if value is not None}
+    return cache.get_many([generation_key, key])
 
 
 def _generation(generation_key: str, found: dict[str, Any]) -> str | None:
@@ -49,7 +86,7 @@ def cached[T](generation_key: str, key: str, load: Callable[[], T | None]) -> T 
     never cached (a missing row is looked up again)."""
     if not is_shared():
         return load()
-    found = cache.get_many([generation_key, key])
+    found = _read(generation_key, key)
     entry = found.get(key)
     generation = _generation(generation_key, found)
     if generation is not None and entry is not None and entry[0] == generation:
@@ -67,5 +104,8 @@ def forget(generation_key: str) -> None:
     what the database held before the commit)."""
     if not is_shared():
         return
+    ahead = _ahead.get()
+    if ahead:
+        ahead.clear()
     cache.delete(generation_key)
     transaction.on_commit(lambda: cache.delete(generation_key))

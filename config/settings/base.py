@@ -74,7 +74,8 @@ MIDDLEWARE = [
     # Every error under /api/ as application/problem+json, whichever layer answered it.
     "api.problems.ApiProblemMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, keeping what the session store reads ahead to its request (accounts.sessions).
+    "accounts.sessions.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -86,7 +86,7 @@ def shared_cache(settings: Any, redis_url: str) -> Iterator[None]:
     settings.CACHES = caches(redis_url, key_prefix="session-cache-test")
     settings.SESSION_ENGINE = session_engine(settings.CACHES)
     settings.ROOT_URLCONF = __name__
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.SESSION_ENGINE == "accounts.sessions"
     cache.clear()
     yield
     cache.clear()

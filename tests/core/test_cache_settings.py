@@ -50,7 +50,7 @@ def test_a_redis_url_makes_a_shared_cache_and_cached_sessions() -> None:
         "KEY_PREFIX": "site-a",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
-    assert chosen["session"] == "django.contrib.sessions.backends.cached_db"
+    assert chosen["session"] == "accounts.sessions"
 
 
 def test_a_per_process_cache_url_never_caches_sessions() -> None:
