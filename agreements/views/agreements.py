@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -40,41 +40,24 @@ from agreements.forms import (
     report_formset,
 )
 from agreements.forms.rows import row_to_add, with_row_added
-from agreements.models import Agreement, AgreementStatus, Party
+from agreements.models import Agreement
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import (
     can_draft_agreements,
     can_preview_agreement,
-    can_sign_as_partner,
-    can_sign_for_region,
 )
 from agreements.selectors import (
     agreement_list,
-    agreement_timeline,
     allocations_awaiting_agreement,
-    next_reporting_date,
-    requirement_rows,
-    signed_document,
 )
 from agreements.starting_terms import starting_terms
 from agreements.verification import verify_pdf
-from agreements.views.amendments import amendment_context
 from agreements.views.common import agreement_or_404, signed, terms_to_sign
+from agreements.views.record import agreement_record, notices_table, signing_party
 from core.documents import stored_file_response
 from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
-from notices.selectors import notices_about
-
-
-def _signing_party(user: Any, agreement: Agreement) -> str | None:
-    """Which party this user may sign for right now, if any."""
-    if agreement.status == AgreementStatus.SENT and can_sign_as_partner(user, agreement):
-        return Party.PARTNER
-    if agreement.status == AgreementStatus.PARTNER_SIGNED and can_sign_for_region(user):
-        return Party.REGION
-    return None
-
 
 AGREEMENTS_PER_PAGE = 50
 NOTICES_SHOWN = 50
@@ -127,26 +110,14 @@ def agreement_new(request: AuthenticatedRequest, allocation_id: int) -> HttpResp
 @login_required
 @require_http_methods(["GET"])
 def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = agreement_or_404(request, reference)
-    next_report = next_reporting_date(agreement)
+    record = agreement_record(request.user, reference)
+    if record is None:
+        raise Http404
     context = {
-        "agreement": agreement,
-        "timeline": agreement_timeline(agreement),
-        "next_report": next_report,
-        "next_report_overdue": next_report is not None
-        and agreement.status == AgreementStatus.SIGNED
-        and next_report < timezone.localdate(),
-        "requirements": requirement_rows(agreement),
-        # Reports are written once both signed; a terminated agreement keeps what was written.
-        "reports_open": agreement.status
-        in (AgreementStatus.SIGNED, AgreementStatus.COMPLETED, AgreementStatus.TERMINATED),
-        "follow_up_left": services.follow_up_left(agreement) if agreement.can_be_completed else [],
-        "document": signed_document(agreement),
-        **amendment_context(request.user, agreement),
-        "can_draft": can_draft_agreements(request.user),
-        "signing_party": _signing_party(request.user, agreement),
+        "reference": record.reference,
+        "record": record.with_token(get_token(request)),
         # Staff see the e-mail the system sent or will send about it (issue 16).
-        "notices": list(notices_about(agreement)[:NOTICES_SHOWN])
+        "notices": notices_table(record.pk, shown=NOTICES_SHOWN)
         if is_region_staff(request.user)
         else None,
     }
@@ -249,7 +220,7 @@ def agreement_transition(
 @require_http_methods(["GET", "POST"])
 def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     agreement = agreement_or_404(request, reference)
-    party = _signing_party(request.user, agreement)
+    party = signing_party(request.user, agreement)
     if party is None:
         messages.error(request, _("Du kan inte skriva under den här överenskommelsen nu."))
         return redirect("agreements:detail", reference)

@@ -1,0 +1,144 @@
+"""The agreement page's record, rendered once per recorded change (issue 18).
+
+Everything the page shows about the agreement — facts, documents, versions, signatures,
+payments, reports, key figures, history and the actions this user may take — comes from rows
+that only services change, and every service records its change, which moves the history's
+revision on (audit.cache). So the record is rendered once per revision, day (what is late
+depends on it), language and viewer, and served from the cache until then: the profile showed
+nine queries and a long template at 30 ms, against 1 ms for the session floor
+(docs/performance.md). The e-mail notices are not in it: their delivery is not a recorded change.
+
+The viewer is the user with their role and partner: the actions shown depend on who asks. Access
+is checked on every request against the request's user (`may_see_agreement_of`, the rule of
+`visible_agreements`), whatever the cache holds. Forms in the record carry a slot that each
+response fills with its own CSRF token.
+
+The notices, for staff, are read each time in one query of what they show, and rendered once
+per distinct content (`notices_table`).
+"""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from accounts.permissions import AnyUser
+from agreements import services
+from agreements.models import Agreement, AgreementStatus, Party
+from agreements.permissions import can_draft_agreements, can_sign_as_partner, can_sign_for_region
+from agreements.selectors import (
+    agreement_detail,
+    agreement_timeline,
+    may_see_agreement_of,
+    next_reporting_date,
+    requirement_rows,
+    signed_document,
+)
+from agreements.views.amendments import amendment_context
+from audit.cache import PER_REVISION_SECONDS, per_revision
+from notices.models import Notice
+from notices.selectors import notices_about
+from partners.permissions import membership_of
+
+# Stands for the CSRF token in the cached record; each response puts its own token in its place.
+CSRF_SLOT = "csrf-token-slot-5b2e"
+
+
+def signing_party(user: Any, agreement: Agreement) -> str | None:
+    """Which party this user may sign for right now, if any."""
+    if agreement.status == AgreementStatus.SENT and can_sign_as_partner(user, agreement):
+        return Party.PARTNER
+    if agreement.status == AgreementStatus.PARTNER_SIGNED and can_sign_for_region(user):
+        return Party.REGION
+    return None
+
+
+@dataclass(frozen=True)
+class Record:
+    """The rendered record of one agreement for one viewer."""
+
+    pk: int
+    reference: str
+    partner_id: int
+    html: str
+
+    def with_token(self, token: str) -> SafeString:
+        return mark_safe(self.html.replace(CSRF_SLOT, token))  # noqa: S308 - our template's output
+
+
+def _context(user: AnyUser, agreement: Agreement) -> dict[str, Any]:
+    next_report = next_reporting_date(agreement)
+    return {
+        "agreement": agreement,
+        "timeline": agreement_timeline(agreement),
+        "next_report": next_report,
+        "next_report_overdue": next_report is not None
+        and agreement.status == AgreementStatus.SIGNED
+        and next_report < timezone.localdate(),
+        "requirements": requirement_rows(agreement),
+        # Reports are written once both signed; a terminated agreement keeps what was written.
+        "reports_open": agreement.status
+        in (AgreementStatus.SIGNED, AgreementStatus.COMPLETED, AgreementStatus.TERMINATED),
+        "follow_up_left": services.follow_up_left(agreement) if agreement.can_be_completed else [],
+        "document": signed_document(agreement),
+        **amendment_context(user, agreement),
+        "can_draft": can_draft_agreements(user),
+        "signing_party": signing_party(user, agreement),
+        "csrf_token": CSRF_SLOT,
+    }
+
+
+def _viewer(user: AnyUser) -> str:
+    membership = membership_of(user)
+    partner = membership.partner_id if membership is not None else "-"
+    return f"{user.pk}:{getattr(user, 'role', '')}:{partner}"
+
+
+def agreement_record(user: AnyUser, reference: str) -> Record | None:
+    """The record of the agreement `reference` as `user` sees it; None (a 404) when they may
+    not see it or it does not exist."""
+
+    def render() -> Record | None:
+        agreement = agreement_detail(user=user, reference=reference)
+        if agreement is None:
+            return None
+        html = render_to_string("agreements/detail.html#record", _context(user, agreement))
+        return Record(agreement.pk, agreement.reference, agreement.partner_id, html)
+
+    key = f"agreement-record:{reference}:{_viewer(user)}:{timezone.localdate()}:{get_language()}"
+    record = per_revision(key, render)
+    if record is None or not may_see_agreement_of(user, partner_id=record.partner_id):
+        return None
+    return record
+
+
+def _shows(notice: Notice) -> tuple[Any, ...]:
+    """What a row of the notices table shows, and so what its rendering is cached by."""
+    return (
+        notice.pk,
+        notice.kind,
+        notice.status,
+        notice.queued_at,
+        notice.sent_at,
+        notice.attempts,
+        notice.to_address,
+        notice.recipient.display_name,
+    )
+
+
+def notices_table(agreement_pk: int, *, shown: int) -> SafeString:
+    """The staff's table of what the system sent or will send about the agreement (issue 16):
+    read each time (a delivery is not a recorded change), rendered once per content."""
+    notices = list(notices_about(Agreement(pk=agreement_pk))[:shown])
+    shows = repr([_shows(n) for n in notices]).encode()
+    key = f"agreement-notices:{hashlib.sha256(shows).hexdigest()[:32]}:{get_language()}"
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render_to_string("agreements/detail.html#notices", {"notices": notices})
+        cache.set(key, html, PER_REVISION_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered

@@ -1,0 +1,113 @@
+"""The agreement page's record, cached per revision (issue 18, agreements.views.record).
+
+What must hold: a second view reads no more than the revision and the notices; a recorded
+change, a delivered e-mail or a lost membership shows on the very next request; each response
+carries its own CSRF token; and a viewer never gets another viewer's actions.
+"""
+
+import re
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from agreements import services
+from agreements.models import Agreement
+from notices.models import Notice, NoticeKind, NoticeStatus
+from partners.models import PartnerMembership
+from tests.helpers import login, text
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = "/agreements/GF-2024-LEAP-FOR-LIFE/"
+SIGNED = "/agreements/GF-2024-COOMPANION/"
+
+
+@pytest.fixture(autouse=True)
+def _demo(demo: None) -> None:
+    """Every test here runs on the demo data."""
+
+
+def _queries(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries]
+
+
+def test_a_second_view_reads_only_the_session_the_revision_and_the_notices() -> None:
+    client = login(Client(), "handlaggare")
+    first = _queries(client, SIGNED)
+    second = _queries(client, SIGNED)
+    # Without a shared cache (the tests) the session, the user and the device come from the
+    # database (accounts.session_cache); then the revision and the notices.
+    assert len(second) == 5, second
+    assert len(first) > len(second) + 5
+    assert any('FROM "audit_revision"' in sql for sql in second)
+    assert any('FROM "notices_notice"' in sql for sql in second)
+
+
+def test_a_recorded_change_shows_on_the_next_request() -> None:
+    client = login(Client(), "handlaggare")
+    assert "Skicka för underskrift" in text(client.get(DRAFT))
+    services.send_for_signing(
+        agreement=Agreement.objects.get(reference="GF-2024-LEAP-FOR-LIFE"),
+        by=User.objects.get(username="handlaggare"),
+    )
+    body = text(client.get(DRAFT))
+    assert "Skicka för underskrift" not in body
+    assert "Återkalla till utkast" in body
+
+
+def test_a_delivered_notice_shows_at_once_though_it_is_no_recorded_change() -> None:
+    client = login(Client(), "handlaggare")
+    agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
+    notice = Notice.objects.create(
+        kind=NoticeKind.AGREEMENT_SIGNED,
+        recipient=User.objects.get(username="coompanion"),
+        to_address="kontakt@coompanion.example",
+        about_type=ContentType.objects.get_for_model(Agreement),
+        about_id=str(agreement.pk),
+        subject="Överenskommelsen är underskriven",
+        body_text="-",
+        body_html="-",
+    )
+    assert "I kö" in text(client.get(SIGNED))
+    # The mail worker's update: no service, no recorded change.
+    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.SENT, sent_at=timezone.now())
+    body = text(client.get(SIGNED))
+    assert "I kö" not in body
+    assert "Skickat" in body
+
+
+def test_a_partner_who_lost_their_membership_gets_a_404_from_a_cached_record() -> None:
+    client = login(Client(), "coompanion")
+    assert client.get(SIGNED).status_code == 200  # cached for this viewer
+    # Not through a service, so no recorded change: the check on each request still holds.
+    PartnerMembership.objects.filter(user__username="coompanion").delete()
+    assert client.get(SIGNED).status_code == 404
+
+
+def test_each_response_fills_the_forms_with_its_own_csrf_token() -> None:
+    first = login(Client(enforce_csrf_checks=True), "handlaggare")
+    second = login(Client(enforce_csrf_checks=True), "handlaggare")
+    tokens = []
+    for client in (first, second):
+        html = client.get(DRAFT).content.decode()
+        assert "csrf-token-slot" not in html
+        tokens.append(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert tokens[0]
+    assert tokens[1]
+    assert set(tokens[0]).isdisjoint(tokens[1])
+    sent = second.post(f"{DRAFT}send/", {"csrfmiddlewaretoken": tokens[1][0]})
+    assert sent.status_code == 302
+
+
+def test_the_partner_never_sees_the_officials_actions() -> None:
+    official = login(Client(), "handlaggare")
+    assert "Hantera" in text(official.get(SIGNED))
+    partner = login(Client(), "coompanion")
+    assert "Hantera" not in text(partner.get(SIGNED))
