@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
@@ -53,13 +52,13 @@ from agreements.selectors import (
 from agreements.starting_terms import starting_terms
 from agreements.verification import verify_pdf
 from agreements.views.common import agreement_or_404, signed, terms_to_sign
+from agreements.views.listing import agreement_rows
 from agreements.views.record import agreement_record, notices_table, signing_party
 from core.documents import stored_file_response
 from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
 
-AGREEMENTS_PER_PAGE = 50
 NOTICES_SHOWN = 50
 
 
@@ -67,17 +66,13 @@ NOTICES_SHOWN = 50
 @require_http_methods(["GET"])
 def agreement_index(request: AuthenticatedRequest) -> HttpResponse:
     listed = AgreementFilter(request.GET, queryset=agreement_list(user=request.user))
-    # Officials see every agreement of every year: thousands after a decade. Fifty a page keeps
-    # the page fast and readable; the search and filters narrow it further.
-    page = Paginator(listed.qs, AGREEMENTS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
+    filters = query_without_page(listed)
     context = {
-        "agreements": page.object_list,
-        "page": page,
-        "filters": query_without_page(listed),
+        "filters": filters,
         "filter_form": listed.form,
-        "awaiting": allocations_awaiting_agreement(request.user)
-        if can_draft_agreements(request.user)
-        else [],
+        "rows": agreement_rows(
+            request.user, listed, filters=filters, page=request.GET.get(PAGE_PARAM)
+        ),
     }
     return render(request, "agreements/list.html", context)
 

@@ -137,7 +137,7 @@ def test_the_pager_is_the_systems_pagination_and_keeps_the_filters(
 ) -> None:
     from tests.helpers import login, text
 
-    monkeypatch.setattr("agreements.views.agreements.AGREEMENTS_PER_PAGE", 2)
+    monkeypatch.setattr("agreements.views.listing.AGREEMENTS_PER_PAGE", 2)
     client = login(Client(), "handlaggare")
     body = text(client.get("/agreements/", {"q": "GF-2024", "ar": "2024", "sida": "2"}))
     nav = re.search(r'<nav class="govuk-pagination" aria-label="Sidor">.*?</nav>', body, re.S)

@@ -1,4 +1,4 @@
-"""The agreement page's record, cached per revision (issue 18, agreements.views.record).
+"""The agreement page and list, cached per revision (issue 18: agreements.views.record, .listing).
 
 What must hold: a second view reads no more than the revision and the notices; a recorded
 change, a delivered e-mail or a lost membership shows on the very next request; each response
@@ -111,3 +111,32 @@ def test_the_partner_never_sees_the_officials_actions() -> None:
     assert "Hantera" in text(official.get(SIGNED))
     partner = login(Client(), "coompanion")
     assert "Hantera" not in text(partner.get(SIGNED))
+
+
+# --- the list (agreements.views.listing) ---------------------------------------------------
+
+
+def test_the_list_read_again_reads_only_the_session_and_the_revision() -> None:
+    client = login(Client(), "handlaggare")
+    first = _queries(client, "/agreements/")
+    second = _queries(client, "/agreements/")
+    assert len(second) == 4, second  # session, user, device (no shared cache here), revision
+    assert len(first) > len(second)
+
+
+def test_the_list_shows_a_recorded_change_on_the_next_request() -> None:
+    client = login(Client(), "handlaggare")
+    assert "GF-2024-LEAP-FOR-LIFE" in text(client.get("/agreements/", {"status": "draft"}))
+    services.send_for_signing(
+        agreement=Agreement.objects.get(reference="GF-2024-LEAP-FOR-LIFE"),
+        by=User.objects.get(username="handlaggare"),
+    )
+    assert "GF-2024-LEAP-FOR-LIFE" not in text(client.get("/agreements/", {"status": "draft"}))
+
+
+def test_a_partner_gets_their_own_rows_whoever_filled_the_cache_first() -> None:
+    official = login(Client(), "handlaggare")
+    assert "GF-2024-HIGHFIVE" in text(official.get("/agreements/"))
+    body = text(login(Client(), "coompanion").get("/agreements/"))
+    assert "GF-2024-COOMPANION" in body
+    assert "GF-2024-HIGHFIVE" not in body
