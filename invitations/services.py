@@ -123,10 +123,7 @@ def accept_invitation(*, user: User, password: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if not is_pending(user):
         raise ValidationError(_("Inbjudan har redan använts."))
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    record_event(action=AuditAction.ACCOUNT_INVITATION_ACCEPTED, target=user, by=user)
-    return user
+    return _set_password(user, password, action=AuditAction.ACCOUNT_INVITATION_ACCEPTED)
 
 
 @transaction.atomic
@@ -135,9 +132,14 @@ def reset_password(*, user: User, password: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise ValidationError(_("Kontot är inaktiverat."))
+    return _set_password(user, password, action=AuditAction.ACCOUNT_PASSWORD_RESET)
+
+
+def _set_password(user: User, password: str, *, action: AuditAction) -> User:
+    """The person's own new password, in the history as set by them."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    record_event(action=AuditAction.ACCOUNT_PASSWORD_RESET, target=user, by=user)
+    record_event(action=action, target=user, by=user)
     return user
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.actions import AuditAction
-from audit.services import record_event
+from audit.services import record_created, record_event
 from core.money import ZERO
 from funding.models import (
     Allocation,
@@ -141,11 +141,11 @@ def set_allocations(
                 programme=programme, partner=partners[partner_id], amount=amount, updated_by=by
             )
             existing[partner_id] = allocation
-            record_event(
+            record_created(
+                allocation,
                 action=AuditAction.ALLOCATION_CREATED,
-                target=allocation,
                 by=by,
-                changes={"amount": (None, amount)},
+                fields=["amount"],
                 reason=reason,
             )
             changed.append(allocation)
