@@ -1,6 +1,6 @@
 """Writing history. Called by every service that changes money, status or signatures."""
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -113,19 +113,50 @@ def audited_update[M: models.Model](
     `model_update`, with the history): set the values, run the service's own `check` on the
     changed row, `full_clean`, save, and record one event with {field: (old, new)} for the
     fields whose value really changed (none: no event). Returns those changes."""
-    before = {name: getattr(instance, name) for name in values}
-    for name, value in values.items():
-        setattr(instance, name, value)
+    before = _assign(instance, values)
     if check is not None:
         check(instance)
     instance.full_clean()
     instance.save()
+    return _record_diff(instance, before, action=action, by=by, reason=reason)
+
+
+def audited_set[M: models.Model](
+    instance: M,
+    *,
+    values: Mapping[str, Any],
+    action: AuditAction,
+    by: User | None,
+    reason: str = "",
+    save_also: Sequence[str] = (),
+) -> Changes:
+    """`audited_update` for a step the service has checked itself (a status moving on, an
+    amount its rules allowed): no `full_clean`; the values, and the fields in `save_also` the
+    caller set with them (a version, who changed it), are saved in one row update."""
+    before = _assign(instance, values)
+    instance.save(update_fields=[*values, *save_also])
+    return _record_diff(instance, before, action=action, by=by, reason=reason)
+
+
+def _assign(instance: models.Model, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Set the values on the row; returns the ones they replace."""
+    before = {name: getattr(instance, name) for name in values}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return before
+
+
+def _record_diff(
+    instance: models.Model,
+    before: dict[str, Any],
+    *,
+    action: AuditAction,
+    by: User | None,
+    reason: str,
+) -> Changes:
+    after = {name: getattr(instance, name) for name in before}
     return record_changes(
-        action=action,
-        target=instance,
-        by=by,
-        changes=diff(before, {name: getattr(instance, name) for name in values}),
-        reason=reason,
+        action=action, target=instance, by=by, changes=diff(before, after), reason=reason
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.actions import AuditAction
-from audit.services import record_event
+from audit.services import audited_set, record_event
 from core.limits import within_rate
 from invitations import messages
 from notices.models import NoticeKind
@@ -153,14 +153,7 @@ def deactivate_user(*, user: User, by: User | None) -> User:
         raise ValidationError(_("Du kan inte inaktivera ditt eget konto."))
     if not user.is_active:
         raise ValidationError(_("%(name)s är redan inaktiverad.") % {"name": user.display_name})
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    record_event(
-        action=AuditAction.ACCOUNT_DEACTIVATED,
-        target=user,
-        by=by,
-        changes={"is_active": (True, False)},
-    )
+    audited_set(user, values={"is_active": False}, action=AuditAction.ACCOUNT_DEACTIVATED, by=by)
     return user
 
 

@@ -30,7 +30,7 @@ from agreements.plans import PlannedInstalment, check_plan
 from agreements.services.terms import terms_for_sending
 from audit.actions import AuditAction
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import audited_set, record_event
 from core.money import ZERO, format_amount, is_whole_kronor
 from funding.models import Allocation
 
@@ -88,15 +88,13 @@ def transition(
         setattr(agreement, name, value)
     if values:
         agreement.full_clean(validate_unique=False, validate_constraints=False)
-    old = agreement.status
-    agreement.status = to
-    agreement.save(update_fields=["status", "updated_at", *values])
-    record_event(
+    audited_set(
+        agreement,
+        values={"status": to},
         action=AuditAction.AGREEMENT_STATUS_CHANGED,
-        target=agreement,
         by=by,
-        changes={"status": (old, to)},
         reason=reason,
+        save_also=["updated_at", *values],
     )
     return agreement
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.actions import AuditAction
-from audit.services import record_created, record_event
+from audit.services import audited_set, record_created
 from core.money import ZERO
 from funding.models import (
     Allocation,
@@ -159,17 +159,15 @@ def set_allocations(
                     % {"partner": allocation.partner},
                     partner_id=partner_id,
                 )
-            old = allocation.amount
-            allocation.amount = amount
             allocation.version += 1
             allocation.updated_by = by
-            allocation.save(update_fields=["amount", "version", "updated_by", "updated_at"])
-            record_event(
+            audited_set(
+                allocation,
+                values={"amount": amount},
                 action=AuditAction.ALLOCATION_UPDATED,
-                target=allocation,
                 by=by,
-                changes={"amount": (old, amount)},
                 reason=reason,
+                save_also=["version", "updated_by", "updated_at"],
             )
             changed.append(allocation)
 

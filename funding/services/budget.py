@@ -12,6 +12,7 @@ from audit.actions import AuditAction
 from audit.services import (
     UNCHANGED,
     Maybe,
+    audited_set,
     audited_update,
     create_audited,
     given,
@@ -56,7 +57,7 @@ def set_budget_year_status(
     budget_year = BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
     if status not in BudgetYearStatus.values:
         raise ValidationError({"status": _("Okänd status.")})
-    audited_update(
+    audited_set(
         budget_year,
         values={"status": status},
         action=AuditAction.BUDGET_YEAR_STATUS_CHANGED,
