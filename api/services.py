@@ -14,7 +14,7 @@ from accounts.models import Role, User
 from api.models import SHOWN_PREFIX_LENGTH, TOKEN_PREFIX, ApiToken
 from api.permissions import can_hold_token
 from audit.actions import AuditAction
-from audit.services import record_event
+from audit.services import record_created, record_event
 
 
 def token_digest(plaintext: str) -> str:
@@ -37,12 +37,7 @@ def service_account(*, name: str, by: User | None) -> User:
         user = User(username=username, role=Role.SERVICE, first_name=name.strip()[:150])
         user.set_unusable_password()
         user.save()
-        record_event(
-            action=AuditAction.SERVICE_ACCOUNT_CREATED,
-            target=user,
-            by=by,
-            changes={"role": (None, Role.SERVICE)},
-        )
+        record_created(user, action=AuditAction.SERVICE_ACCOUNT_CREATED, by=by, fields=["role"])
     elif user.role != Role.SERVICE:
         raise ValidationError(_("%(u)s är inte ett systemkonto.") % {"u": username})
     return user

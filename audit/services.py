@@ -1,6 +1,6 @@
 """Writing history. Called by every service that changes money, status or signatures."""
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -113,14 +113,116 @@ def audited_update[M: models.Model](
     `model_update`, with the history): set the values, run the service's own `check` on the
     changed row, `full_clean`, save, and record one event with {field: (old, new)} for the
     fields whose value really changed (none: no event). Returns those changes."""
-    before = {name: getattr(instance, name) for name in values}
-    for name, value in values.items():
-        setattr(instance, name, value)
+    before = _assign(instance, values)
     if check is not None:
         check(instance)
     instance.full_clean()
     instance.save()
-    changes = diff(before, {name: getattr(instance, name) for name in values})
+    return _record_diff(instance, before, action=action, by=by, reason=reason)
+
+
+def audited_set[M: models.Model](
+    instance: M,
+    *,
+    values: Mapping[str, Any],
+    action: AuditAction,
+    by: User | None,
+    reason: str = "",
+    save_also: Sequence[str] = (),
+) -> Changes:
+    """`audited_update` for a step the service has checked itself (a status moving on, an
+    amount its rules allowed): no `full_clean`; the values, and the fields in `save_also` the
+    caller set with them (a version, who changed it), are saved in one row update."""
+    before = _assign(instance, values)
+    instance.save(update_fields=[*values, *save_also])
+    return _record_diff(instance, before, action=action, by=by, reason=reason)
+
+
+def _assign(instance: models.Model, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Set the values on the row; returns the ones they replace."""
+    before = {name: getattr(instance, name) for name in values}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return before
+
+
+def _record_diff(
+    instance: models.Model,
+    before: dict[str, Any],
+    *,
+    action: AuditAction,
+    by: User | None,
+    reason: str,
+) -> Changes:
+    after = {name: getattr(instance, name) for name in before}
+    return record_changes(
+        action=action, target=instance, by=by, changes=diff(before, after), reason=reason
+    )
+
+
+def record_changes(
+    *,
+    action: AuditAction,
+    target: models.Model,
+    by: User | None,
+    changes: Changes,
+    reason: str = "",
+) -> Changes:
+    """Record one event with the fields whose value really changed; none changed, no event
+    (saving a form as it was leaves no trace in the history). Returns those changes."""
+    changes = {name: (old, new) for name, (old, new) in changes.items() if old != new}
     if changes:
-        record_event(action=action, target=instance, by=by, changes=changes, reason=reason)
+        record_event(action=action, target=target, by=by, changes=changes, reason=reason)
     return changes
+
+
+def record_created[M: models.Model](
+    instance: M,
+    *,
+    action: AuditAction,
+    by: User | None,
+    fields: Iterable[str] = (),
+    reason: str = "",
+) -> M:
+    """Record that the saved row `instance` was created, with the value it was created with of
+    each of `fields` (as {field: (None, value)}: what history shows of a new row). Returns it."""
+    changes = {name: (None, getattr(instance, name)) for name in fields}
+    record_event(action=action, target=instance, by=by, changes=changes, reason=reason)
+    return instance
+
+
+def create_audited[M: models.Model](
+    instance: M,
+    *,
+    action: AuditAction,
+    by: User | None,
+    fields: Iterable[str] = (),
+    reason: str = "",
+) -> M:
+    """Save a new row and record its creation (HackSoft's `model_create`, with the history):
+    `full_clean`, save, and one event with the values of `fields` (see `record_created`).
+    Returns the saved row."""
+    instance.full_clean()
+    instance.save()
+    return record_created(instance, action=action, by=by, fields=fields, reason=reason)
+
+
+def audited_replace[M: models.Model](
+    existing: models.QuerySet[M],
+    rows: Iterable[M],
+    *,
+    describe: Callable[[M], Any],
+    field: str,
+    action: AuditAction,
+    target: models.Model,
+    by: User | None,
+) -> list[M]:
+    """Replace the `existing` rows (a parent's rows: its contacts, key figures, instalments)
+    with the new `rows`, and record the list before and after under `field`, each row as
+    `describe` gives it, when they differ. Returns the new rows, saved."""
+    old = [describe(row) for row in existing]
+    existing.delete()
+    saved = existing.model._default_manager.bulk_create(rows)
+    new = [describe(row) for row in saved]
+    record_changes(action=action, target=target, by=by, changes={field: (old, new)})
+    return saved

@@ -9,6 +9,7 @@ when the amending decision exists.
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from accounts.models import User
 from agreements import services as agreements
@@ -24,6 +25,16 @@ from funding.models import Programme
 
 def _at(day: date) -> datetime:
     return datetime.combine(day, time(11, 0), tzinfo=UTC)
+
+
+def _terms_as_they_are(agreement: Agreement) -> dict[str, Any]:
+    """The agreement's period, purpose and conditions as they stand: the story changes money."""
+    return {
+        "period_start": agreement.period_start,
+        "period_end": agreement.period_end,
+        "purpose": agreement.purpose,
+        "conditions": agreement.conditions,
+    }
 
 
 def play(
@@ -72,10 +83,7 @@ def _follow_in_draft(agreement: Agreement, official: User) -> None:
     first, second = agreements.even_payment_plan(allocation.amount, facts.INSTALMENT_DATES)
     agreements.revise_draft(
         agreement=agreement,
-        period_start=agreement.period_start,
-        period_end=agreement.period_end,
-        purpose=agreement.purpose,
-        conditions=agreement.conditions,
+        **_terms_as_they_are(agreement),
         instalments=[first, replace(second, after_report=facts.SECOND_INSTALMENT_AFTER_REPORT)],
         reports=[
             PlannedReport(r.description, r.due_date)
@@ -111,10 +119,7 @@ def _draft_amendment(agreement: Agreement, official: User) -> AgreementAmendment
     agreements.revise_amendment(
         amendment=amendment,
         reason=facts.AMENDMENT_REASON,
-        period_start=agreement.period_start,
-        period_end=agreement.period_end,
-        purpose=agreement.purpose,
-        conditions=agreement.conditions,
+        **_terms_as_they_are(agreement),
         instalments=[
             PlannedInstalment(
                 due_date=date(agreement.period_end.year, 12, 31),

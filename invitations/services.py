@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.actions import AuditAction
-from audit.services import record_event
+from audit.services import audited_set, record_event
 from core.limits import within_rate
 from invitations import messages
 from notices.models import NoticeKind
@@ -123,10 +123,7 @@ def accept_invitation(*, user: User, password: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if not is_pending(user):
         raise ValidationError(_("Inbjudan har redan använts."))
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    record_event(action=AuditAction.ACCOUNT_INVITATION_ACCEPTED, target=user, by=user)
-    return user
+    return _set_password(user, password, action=AuditAction.ACCOUNT_INVITATION_ACCEPTED)
 
 
 @transaction.atomic
@@ -135,9 +132,14 @@ def reset_password(*, user: User, password: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise ValidationError(_("Kontot är inaktiverat."))
+    return _set_password(user, password, action=AuditAction.ACCOUNT_PASSWORD_RESET)
+
+
+def _set_password(user: User, password: str, *, action: AuditAction) -> User:
+    """The person's own new password, in the history as set by them."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    record_event(action=AuditAction.ACCOUNT_PASSWORD_RESET, target=user, by=user)
+    record_event(action=action, target=user, by=user)
     return user
 
 
@@ -151,14 +153,7 @@ def deactivate_user(*, user: User, by: User | None) -> User:
         raise ValidationError(_("Du kan inte inaktivera ditt eget konto."))
     if not user.is_active:
         raise ValidationError(_("%(name)s är redan inaktiverad.") % {"name": user.display_name})
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    record_event(
-        action=AuditAction.ACCOUNT_DEACTIVATED,
-        target=user,
-        by=by,
-        changes={"is_active": (True, False)},
-    )
+    audited_set(user, values={"is_active": False}, action=AuditAction.ACCOUNT_DEACTIVATED, by=by)
     return user
 
 

@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.actions import AuditAction
-from audit.services import UNCHANGED, Maybe, audited_update, diff, given, record_event
+from audit.services import (
+    UNCHANGED,
+    Maybe,
+    audited_replace,
+    audited_update,
+    create_audited,
+    diff,
+    given,
+    record_changes,
+)
 from invitations import services as invitations
 from partners.models import Partner, PartnerContact, PartnerMembership
 from partners.validators import normalise_organisation_number
@@ -64,15 +73,7 @@ def create_partner(
         is_active=is_active,
         is_example_data=is_example_data,
     )
-    partner.full_clean()
-    partner.save()
-    record_event(
-        action=AuditAction.PARTNER_CREATED,
-        target=partner,
-        by=by,
-        changes={"is_active": (None, partner.is_active)},
-    )
-    return partner
+    return create_audited(partner, action=AuditAction.PARTNER_CREATED, by=by, fields=["is_active"])
 
 
 @transaction.atomic
@@ -163,11 +164,12 @@ def set_partner_membership(
     membership.partner = partner
     membership.is_signatory = is_signatory
     membership.save()
-    changes = diff(before, {"partner": partner.pk, "is_signatory": is_signatory})
-    if changes:
-        record_event(
-            action=AuditAction.PARTNER_MEMBERSHIP_SET, target=membership, by=by, changes=changes
-        )
+    record_changes(
+        action=AuditAction.PARTNER_MEMBERSHIP_SET,
+        target=membership,
+        by=by,
+        changes=diff(before, {"partner": partner.pk, "is_signatory": is_signatory}),
+    )
     return membership
 
 
@@ -247,15 +249,12 @@ def set_contacts(
     ]
     for row in rows:
         row.full_clean(exclude=["partner"], validate_constraints=False)
-    old = [(c.name, c.role, c.email, c.phone) for c in partner.contacts.all()]
-    partner.contacts.all().delete()
-    PartnerContact.objects.bulk_create(rows)
-    new = [(c.name, c.role, c.email, c.phone) for c in rows]
-    if old != new:
-        record_event(
-            action=AuditAction.PARTNER_CONTACTS_SET,
-            target=partner,
-            by=by,
-            changes={"contacts": (old, new)},
-        )
-    return rows
+    return audited_replace(
+        partner.contacts.all(),
+        rows,
+        describe=lambda c: (c.name, c.role, c.email, c.phone),
+        field="contacts",
+        action=AuditAction.PARTNER_CONTACTS_SET,
+        target=partner,
+        by=by,
+    )

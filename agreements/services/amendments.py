@@ -39,7 +39,7 @@ from agreements.models import (
     SignedDocument,
 )
 from agreements.plans import PlannedInstalment, PlannedReport, check_plan, even_payment_plan
-from agreements.services.lifecycle import check_partner_identified, lock
+from agreements.services.lifecycle import check_partner_identified, lock, lock_part
 from agreements.services.signing import check_may_sign, issue_signed_document, record_signature
 from agreements.services.versions import apply_amendment
 from audit.actions import AuditAction
@@ -57,14 +57,8 @@ def open_amendment(agreement: Agreement) -> AgreementAmendment | None:
 
 
 def _lock(amendment: AgreementAmendment) -> tuple[Agreement, AgreementAmendment]:
-    agreement = lock(amendment.agreement)
-    locked = (
-        AgreementAmendment.objects.select_for_update(of=("self",))
-        .select_related("replaces")
-        .get(pk=amendment.pk)
-    )
-    locked.agreement = agreement
-    return agreement, locked
+    locked = lock_part(amendment, AgreementAmendment.objects.select_related("replaces"))
+    return locked.agreement, locked
 
 
 def _transition(

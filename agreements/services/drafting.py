@@ -18,9 +18,17 @@ from agreements.plans import (
     default_instalment_dates,
     even_payment_plan,
 )
-from agreements.services.lifecycle import check_terms_editable, lock
+from agreements.services.lifecycle import lock
 from audit.actions import AuditAction
-from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
+from audit.services import (
+    UNCHANGED,
+    Maybe,
+    audited_replace,
+    audited_update,
+    create_audited,
+    given,
+    record_changes,
+)
 from funding.models import Allocation
 
 
@@ -28,6 +36,16 @@ def default_reference(allocation: Allocation) -> str:
     """`GF-2024-COOMPANION`: stable and readable (GF = grundfinansiering)."""
     slug = slugify(allocation.partner.slug).upper()
     return f"GF-{allocation.programme.budget_year.year}-{slug}"
+
+
+def _lock_draft(agreement: Agreement) -> Agreement:
+    """Lock the agreement to change its terms, which only a draft's may be."""
+    agreement = lock(agreement)
+    if not agreement.terms_editable:
+        raise ValidationError(
+            _("Villkoren kan bara ändras i ett utkast. Dra tillbaka eller gör en ändring.")
+        )
+    return agreement
 
 
 @transaction.atomic
@@ -65,15 +83,9 @@ def create_agreement(
         conditions=conditions,
         is_example_data=is_example_data,
     )
-    agreement.full_clean()
-    agreement.save()
-    record_event(
-        action=AuditAction.AGREEMENT_CREATED,
-        target=agreement,
-        by=by,
-        changes={"status": (None, agreement.status), "amount": (None, agreement.amount)},
+    return create_audited(
+        agreement, action=AuditAction.AGREEMENT_CREATED, by=by, fields=["status", "amount"]
     )
-    return agreement
 
 
 @transaction.atomic
@@ -141,8 +153,7 @@ def revise_draft(
 @transaction.atomic
 def follow_decided_amount(*, agreement: Agreement, by: User | None) -> Agreement:
     """A draft's amount is its allocation's decided amount, also after an amending decision."""
-    agreement = lock(agreement)
-    check_terms_editable(agreement)
+    agreement = _lock_draft(agreement)
     allocation = Allocation.objects.get(pk=agreement.allocation_id)
     if allocation.is_decided and allocation.amount != agreement.amount:
         audited_update(
@@ -165,8 +176,7 @@ def update_agreement_terms(
     purpose: Maybe[str] = UNCHANGED,
     conditions: Maybe[str] = UNCHANGED,
 ) -> Agreement:
-    agreement = lock(agreement)
-    check_terms_editable(agreement)
+    agreement = _lock_draft(agreement)
     values = given(
         period_start=period_start, period_end=period_end, purpose=purpose, conditions=conditions
     )
@@ -178,8 +188,7 @@ def update_agreement_terms(
 def set_payment_plan(
     *, agreement: Agreement, instalments: Sequence[PlannedInstalment], by: User | None
 ) -> list[Instalment]:
-    agreement = lock(agreement)
-    check_terms_editable(agreement)
+    agreement = _lock_draft(agreement)
     plan = sorted(instalments, key=lambda i: i.due_date)
     check_plan(agreement, plan)
     requirements = list(agreement.reporting_requirements.order_by("due_date", "pk"))
@@ -191,38 +200,31 @@ def set_payment_plan(
                     % {"n": item.after_report}
                 }
             )
-    old = [
-        (str(i.due_date), i.amount, i.after_report_id)
-        for i in agreement.instalments.order_by("number")
-    ]
-    agreement.instalments.all().delete()
-    rows = Instalment.objects.bulk_create(
-        Instalment(
-            agreement=agreement,
-            number=n,
-            due_date=item.due_date,
-            amount=item.amount,
-            after_report=requirements[item.after_report - 1] if item.after_report else None,
-        )
-        for n, item in enumerate(plan, start=1)
+    return audited_replace(
+        agreement.instalments.order_by("number"),
+        (
+            Instalment(
+                agreement=agreement,
+                number=n,
+                due_date=item.due_date,
+                amount=item.amount,
+                after_report=requirements[item.after_report - 1] if item.after_report else None,
+            )
+            for n, item in enumerate(plan, start=1)
+        ),
+        describe=lambda i: (str(i.due_date), i.amount, i.after_report_id),
+        field="instalments",
+        action=AuditAction.AGREEMENT_PAYMENT_PLAN_SET,
+        target=agreement,
+        by=by,
     )
-    new = [(str(i.due_date), i.amount, i.after_report_id) for i in rows]
-    if old != new:
-        record_event(
-            action=AuditAction.AGREEMENT_PAYMENT_PLAN_SET,
-            target=agreement,
-            by=by,
-            changes={"instalments": (old, new)},
-        )
-    return rows
 
 
 @transaction.atomic
 def set_reporting_requirements(
     *, agreement: Agreement, requirements: Sequence[PlannedReport], by: User | None
 ) -> list[ReportingRequirement]:
-    agreement = lock(agreement)
-    check_terms_editable(agreement)
+    agreement = _lock_draft(agreement)
     rows = [
         ReportingRequirement(agreement=agreement, description=r.description, due_date=r.due_date)
         for r in requirements
@@ -240,13 +242,12 @@ def set_reporting_requirements(
     ReportingRequirement.objects.filter(pk__in=[r.pk for r in existing[len(rows) :]]).delete()
     ReportingRequirement.objects.bulk_create(rows[len(existing) :])
     new = [(r.description, str(r.due_date)) for r in rows]
-    if old != new:
-        record_event(
-            action=AuditAction.AGREEMENT_REPORTING_SET,
-            target=agreement,
-            by=by,
-            changes={"reporting_requirements": (old, new)},
-        )
+    record_changes(
+        action=AuditAction.AGREEMENT_REPORTING_SET,
+        target=agreement,
+        by=by,
+        changes={"reporting_requirements": (old, new)},
+    )
     return rows
 
 
@@ -255,8 +256,7 @@ def set_indicators(
     *, agreement: Agreement, indicators: Sequence[PlannedIndicator], by: User | None
 ) -> list[Indicator]:
     """The key figures (nyckeltal) the partner reports on, while the agreement is a draft."""
-    agreement = lock(agreement)
-    check_terms_editable(agreement)
+    agreement = _lock_draft(agreement)
     names = [i.name.strip().casefold() for i in indicators]
     if len(set(names)) != len(names):
         raise ValidationError({"indicators": _("Två nyckeltal har samma namn.")})
@@ -268,15 +268,12 @@ def set_indicators(
         row.full_clean(exclude=["agreement"], validate_constraints=False)
         if row.target is not None and row.target < 0:
             raise ValidationError({"indicators": _("Ett mål kan inte vara negativt.")})
-    old = [(i.name, i.unit, str(i.target)) for i in agreement.indicators.all()]
-    agreement.indicators.all().delete()
-    Indicator.objects.bulk_create(rows)
-    new = [(i.name, i.unit, str(i.target)) for i in rows]
-    if old != new:
-        record_event(
-            action=AuditAction.AGREEMENT_INDICATORS_SET,
-            target=agreement,
-            by=by,
-            changes={"indicators": (old, new)},
-        )
-    return rows
+    return audited_replace(
+        agreement.indicators.all(),
+        rows,
+        describe=lambda i: (i.name, i.unit, str(i.target)),
+        field="indicators",
+        action=AuditAction.AGREEMENT_INDICATORS_SET,
+        target=agreement,
+        by=by,
+    )

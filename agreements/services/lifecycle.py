@@ -1,13 +1,14 @@
 """The agreement's lifecycle: `agreements.models.TRANSITIONS`; `transition` is the only place
 that changes an agreement's status, and it writes the history."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Sum, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -17,8 +18,10 @@ from agreements import notices
 from agreements.models import (
     AMENDMENT_OPEN,
     Agreement,
+    AgreementAmendment,
     AgreementStatus,
     AmendmentStatus,
+    Instalment,
     InstalmentStatus,
     ReportingRequirement,
     ReportStatus,
@@ -27,7 +30,7 @@ from agreements.plans import PlannedInstalment, check_plan
 from agreements.services.terms import terms_for_sending
 from audit.actions import AuditAction
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import audited_set, record_event
 from core.money import ZERO, format_amount, is_whole_kronor
 from funding.models import Allocation
 
@@ -38,6 +41,15 @@ def lock(agreement: Agreement) -> Agreement:
         .select_related("partner")
         .get(pk=agreement.pk)
     )
+
+
+def lock_part[P: (AgreementAmendment, Instalment)](part: P, rows: QuerySet[P]) -> P:
+    """Lock the agreement `part` belongs to, then `part`, read from `rows` (the order every
+    agreement write takes); the locked part carries the locked agreement."""
+    agreement = lock(part.agreement)
+    locked = rows.select_for_update(of=("self",)).get(pk=part.pk)
+    locked.agreement = agreement
+    return locked
 
 
 def touch(agreement: Agreement) -> None:
@@ -65,30 +77,26 @@ def transition(
     *,
     by: User | None,
     reason: str = "",
-    with_fields: Sequence[str] = (),
+    values: Mapping[str, Any] | None = None,
 ) -> Agreement:
-    """Move the agreement to `to` and write the history. `with_fields` are saved in the same
-    row update: fields the database allows only together with the new status (a reason, an
-    amount to recover)."""
+    """Move the agreement to `to` and write the history. `values` are fields the database
+    allows only together with the new status (a reason, an amount to recover): set, checked
+    (`full_clean`) and saved in the same row update."""
     check_can_become(agreement, to)
-    old = agreement.status
-    agreement.status = to
-    agreement.save(update_fields=["status", "updated_at", *with_fields])
-    record_event(
+    values = values or {}
+    for name, value in values.items():
+        setattr(agreement, name, value)
+    if values:
+        agreement.full_clean(validate_unique=False, validate_constraints=False)
+    audited_set(
+        agreement,
+        values={"status": to},
         action=AuditAction.AGREEMENT_STATUS_CHANGED,
-        target=agreement,
         by=by,
-        changes={"status": (old, to)},
         reason=reason,
+        save_also=["updated_at", *values],
     )
     return agreement
-
-
-def check_terms_editable(agreement: Agreement) -> None:
-    if not agreement.terms_editable:
-        raise ValidationError(
-            _("Villkoren kan bara ändras i ett utkast. Dra tillbaka eller gör en ändring.")
-        )
 
 
 def follow_up_left(agreement: Agreement) -> list[str]:
@@ -204,14 +212,12 @@ def discard_agreement(*, agreement: Agreement, by: User | None, reason: str) -> 
     agreement = lock(agreement)
     check_can_become(agreement, AgreementStatus.DISCARDED)
     tell_partner = _was_sent(agreement)
-    agreement.discard_reason = reason
-    agreement.full_clean(validate_unique=False, validate_constraints=False)
     agreement = transition(
         agreement,
         AgreementStatus.DISCARDED,
         by=by,
         reason=reason,
-        with_fields=["discard_reason"],
+        values={"discard_reason": reason},
     )
     if tell_partner:
         notices.agreement_discarded(agreement)
@@ -279,16 +285,16 @@ def terminate_agreement(
         errors["reason"] = _("Ange skälet till att överenskommelsen hävs.")
     if errors:
         raise ValidationError(errors)
-    agreement.termination_reason = reason
-    agreement.recovery_amount = recovery_amount  # type: ignore[assignment]
-    agreement.recovery_due_date = recovery_due_date
-    agreement.full_clean(validate_unique=False, validate_constraints=False)
     agreement = transition(
         agreement,
         AgreementStatus.TERMINATED,
         by=by,
         reason=reason,
-        with_fields=["termination_reason", "recovery_amount", "recovery_due_date"],
+        values={
+            "termination_reason": reason,
+            "recovery_amount": recovery_amount,
+            "recovery_due_date": recovery_due_date,
+        },
     )
     if recovery_amount is not None:
         record_event(

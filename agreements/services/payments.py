@@ -28,21 +28,14 @@ from agreements.models import (
     ReportStatus,
 )
 from agreements.permissions import can_handle_payments
-from agreements.services.lifecycle import lock, touch
+from agreements.services.lifecycle import lock_part, touch
 from audit.actions import AuditAction
 from audit.services import record_event
 from core.money import format_amount
 
 
 def _lock(instalment: Instalment) -> Instalment:
-    agreement = lock(instalment.agreement)
-    locked = (
-        Instalment.objects.select_for_update(of=("self",))
-        .select_related("after_report")
-        .get(pk=instalment.pk)
-    )
-    locked.agreement = agreement
-    return locked
+    return lock_part(instalment, Instalment.objects.select_related("after_report"))
 
 
 def _check_may_handle(by: User | None) -> None:

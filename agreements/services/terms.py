@@ -18,7 +18,7 @@ from accounts.models import User
 from agreements.models import StandardTerms
 from agreements.standard_terms import CLAUSES, TITLE
 from audit.actions import AuditAction
-from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
+from audit.services import UNCHANGED, Maybe, audited_update, create_audited, given
 
 
 @transaction.atomic
@@ -34,15 +34,9 @@ def create_standard_terms(
     StandardTerms.objects.select_for_update().order_by("pk").first()
     last = StandardTerms.objects.aggregate(n=Max("version"))["n"] or 0
     terms = StandardTerms(version=last + 1, title=title, valid_from=valid_from, clauses=clauses)
-    terms.full_clean()
-    terms.save()
-    record_event(
-        action=AuditAction.STANDARD_TERMS_CREATED,
-        target=terms,
-        by=by,
-        changes={"version": (None, terms.version), "valid_from": (None, str(valid_from))},
+    return create_audited(
+        terms, action=AuditAction.STANDARD_TERMS_CREATED, by=by, fields=["version", "valid_from"]
     )
-    return terms
 
 
 def is_used(terms: StandardTerms) -> bool:

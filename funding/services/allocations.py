@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.actions import AuditAction
-from audit.services import record_event
+from audit.services import audited_set, record_created
 from core.money import ZERO
 from funding.models import (
     Allocation,
@@ -141,11 +141,11 @@ def set_allocations(
                 programme=programme, partner=partners[partner_id], amount=amount, updated_by=by
             )
             existing[partner_id] = allocation
-            record_event(
+            record_created(
+                allocation,
                 action=AuditAction.ALLOCATION_CREATED,
-                target=allocation,
                 by=by,
-                changes={"amount": (None, amount)},
+                fields=["amount"],
                 reason=reason,
             )
             changed.append(allocation)
@@ -159,17 +159,15 @@ def set_allocations(
                     % {"partner": allocation.partner},
                     partner_id=partner_id,
                 )
-            old = allocation.amount
-            allocation.amount = amount
             allocation.version += 1
             allocation.updated_by = by
-            allocation.save(update_fields=["amount", "version", "updated_by", "updated_at"])
-            record_event(
+            audited_set(
+                allocation,
+                values={"amount": amount},
                 action=AuditAction.ALLOCATION_UPDATED,
-                target=allocation,
                 by=by,
-                changes={"amount": (old, amount)},
                 reason=reason,
+                save_also=["version", "updated_by", "updated_at"],
             )
             changed.append(allocation)
 

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.actions import AuditAction
-from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
+from audit.services import (
+    UNCHANGED,
+    Maybe,
+    audited_set,
+    audited_update,
+    create_audited,
+    given,
+    record_created,
+)
 from core.money import format_amount
 from funding.models import (
     BudgetYear,
@@ -37,13 +45,9 @@ def create_budget_year(
     if BudgetYear.objects.filter(year=year).exists():
         raise ValidationError({"year": _("Budgetåret %(year)s finns redan.") % {"year": year}})
     budget_year = BudgetYear.objects.create(year=year, status=status)
-    record_event(
-        action=AuditAction.BUDGET_YEAR_CREATED,
-        target=budget_year,
-        by=by,
-        changes={"status": (None, status)},
+    return record_created(
+        budget_year, action=AuditAction.BUDGET_YEAR_CREATED, by=by, fields=["status"]
     )
-    return budget_year
 
 
 @transaction.atomic
@@ -53,17 +57,13 @@ def set_budget_year_status(
     budget_year = BudgetYear.objects.select_for_update().get(pk=budget_year.pk)
     if status not in BudgetYearStatus.values:
         raise ValidationError({"status": _("Okänd status.")})
-    if status != budget_year.status:
-        old = budget_year.status
-        budget_year.status = status
-        budget_year.save(update_fields=["status"])
-        record_event(
-            action=AuditAction.BUDGET_YEAR_STATUS_CHANGED,
-            target=budget_year,
-            by=by,
-            changes={"status": (old, status)},
-            reason=reason,
-        )
+    audited_set(
+        budget_year,
+        values={"status": status},
+        action=AuditAction.BUDGET_YEAR_STATUS_CHANGED,
+        by=by,
+        reason=reason,
+    )
     return budget_year
 
 
@@ -97,13 +97,9 @@ def create_funding_source(
         allows_operating_support=allows_operating_support,
         notes=notes,
     )
-    record_event(
-        action=AuditAction.FUNDING_SOURCE_CREATED,
-        target=source,
-        by=by,
-        changes={"amount": (None, amount)},
+    return record_created(
+        source, action=AuditAction.FUNDING_SOURCE_CREATED, by=by, fields=["amount"]
     )
-    return source
 
 
 @transaction.atomic
@@ -205,16 +201,13 @@ def create_programme(
         source_rule_override_reason=source_rule_override_reason,
         is_example_data=is_example_data,
     )
-    programme.full_clean()
-    programme.save()
-    record_event(
+    return create_audited(
+        programme,
         action=AuditAction.PROGRAMME_CREATED,
-        target=programme,
         by=by,
-        changes={"ceiling": (None, ceiling)},
+        fields=["ceiling"],
         reason=source_rule_override_reason,
     )
-    return programme
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from audit.actions import AuditAction
-from audit.services import UNCHANGED, Maybe, audited_update, given, record_event
+from audit.services import UNCHANGED, Maybe, audited_update, create_audited, given, record_event
 from core.documents import seal_and_store
 from core.money import ZERO, format_amount
 from funding.models import (
@@ -116,15 +116,7 @@ def create_decision(
     if body:
         decision.body = body
     _check_record(decision)
-    decision.full_clean()
-    decision.save()
-    record_event(
-        action=AuditAction.DECISION_CREATED,
-        target=decision,
-        by=by,
-        changes={"status": (None, decision.status)},
-    )
-    return decision
+    return create_audited(decision, action=AuditAction.DECISION_CREATED, by=by, fields=["status"])
 
 
 @transaction.atomic
