@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from agreements.models.terms import StandardTerms
 from core.fields import KronorField
 from core.validators import multi_line, single_line
@@ -105,14 +106,7 @@ class Agreement(models.Model):
         related_name="agreements",
         verbose_name=_("allmänna villkor"),
     )
-    region_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("regionens kontaktperson"),
-    )
+    region_contact = user_reference(_("regionens kontaktperson"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,10 +1,10 @@
 """Instalments (utbetalningar) of an agreement's payment plan and their status."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from agreements.models.agreements import Agreement
 from core.fields import KronorField
 from core.validators import single_line
@@ -39,14 +39,7 @@ class Instalment(models.Model):
         default=InstalmentStatus.PLANNED,
     )
     released_on = models.DateField(_("attesterad den"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("attesterad av"),
-    )
+    released_by = user_reference(_("attesterad av"))
     paid_on = models.DateField(_("utbetald den"), null=True, blank=True)
     finance_reference = models.CharField(
         _("referens i ekonomisystemet"),

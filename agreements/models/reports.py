@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from agreements.models.agreements import Agreement, AgreementStatus
 from core.validators import multi_line, single_line
 
@@ -130,13 +131,9 @@ class Report(models.Model):
         _("handläggarens kommentar"), blank=True, max_length=10000, validators=[multi_line]
     )
     submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    submitted_by = user_reference()
     reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = user_reference()
     # The approved report as PDF/A, rendered once at approval and archived with its hash.
     document = models.FileField(_("dokument"), upload_to="reports/approved/%Y/", blank=True)
     document_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
