@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import user_reference
 from agreements.models.terms import StandardTerms
 from core.fields import KronorField
+from core.models import Lifecycle
 from core.validators import multi_line, single_line
 from funding.models import Allocation
 from partners.models import Partner
@@ -58,7 +59,9 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return self.filter(partner=partner)
 
 
-class Agreement(models.Model):
+class Agreement(Lifecycle, models.Model):
+    transitions = TRANSITIONS
+
     reference = models.CharField(
         _("referens"), max_length=60, unique=True, validators=[reference_validator]
     )
@@ -158,9 +161,6 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS[self.status]
 
     @property
     def terms_editable(self) -> bool:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import user_reference
 from agreements.models.agreements import Agreement, SignedDocument
 from core.fields import KronorField
+from core.models import Lifecycle
 from core.validators import multi_line
 
 
@@ -43,7 +44,9 @@ AMENDMENT_OPEN = frozenset(
 AMENDMENT_AWAITING_SIGNATURES = frozenset({AmendmentStatus.SENT, AmendmentStatus.PARTNER_SIGNED})
 
 
-class AgreementAmendment(models.Model):
+class AgreementAmendment(Lifecycle, models.Model):
+    transitions = AMENDMENT_TRANSITIONS
+
     agreement = models.ForeignKey(
         Agreement,
         on_delete=models.PROTECT,
@@ -117,9 +120,6 @@ class AgreementAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} v{self.version}"
-
-    def can_become(self, status: str) -> bool:
-        return status in AMENDMENT_TRANSITIONS[self.status]
 
     @property
     def is_open(self) -> bool:

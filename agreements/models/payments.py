@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import user_reference
 from agreements.models.agreements import Agreement
 from core.fields import KronorField
+from core.models import Lifecycle
 from core.validators import single_line
 
 
@@ -25,8 +26,10 @@ INSTALMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Instalment(models.Model):
+class Instalment(Lifecycle, models.Model):
     """One payment (utbetalning) of the plan. The plan adds up exactly to the agreement amount."""
+
+    transitions = INSTALMENT_TRANSITIONS
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments")
     number = models.PositiveSmallIntegerField(_("nummer"))
@@ -93,6 +96,3 @@ class Instalment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} #{self.number}"
-
-    def can_become(self, status: str) -> bool:
-        return status in INSTALMENT_TRANSITIONS[self.status]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import user_reference
 from agreements.models.agreements import Agreement, AgreementStatus
+from core.models import Lifecycle
 from core.validators import multi_line, single_line
 
 
@@ -112,8 +113,10 @@ REPORT_EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 REPORT_DELIVERED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
-class Report(models.Model):
+class Report(Lifecycle, models.Model):
     """The partner's answer to one reporting requirement (återrapport)."""
+
+    transitions = REPORT_TRANSITIONS
 
     requirement = models.OneToOneField(
         ReportingRequirement,
@@ -166,9 +169,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return str(self.requirement)
-
-    def can_become(self, status: str) -> bool:
-        return status in REPORT_TRANSITIONS[self.status]
 
     @property
     def is_editable(self) -> bool:

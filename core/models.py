@@ -1,0 +1,22 @@
+"""What the business apps' models share."""
+
+from collections.abc import Mapping
+from typing import ClassVar, Protocol
+
+
+class _WithLifecycle(Protocol):
+    @property
+    def transitions(self) -> Mapping[str, frozenset[str]]: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+class Lifecycle:
+    """A model whose status moves only along its table of transitions (lifecycles as data):
+    the class names the table, services refuse any other move, pages ask `can_become`."""
+
+    transitions: ClassVar[Mapping[str, frozenset[str]]]
+
+    def can_become(self: _WithLifecycle, status: str) -> bool:
+        return status in self.transitions[self.status]
