@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import user_reference
+from core.models import SHA256_HEX
 from core.validators import single_line
 
 TOKEN_PREFIX = "gf_"  # noqa: S105  # a marker for secret scanners, not a secret
@@ -57,7 +58,7 @@ class ApiToken(models.Model):
         ordering = ("-created_at", "-pk")
         constraints = [
             models.CheckConstraint(
-                condition=Q(digest__regex=r"^[0-9a-f]{64}$"), name="api_token_digest_hex"
+                condition=Q(digest__regex=SHA256_HEX), name="api_token_digest_hex"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="api_token_has_name"),
             models.CheckConstraint(

@@ -3,6 +3,10 @@
 from collections.abc import Mapping
 from typing import ClassVar, Protocol
 
+# A SHA-256 digest as the models store it (documents, attachments, token digests): 64 lowercase
+# hex digits. Their check constraints match it.
+SHA256_HEX = r"^[0-9a-f]{64}$"
+
 
 class _WithLifecycle(Protocol):
     @property

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import user_reference
 from agreements.models.terms import StandardTerms
 from core.fields import KronorField
-from core.models import Lifecycle
+from core.models import SHA256_HEX, Lifecycle
 from core.validators import multi_line, single_line
 from funding.models import Allocation
 from partners.models import Partner
@@ -48,8 +48,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # Once the partner has signed, the terms are frozen for this version.
 TERMS_EDITABLE = frozenset({AgreementStatus.DRAFT})
 
+# Checked twice: by the validator (a message on the form) and by the database constraint.
+REFERENCE_FORMAT = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
 reference_validator = RegexValidator(
-    r"^[A-Z0-9]+(-[A-Z0-9]+)*$",
+    REFERENCE_FORMAT,
     _("Referensen består av versaler, siffror och bindestreck, t.ex. GF-2024-COOMPANION."),
 )
 
@@ -153,7 +155,7 @@ class Agreement(Lifecycle, models.Model):
                 name="agreement_recovery_only_when_terminated",
             ),
             models.CheckConstraint(
-                condition=Q(reference__regex=r"^[A-Z0-9]+(-[A-Z0-9]+)*$"),
+                condition=Q(reference__regex=REFERENCE_FORMAT),
                 name="agreement_reference_format",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="agreement_version_pos"),
@@ -268,7 +270,7 @@ class SignedDocument(models.Model):
                 fields=["agreement", "agreement_version"], name="signed_document_one_per_version"
             ),
             models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="signed_document_sha256_hex"
+                condition=Q(sha256__regex=SHA256_HEX), name="signed_document_sha256_hex"
             ),
         ]
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import user_reference
 from agreements.models.agreements import Agreement, AgreementStatus
-from core.models import Lifecycle
+from core.models import SHA256_HEX, Lifecycle
 from core.validators import multi_line, single_line
 
 
@@ -162,7 +162,7 @@ class Report(Lifecycle, models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status=ReportStatus.APPROVED)
-                | (Q(reviewed_at__isnull=False) & Q(document_sha256__regex=r"^[0-9a-f]{64}$")),
+                | (Q(reviewed_at__isnull=False) & Q(document_sha256__regex=SHA256_HEX)),
                 name="report_approved_has_document",
             ),
         ]
@@ -241,7 +241,7 @@ class ReportAttachment(models.Model):
                 condition=Q(kind__in=AttachmentKind.values), name="attachment_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_hex"
+                condition=Q(sha256__regex=SHA256_HEX), name="attachment_sha256_hex"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="attachment_has_name"),
         ]

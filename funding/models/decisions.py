@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import KronorField
-from core.models import Lifecycle
+from core.models import SHA256_HEX, Lifecycle
 from core.validators import multi_line, single_line
 from funding.appeal import appeal_period_end
 from funding.models.allocations import Allocation
@@ -336,7 +336,7 @@ class DecisionDocument(models.Model):
         verbose_name_plural = _("protokollsutdrag")
         constraints = [
             models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="decision_document_sha256_hex"
+                condition=Q(sha256__regex=SHA256_HEX), name="decision_document_sha256_hex"
             ),
         ]
 
