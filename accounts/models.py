@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from core.validators import single_line
 
@@ -106,3 +107,19 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+def user_reference(
+    verbose_name: StrOrPromise | None = None, *, help_text: StrOrPromise = ""
+) -> "models.ForeignKey[User | None, User | None]":
+    """The user a record names (who drafted, released, proposed, submitted it …): optional,
+    PROTECT because users are deactivated, never deleted, and no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )

@@ -23,7 +23,7 @@ from agreements.models import (
     StandardTerms,
 )
 from agreements.services import terms as standard_terms
-from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceModelAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceModelAdmin, changed_values
 
 TERMS = ("period_start", "period_end", "purpose", "conditions")
 
@@ -94,13 +94,10 @@ class AgreementAdmin(ServiceModelAdmin[Agreement]):
     def save_via_service(
         self, form: forms.ModelForm[Agreement], obj: Agreement | None, *, by: User
     ) -> Agreement:
-        data = form.cleaned_data
         if obj is None:
-            return services.create_agreement(by=by, **data)
+            return services.create_agreement(by=by, **form.cleaned_data)
         return services.update_agreement_terms(
-            agreement=obj,
-            by=by,
-            **{k: data[k] for k in form.changed_data if k in TERMS},
+            agreement=obj, by=by, **changed_values(form, among=TERMS)
         )
 
     @admin.action(description=_("Skicka för underskrift"))
@@ -202,6 +199,4 @@ class StandardTermsAdmin(ServiceModelAdmin[StandardTerms]):
             return standard_terms.create_standard_terms(
                 title=data["title"], valid_from=data["valid_from"], clauses=data["clauses"], by=by
             )
-        return standard_terms.update_standard_terms(
-            terms=obj, by=by, **{k: data[k] for k in form.changed_data}
-        )
+        return standard_terms.update_standard_terms(terms=obj, by=by, **changed_values(form))

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
+from core.models import SHA256_HEX
 from core.validators import single_line
 
 TOKEN_PREFIX = "gf_"  # noqa: S105  # a marker for secret scanners, not a secret
@@ -43,14 +45,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("början"), max_length=SHOWN_PREFIX_LENGTH, db_index=True)
     digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("skapad av"),
-    )
+    created_by = user_reference(_("skapad av"))
     last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
     expires_at = models.DateTimeField(_("upphör"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
@@ -63,7 +58,7 @@ class ApiToken(models.Model):
         ordering = ("-created_at", "-pk")
         constraints = [
             models.CheckConstraint(
-                condition=Q(digest__regex=r"^[0-9a-f]{64}$"), name="api_token_digest_hex"
+                condition=Q(digest__regex=SHA256_HEX), name="api_token_digest_hex"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="api_token_has_name"),
             models.CheckConstraint(

@@ -3,21 +3,10 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.db import models
 from django.http import HttpRequest
 
 from audit.models import AuditEvent, Revision
-
-
-class ReadOnlyAdmin[M: models.Model](admin.ModelAdmin[M]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from core.admin import ReadOnlyAdmin
 
 
 class _DateBrowsingChangeList(ChangeList):

@@ -7,13 +7,13 @@ docs/architecture.md for why this is an explicit model rather than a generic his
 
 from typing import Any, NoReturn
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from audit.actions import AuditAction
 
 
@@ -38,14 +38,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("utförd av"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Tom när systemet självt gjorde ändringen (t.ex. demodata)."),
+    actor = user_reference(
+        _("utförd av"), help_text=_("Tom när systemet självt gjorde ändringen (t.ex. demodata).")
     )
     action = models.CharField(_("händelse"), max_length=64, choices=AuditAction.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

@@ -10,6 +10,7 @@ Keep inlines on these admins read-only: an invalid inline would re-render the pa
 service already saved the main object.
 """
 
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from django import forms
@@ -30,7 +31,26 @@ def acting_user(request: HttpRequest) -> Any:
     return request.user
 
 
+def changed_values(
+    form: forms.ModelForm[Any], among: Collection[str] | None = None
+) -> dict[str, Any]:
+    """The fields the user changed (those `among`, if given), with their cleaned values: what an
+    update service takes."""
+    return {
+        name: form.cleaned_data[name]
+        for name in form.changed_data
+        if among is None or name in among
+    }
+
+
 class ServiceModelAdmin(admin.ModelAdmin[M]):
+    # Set when the object is made, shown but never edited after (a year, a partner's user …).
+    fixed_once_created: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: M | None = None) -> tuple[str, ...]:
+        fixed = tuple(super().get_readonly_fields(request, obj))
+        return (*self.fixed_once_created, *fixed) if obj is not None else fixed
+
     def save_via_service(self, form: forms.ModelForm[M], obj: M | None, *, by: Any) -> M:
         """Create (obj is None) or change obj through the app's service as the acting user `by`
         (the project's User; typed so in each admin); return the saved object."""

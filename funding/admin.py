@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceModelAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceModelAdmin, changed_values
 from funding import services
 from funding.models import (
     DECISION_FIELDS,
@@ -29,9 +29,7 @@ from funding.models import (
 class BudgetYearAdmin(ServiceModelAdmin[BudgetYear]):
     list_display = ("year", "status")
     fields = ("year", "status")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("year",) if obj else ()
+    fixed_once_created = ("year",)
 
     def save_via_service(
         self, form: forms.ModelForm[BudgetYear], obj: BudgetYear | None, *, by: User
@@ -55,21 +53,14 @@ class FundingSourceAdmin(ServiceModelAdmin[FundingSource]):
     list_display = ("name", "budget_year", "kind", "amount", "allows_operating_support")
     list_filter = ("budget_year", "kind")
     fields = ("budget_year", "kind", "name", "amount", "allows_operating_support", "notes")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("budget_year", "kind") if obj else ()
+    fixed_once_created = ("budget_year", "kind")
 
     def save_via_service(
         self, form: forms.ModelForm[FundingSource], obj: FundingSource | None, *, by: User
     ) -> FundingSource:
-        data = form.cleaned_data
         if obj is None:
-            return services.create_funding_source(by=by, **data)
-        return services.update_funding_source(
-            source=obj,
-            by=by,
-            **{k: data[k] for k in form.changed_data},
-        )
+            return services.create_funding_source(by=by, **form.cleaned_data)
+        return services.update_funding_source(source=obj, by=by, **changed_values(form))
 
 
 @admin.register(Programme)
@@ -87,21 +78,14 @@ class ProgrammeAdmin(ServiceModelAdmin[Programme]):
         "source_rule_override_reason",
         "is_example_data",
     )
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("budget_year", "source", "kind", "slug", "is_example_data") if obj else ()
+    fixed_once_created = ("budget_year", "source", "kind", "slug", "is_example_data")
 
     def save_via_service(
         self, form: forms.ModelForm[Programme], obj: Programme | None, *, by: User
     ) -> Programme:
-        data = form.cleaned_data
         if obj is None:
-            return services.create_programme(by=by, **data)
-        return services.update_programme(
-            programme=obj,
-            by=by,
-            **{k: data[k] for k in form.changed_data},
-        )
+            return services.create_programme(by=by, **form.cleaned_data)
+        return services.update_programme(programme=obj, by=by, **changed_values(form))
 
 
 class AllocationForm(forms.ModelForm[Allocation]):
@@ -125,10 +109,8 @@ class AllocationAdmin(ServiceModelAdmin[Allocation]):
     list_select_related = ("programme", "partner", "decision")
     search_fields = ("partner__display_name",)
     fields = ("programme", "partner", "amount", "seen_version", "status", "decision", "version")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        fixed = ("status", "decision", "version")
-        return ("programme", "partner", *fixed) if obj else fixed
+    readonly_fields = ("status", "decision", "version")
+    fixed_once_created = ("programme", "partner")
 
     def save_via_service(
         self, form: forms.ModelForm[Allocation], obj: Allocation | None, *, by: User
@@ -217,7 +199,7 @@ class DecisionAdmin(ServiceModelAdmin[Decision]):
         if obj is None:
             decision = services.create_decision(by=by, **data)
         else:
-            changed = {k: data[k] for k in form.changed_data if k in DECISION_FIELDS}
+            changed = changed_values(form, among=DECISION_FIELDS)
             decision = services.update_decision(decision=obj, by=by, **changed)
         services.add_allocations_to_decision(decision=decision, allocations=list(to_add), by=by)
         return decision

@@ -1,11 +1,8 @@
-from typing import Any
-
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 
 from accounts.models import User
-from core.admin import ReadOnlyAdmin, ServiceModelAdmin
+from core.admin import ReadOnlyAdmin, ServiceModelAdmin, changed_values
 from partners import services
 from partners.models import Partner, PartnerContact, PartnerMembership
 
@@ -27,7 +24,7 @@ class PartnerAdmin(ServiceModelAdmin[Partner]):
         if obj is None:
             partner = services.create_partner(by=by, **data)
         else:
-            changed = {k: data[k] for k in form.changed_data if k in data}
+            changed = changed_values(form, among=data)
             partner = services.update_partner(partner=obj, by=by, **changed)
         if obj is None or set(form.changed_data) & set(PAYMENT_FIELDS):
             partner = services.set_payment_details(
@@ -46,9 +43,7 @@ class PartnerMembershipAdmin(ServiceModelAdmin[PartnerMembership]):
     list_filter = ("partner", "is_signatory")
     list_select_related = ("user", "partner")
     fields = ("user", "partner", "is_signatory")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("user",) if obj else ()
+    fixed_once_created = ("user",)
 
     def save_via_service(
         self, form: forms.ModelForm[PartnerMembership], obj: PartnerMembership | None, *, by: User

@@ -10,8 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from agreements.models.terms import StandardTerms
 from core.fields import KronorField
+from core.models import SHA256_HEX, Lifecycle
 from core.validators import multi_line, single_line
 from funding.models import Allocation
 from partners.models import Partner
@@ -46,8 +48,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # Once the partner has signed, the terms are frozen for this version.
 TERMS_EDITABLE = frozenset({AgreementStatus.DRAFT})
 
+# Checked twice: by the validator (a message on the form) and by the database constraint.
+REFERENCE_FORMAT = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
 reference_validator = RegexValidator(
-    r"^[A-Z0-9]+(-[A-Z0-9]+)*$",
+    REFERENCE_FORMAT,
     _("Referensen består av versaler, siffror och bindestreck, t.ex. GF-2024-COOMPANION."),
 )
 
@@ -57,7 +61,9 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return self.filter(partner=partner)
 
 
-class Agreement(models.Model):
+class Agreement(Lifecycle, models.Model):
+    transitions = TRANSITIONS
+
     reference = models.CharField(
         _("referens"), max_length=60, unique=True, validators=[reference_validator]
     )
@@ -105,14 +111,7 @@ class Agreement(models.Model):
         related_name="agreements",
         verbose_name=_("allmänna villkor"),
     )
-    region_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("regionens kontaktperson"),
-    )
+    region_contact = user_reference(_("regionens kontaktperson"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,7 +155,7 @@ class Agreement(models.Model):
                 name="agreement_recovery_only_when_terminated",
             ),
             models.CheckConstraint(
-                condition=Q(reference__regex=r"^[A-Z0-9]+(-[A-Z0-9]+)*$"),
+                condition=Q(reference__regex=REFERENCE_FORMAT),
                 name="agreement_reference_format",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="agreement_version_pos"),
@@ -164,9 +163,6 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS[self.status]
 
     @property
     def terms_editable(self) -> bool:
@@ -274,7 +270,7 @@ class SignedDocument(models.Model):
                 fields=["agreement", "agreement_version"], name="signed_document_one_per_version"
             ),
             models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="signed_document_sha256_hex"
+                condition=Q(sha256__regex=SHA256_HEX), name="signed_document_sha256_hex"
             ),
         ]
 

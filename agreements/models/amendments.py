@@ -7,13 +7,14 @@ whose version becomes the amendment's, and seals the new version's PDF, which na
 it replaces and that document's SHA-256. The lifecycle is data, like the agreement's.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from agreements.models.agreements import Agreement, SignedDocument
 from core.fields import KronorField
+from core.models import Lifecycle
 from core.validators import multi_line
 
 
@@ -43,7 +44,9 @@ AMENDMENT_OPEN = frozenset(
 AMENDMENT_AWAITING_SIGNATURES = frozenset({AmendmentStatus.SENT, AmendmentStatus.PARTNER_SIGNED})
 
 
-class AgreementAmendment(models.Model):
+class AgreementAmendment(Lifecycle, models.Model):
+    transitions = AMENDMENT_TRANSITIONS
+
     agreement = models.ForeignKey(
         Agreement,
         on_delete=models.PROTECT,
@@ -80,14 +83,7 @@ class AgreementAmendment(models.Model):
     discard_reason = models.TextField(
         _("skäl till makulering"), blank=True, max_length=2000, validators=[multi_line]
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("upprättad av"),
-    )
+    created_by = user_reference(_("upprättad av"))
     created_at = models.DateTimeField(_("upprättad"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,9 +120,6 @@ class AgreementAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} v{self.version}"
-
-    def can_become(self, status: str) -> bool:
-        return status in AMENDMENT_TRANSITIONS[self.status]
 
     @property
     def is_open(self) -> bool:

@@ -1,12 +1,13 @@
 """Instalments (utbetalningar) of an agreement's payment plan and their status."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from agreements.models.agreements import Agreement
 from core.fields import KronorField
+from core.models import Lifecycle
 from core.validators import single_line
 
 
@@ -25,8 +26,10 @@ INSTALMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Instalment(models.Model):
+class Instalment(Lifecycle, models.Model):
     """One payment (utbetalning) of the plan. The plan adds up exactly to the agreement amount."""
+
+    transitions = INSTALMENT_TRANSITIONS
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments")
     number = models.PositiveSmallIntegerField(_("nummer"))
@@ -39,14 +42,7 @@ class Instalment(models.Model):
         default=InstalmentStatus.PLANNED,
     )
     released_on = models.DateField(_("attesterad den"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("attesterad av"),
-    )
+    released_by = user_reference(_("attesterad av"))
     paid_on = models.DateField(_("utbetald den"), null=True, blank=True)
     finance_reference = models.CharField(
         _("referens i ekonomisystemet"),
@@ -100,6 +96,3 @@ class Instalment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} #{self.number}"
-
-    def can_become(self, status: str) -> bool:
-        return status in INSTALMENT_TRANSITIONS[self.status]

@@ -15,7 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from agreements.models.agreements import Agreement, AgreementStatus
+from core.models import SHA256_HEX, Lifecycle
 from core.validators import multi_line, single_line
 
 
@@ -111,8 +113,10 @@ REPORT_EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 REPORT_DELIVERED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
-class Report(models.Model):
+class Report(Lifecycle, models.Model):
     """The partner's answer to one reporting requirement (återrapport)."""
+
+    transitions = REPORT_TRANSITIONS
 
     requirement = models.OneToOneField(
         ReportingRequirement,
@@ -130,13 +134,9 @@ class Report(models.Model):
         _("handläggarens kommentar"), blank=True, max_length=10000, validators=[multi_line]
     )
     submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    submitted_by = user_reference()
     reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = user_reference()
     # The approved report as PDF/A, rendered once at approval and archived with its hash.
     document = models.FileField(_("dokument"), upload_to="reports/approved/%Y/", blank=True)
     document_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -162,16 +162,13 @@ class Report(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status=ReportStatus.APPROVED)
-                | (Q(reviewed_at__isnull=False) & Q(document_sha256__regex=r"^[0-9a-f]{64}$")),
+                | (Q(reviewed_at__isnull=False) & Q(document_sha256__regex=SHA256_HEX)),
                 name="report_approved_has_document",
             ),
         ]
 
     def __str__(self) -> str:
         return str(self.requirement)
-
-    def can_become(self, status: str) -> bool:
-        return status in REPORT_TRANSITIONS[self.status]
 
     @property
     def is_editable(self) -> bool:
@@ -244,7 +241,7 @@ class ReportAttachment(models.Model):
                 condition=Q(kind__in=AttachmentKind.values), name="attachment_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_hex"
+                condition=Q(sha256__regex=SHA256_HEX), name="attachment_sha256_hex"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="attachment_has_name"),
         ]

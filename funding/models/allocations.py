@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from core.fields import KronorField
 from funding.models.budget import Programme
 from partners.models import Partner
@@ -66,9 +66,7 @@ class Allocation(models.Model):
         default=1, help_text=_("Ökar vid varje ändring; skyddar mot att två skriver över varandra.")
     )
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_reference()
 
     objects = AllocationQuerySet.as_manager()
 

@@ -2,12 +2,12 @@
 decision (design §3, invariant 6), so an official proposes, a secretary lists the proposal in a
 draft decision, and deciding it changes the allocation (issue 17)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_reference
 from core.fields import KronorField
 from core.validators import multi_line
 from funding.models.allocations import Allocation
@@ -41,14 +41,7 @@ class AmendmentProposal(models.Model):
         related_name="amendment_proposals",
         verbose_name=_("beslut"),
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("föreslagen av"),
-    )
+    proposed_by = user_reference(_("föreslagen av"))
     proposed_at = models.DateTimeField(_("föreslagen"), default=timezone.now)
 
     class Meta:

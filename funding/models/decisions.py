@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import KronorField
+from core.models import SHA256_HEX, Lifecycle
 from core.validators import multi_line, single_line
 from funding.appeal import appeal_period_end
 from funding.models.allocations import Allocation
@@ -91,8 +92,10 @@ class StateAid(models.TextChoices):
     DE_MINIMIS = "de_minimis", _("Stöd av mindre betydelse (de minimis)")
 
 
-class Decision(models.Model):
+class Decision(Lifecycle, models.Model):
     """A committee decision; deciding it turns the allocations it lists into decided money."""
+
+    transitions = DECISION_TRANSITIONS
 
     body = models.CharField(
         _("beslutsorgan"), max_length=200, default=DEFAULT_DECISION_BODY, validators=[single_line]
@@ -263,9 +266,6 @@ class Decision(models.Model):
     def can_be_approved(self) -> bool:
         return self.can_become(DecisionStatus.APPROVED)
 
-    def can_become(self, status: str) -> bool:
-        return status in DECISION_TRANSITIONS[self.status]
-
     @property
     def legal_basis_citations(self) -> list[str]:
         """The chosen statutes' citations, in the order of the law list."""
@@ -336,7 +336,7 @@ class DecisionDocument(models.Model):
         verbose_name_plural = _("protokollsutdrag")
         constraints = [
             models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="decision_document_sha256_hex"
+                condition=Q(sha256__regex=SHA256_HEX), name="decision_document_sha256_hex"
             ),
         ]
 
