@@ -26,8 +26,15 @@ urlpatterns = [
         {"action": "complete"},
         name="complete",
     ),
-    path("<reference:reference>/terminate/", ending.agreement_terminate, name="terminate"),
-    path("<reference:reference>/discard/", ending.agreement_discard, name="discard"),
+    path(
+        "<reference:reference>/terminate/",
+        ending.agreement_end,
+        {"how": "terminate"},
+        name="terminate",
+    ),
+    path(
+        "<reference:reference>/discard/", ending.agreement_end, {"how": "discard"}, name="discard"
+    ),
     path("<reference:reference>/pdf/", views.agreement_pdf, name="pdf"),
     path("<reference:reference>/pdf/v<id:version>/", amendments.version_pdf, name="pdf_version"),
     path("<reference:reference>/amendment/", amendments.amendment_view, name="amendment"),

@@ -12,11 +12,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,14 +27,10 @@ from agreements import services
 from agreements.downloads import current_download
 from agreements.filters import AgreementFilter
 from agreements.forms import (
-    SignForm,
     TermsForm,
     VerifyForm,
     indicator_formset,
     instalment_formset,
-    planned_indicators,
-    planned_instalments,
-    planned_reports,
     report_formset,
 )
 from agreements.forms.rows import row_to_add, with_row_added
@@ -59,11 +53,18 @@ from agreements.selectors import (
 from agreements.starting_terms import starting_terms
 from agreements.verification import verify_pdf
 from agreements.views.amendments import amendment_context
-from agreements.views.common import agreement_or_404, signed, terms_to_sign
+from agreements.views.common import (
+    agreement_or_404,
+    saved_draft,
+    sign_form,
+    signed,
+    signing_page,
+)
 from core.documents import stored_file_response
-from core.filters import PAGE_PARAM, query_without_page
+from core.filters import filtered_page
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
+from core.views import run_service
 from notices.selectors import notices_about
 
 
@@ -86,16 +87,11 @@ def agreement_index(request: AuthenticatedRequest) -> HttpResponse:
     listed = AgreementFilter(request.GET, queryset=agreement_list(user=request.user))
     # Officials see every agreement of every year: thousands after a decade. Fifty a page keeps
     # the page fast and readable; the search and filters narrow it further.
-    page = Paginator(listed.qs, AGREEMENTS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
-    context = {
-        "agreements": page.object_list,
-        "page": page,
-        "filters": query_without_page(listed),
-        "filter_form": listed.form,
-        "awaiting": allocations_awaiting_agreement(request.user)
-        if can_draft_agreements(request.user)
-        else [],
-    }
+    context = filtered_page(request, listed, AGREEMENTS_PER_PAGE)
+    context["agreements"] = context["page"].object_list
+    context["awaiting"] = (
+        allocations_awaiting_agreement(request.user) if can_draft_agreements(request.user) else []
+    )
     return render(request, "agreements/list.html", context)
 
 
@@ -156,29 +152,11 @@ def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
 def _draft_forms(agreement: Agreement, data: Any) -> dict[str, Any]:
     """The edit page's forms: terms, payment plan, reporting and key figures."""
     return {
-        "terms": TermsForm.for_agreement(agreement, data),
+        "terms": TermsForm.for_terms(agreement, data),
         "plan": instalment_formset(agreement, data),
         "reports": report_formset(agreement, data),
         "indicators": indicator_formset(agreement, data),
     }
-
-
-def _revise(request: AuthenticatedRequest, agreement: Agreement, forms: dict[str, Any]) -> bool:
-    """Save the draft from valid forms; False (with the service's errors on the terms form)
-    when the rules refuse it."""
-    try:
-        services.revise_draft(
-            agreement=agreement,
-            instalments=planned_instalments(forms["plan"]),
-            reports=planned_reports(forms["reports"]),
-            indicators=planned_indicators(forms["indicators"]),
-            by=request.user,
-            **forms["terms"].cleaned_data,
-        )
-    except ValidationError as error:
-        add_service_errors(forms["terms"], error)
-        return False
-    return True
 
 
 @login_required
@@ -196,8 +174,8 @@ def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
         context = {"agreement": agreement, **with_row_added(forms, adding)}
         return render(request, "agreements/edit.html", context)
     valid = data is not None and all(f.is_valid() for f in forms.values())
-    if valid and _revise(request, agreement, forms):
-        messages.success(request, _("Utkastet är sparat."))
+    revise = partial(services.revise_draft, agreement=agreement)
+    if valid and saved_draft(request, forms, revise, _("Utkastet är sparat.")):
         return redirect("agreements:detail", reference)
     context = {"agreement": agreement, **forms}
     return render(request, "agreements/edit.html", context, status=400 if data is not None else 200)
@@ -220,18 +198,6 @@ _TRANSITIONS: dict[str, tuple[Callable[..., object], Any]] = {
 }
 
 
-def _run(
-    request: AuthenticatedRequest, reference: str, action: Callable[[], object], done: str
-) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return redirect("agreements:detail", reference)
-
-
 @login_required
 @require_POST
 def agreement_transition(
@@ -241,7 +207,8 @@ def agreement_transition(
     if not can_draft_agreements(request.user):
         raise PermissionDenied
     service, done = _TRANSITIONS[action]
-    return _run(request, reference, lambda: service(agreement=agreement, by=request.user), done)
+    run_service(request, lambda: service(agreement=agreement, by=request.user), done=str(done))
+    return redirect("agreements:detail", reference)
 
 
 @login_required
@@ -253,21 +220,11 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
     if party is None:
         messages.error(request, _("Du kan inte skriva under den här överenskommelsen nu."))
         return redirect("agreements:detail", reference)
-    data = request.POST if request.method == "POST" else None
-    form = SignForm(data, user=request.user, request=request)
-    if signed(request, form, partial(services.sign_agreement, agreement=agreement, party=party)):
-        messages.success(request, _("Du har skrivit under överenskommelsen."))
+    form = sign_form(request)
+    sign = partial(services.sign_agreement, agreement=agreement, party=party)
+    if signed(request, form, sign, done=_("Du har skrivit under överenskommelsen.")):
         return redirect("agreements:detail", reference)
-    context = {
-        "agreement": agreement,
-        "form": form,
-        "party": party,
-        "terms": terms_to_sign(agreement),
-        "pdf_url": reverse("agreements:preview", args=[reference]),
-    }
-    return render(
-        request, "agreements/sign.html", context, status=400 if request.method == "POST" else 200
-    )
+    return signing_page(request, agreement, form, party)
 
 
 @login_required
