@@ -15,17 +15,12 @@ from agreements.forms.agreements import (
     TermsForm,
 )
 from agreements.models import AgreementAmendment
+from core.forms import TextAreaField
 from core.money import format_input
-from core.validators import multi_line
 
 
 def _reason(label: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[multi_line],
-    )
+    return TextAreaField(label=label, max_length=2000, rows=3)
 
 
 class AmendmentStartForm(forms.Form):
@@ -39,19 +34,6 @@ class AmendmentStartForm(forms.Form):
 class AmendmentTermsForm(TermsForm):
     reason = _reason(_("Skäl till ändringen"))
     field_order = ["reason", "period_start", "period_end", "purpose", "conditions"]
-
-    @classmethod
-    def for_amendment(cls, amendment: AgreementAmendment, data: Any = None) -> "AmendmentTermsForm":
-        return cls(
-            data,
-            initial={
-                "reason": amendment.reason,
-                "period_start": amendment.period_start,
-                "period_end": amendment.period_end,
-                "purpose": amendment.purpose,
-                "conditions": amendment.conditions,
-            },
-        )
 
 
 class DiscardForm(forms.Form):
