@@ -25,7 +25,7 @@ from agreements.permissions import can_draft_agreements
 from agreements.views.common import agreement_or_404
 from core.views import run_service, submitted
 
-# The two ways to end (the URL's `how`, also the page's template): the status it ends in, its
+# The two ways to end (the URL's `action`, also the page's template): the status it ends in, its
 # form, the service and what to tell the official.
 _ENDINGS: dict[str, tuple[str, type[TerminateForm | DiscardForm], Callable[..., object], Any]] = {
     "terminate": (
@@ -45,12 +45,12 @@ _ENDINGS: dict[str, tuple[str, type[TerminateForm | DiscardForm], Callable[..., 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_end(request: AuthenticatedRequest, reference: str, how: str) -> HttpResponse:
+def agreement_end(request: AuthenticatedRequest, reference: str, action: str) -> HttpResponse:
     """The confirm page of terminating or discarding (see the module's docstring)."""
     agreement = agreement_or_404(request, reference)
     if not can_draft_agreements(request.user):
         raise PermissionDenied
-    to, form_class, service, done = _ENDINGS[how]
+    to, form_class, service, done = _ENDINGS[action]
     if not run_service(request, lambda: services.check_can_become(agreement, to)):
         return redirect("agreements:detail", reference)
     form = form_class(request.POST if request.method == "POST" else None)
@@ -60,4 +60,4 @@ def agreement_end(request: AuthenticatedRequest, reference: str, how: str) -> Ht
     paid = services.amount_paid(agreement) if to == AgreementStatus.TERMINATED else None
     context = {"agreement": agreement, "form": form, "paid": paid}
     status = 400 if request.method == "POST" else 200
-    return render(request, f"agreements/{how}.html", context, status=status)
+    return render(request, f"agreements/{action}.html", context, status=status)
