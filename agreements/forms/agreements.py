@@ -205,16 +205,20 @@ class SignForm(forms.Form):
         return password
 
 
+def reason_field(label: Any, *, required: Any = None) -> TextAreaField:
+    """Why a step is taken (terminating, discarding, amending): a few lines, up to 2 000
+    characters; `required`, the message when it is left blank, if not Django's own."""
+    error_messages = {"required": required} if required is not None else None
+    return TextAreaField(label=label, max_length=2000, rows=3, error_messages=error_messages)
+
+
 class TerminateForm(forms.Form):
     """Terminate a signed agreement: why, and what the partner pays back by when (both
     optional; terminate_agreement checks them against what was paid)."""
 
     # terminate_agreement saves the reason without model validation: refused here.
-    reason = TextAreaField(
-        label=_("Skäl till hävningen"),
-        max_length=2000,
-        rows=3,
-        error_messages={"required": _("Ange skälet till att överenskommelsen hävs.")},
+    reason = reason_field(
+        _("Skäl till hävningen"), required=_("Ange skälet till att överenskommelsen hävs.")
     )
     recovery_amount = AmountField(
         label=_("Belopp att återkräva (kr)"),
@@ -226,11 +230,8 @@ class TerminateForm(forms.Form):
 class DiscardForm(forms.Form):
     """Discard an agreement that is not yet in force: why."""
 
-    reason = TextAreaField(
-        label=_("Skäl till makuleringen"),
-        max_length=2000,
-        rows=3,
-        error_messages={"required": _("Ange skälet till att överenskommelsen makuleras.")},
+    reason = reason_field(
+        _("Skäl till makuleringen"), required=_("Ange skälet till att överenskommelsen makuleras.")
     )
 
 

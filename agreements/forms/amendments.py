@@ -13,18 +13,14 @@ from agreements.forms.agreements import (
     InstalmentFormSet,
     ReportFormSet,
     TermsForm,
+    reason_field,
 )
 from agreements.models import AgreementAmendment
-from core.forms import TextAreaField
 from core.money import format_input
 
 
-def _reason(label: Any) -> forms.CharField:
-    return TextAreaField(label=label, max_length=2000, rows=3)
-
-
 class AmendmentStartForm(forms.Form):
-    reason = _reason(_("Skäl till ändringen"))
+    reason = reason_field(_("Skäl till ändringen"))
     reason.help_text = _(
         "Till exempel ett ändringsbeslut (§ och diarienummer) eller vad i villkoren som ändras. "
         "Skälet står i tillägget som parterna skriver under."
@@ -32,12 +28,12 @@ class AmendmentStartForm(forms.Form):
 
 
 class AmendmentTermsForm(TermsForm):
-    reason = _reason(_("Skäl till ändringen"))
+    reason = reason_field(_("Skäl till ändringen"))
     field_order = ["reason", "period_start", "period_end", "purpose", "conditions"]
 
 
 class DiscardForm(forms.Form):
-    reason = _reason(_("Skäl till makuleringen"))
+    reason = reason_field(_("Skäl till makuleringen"))
 
 
 def amendment_plan_formset(amendment: AgreementAmendment, data: Any = None) -> Any:
