@@ -29,9 +29,10 @@ def run_service(
     done: str | None = None,
     form: forms.BaseForm | None = None,
 ) -> bool:
-    """Call a service; True when it did the work (and the user is told `done`, if given).
-    False when its rules refused: the reason goes on `form` where the field it names is
-    (add_service_errors), or, for a one-button step without a form, into the messages."""
+    """Call a service (a step, or the check before one); True when it went through, and the
+    user is told `done`, if given. False when its rules refused (ValidationError): the reason
+    goes on `form`, on the field it names (add_service_errors), or, for a one-button step
+    without a form, into the messages."""
     try:
         call()
     except ValidationError as error:
