@@ -1,4 +1,5 @@
-"""What every agreement page starts with."""
+"""What the agreement and amendment pages share: the lookup in the user's scope, saving a draft
+from its edit page, and the signing page."""
 
 from collections.abc import Callable
 from functools import partial
