@@ -17,6 +17,19 @@ from core.filters import IsoDateFilter, SearchFilter, StableOrderingFilter, Year
 YEAR = "allocation__programme__budget_year__year"
 
 
+class LateReportsFilter(django_filters.BooleanFilter):
+    """A tick box: only the rows with an overdue report (`overdue_reports`, the annotation the
+    list's selector adds)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Bara med försenad återrapportering"))
+        kwargs.setdefault("widget", forms.CheckboxInput)
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: bool | None) -> QuerySet[Any]:
+        return qs.filter(overdue_reports__gt=0) if value else qs
+
+
 class AgreementFilter(django_filters.FilterSet):
     q = SearchFilter(
         fields=("reference", "partner__display_name", "partner__legal_name", "purpose"),
@@ -26,11 +39,7 @@ class AgreementFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=AgreementStatus.choices, empty_label=_("Alla")
     )
-    forsenade = django_filters.BooleanFilter(
-        label=_("Bara med försenad återrapportering"),
-        method="with_late_reports",
-        widget=forms.CheckboxInput,
-    )
+    forsenade = LateReportsFilter()
     sortera = StableOrderingFilter(
         fields=(
             ("reference", "referens"),
@@ -50,10 +59,6 @@ class AgreementFilter(django_filters.FilterSet):
         },
         tie_break=("reference",),
     )
-
-    def with_late_reports(self, qs: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        # `overdue_reports` is agreement_list's annotation.
-        return qs.filter(overdue_reports__gt=0) if value else qs
 
 
 class PaymentFilter(django_filters.FilterSet):
@@ -97,11 +102,7 @@ class PartnerFilter(django_filters.FilterSet):
         empty_label=_("Alla"),
         method="by_activity",
     )
-    forsenade = django_filters.BooleanFilter(
-        label=_("Bara med försenad återrapportering"),
-        method="with_late_reports",
-        widget=forms.CheckboxInput,
-    )
+    forsenade = LateReportsFilter()
     sortera = StableOrderingFilter(
         fields=(
             ("display_name", "namn"),
@@ -120,7 +121,3 @@ class PartnerFilter(django_filters.FilterSet):
 
     def by_activity(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return qs.filter(is_active=value == "ja") if value else qs
-
-    def with_late_reports(self, qs: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        # `overdue_reports` is partner_list's annotation.
-        return qs.filter(overdue_reports__gt=0) if value else qs

@@ -48,6 +48,15 @@ Money = Annotated[
     ),
 ]
 
+# Every record that may be invented demo data says so in the same words.
+ExampleData = Annotated[
+    bool,
+    Field(
+        description="true when the record is invented demo data (Exempeldata), not a real "
+        "figure; shown with that label wherever it appears."
+    ),
+]
+
 
 def swedish_label(label: object) -> str:
     """Choice labels in Swedish whatever language the request asked for. Pass the lazy label
@@ -121,10 +130,7 @@ class ProgrammeOut(Schema):
     ceiling: Money
     decided_total: Money
     draft_total: Money
-    is_example_data: bool = Field(
-        description="true when the record is invented demo data (Exempeldata), not a real "
-        "figure; shown with that label wherever it appears."
-    )
+    is_example_data: ExampleData
 
     @staticmethod
     def resolve_year(obj: Programme) -> int:
@@ -175,10 +181,7 @@ class AllocationOut(Schema):
     decision: DecisionRefOut | None = Field(
         description="The latest decision that fixed the amount; null for a draft."
     )
-    is_example_data: bool = Field(
-        description="true when the record is invented demo data (Exempeldata), not a real "
-        "figure; shown with that label wherever it appears."
-    )
+    is_example_data: ExampleData
 
     @staticmethod
     def resolve_is_example_data(obj: Allocation) -> bool:
@@ -321,10 +324,7 @@ class AgreementOut(Schema):
         description="Path of the sealed PDF on the site (a logged-in page, not an API call)."
     )
     updated_at: datetime
-    is_example_data: bool = Field(
-        description="true when the record is invented demo data (Exempeldata), not a real "
-        "figure; shown with that label wherever it appears."
-    )
+    is_example_data: ExampleData
 
     @staticmethod
     def resolve_year(obj: Agreement) -> int:

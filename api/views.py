@@ -7,6 +7,7 @@ partner's agreement is the same 404 as one that does not exist.
 """
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -103,6 +104,21 @@ UNAUTHORIZED = {401: ErrorOut}
 LIST_ERRORS = {401: ErrorOut, 422: ValidationErrorOut}
 DETAIL_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
+
+def paged_list(
+    path: str, schema: type[Schema], *, operation_id: str, tag: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A list endpoint: GET, a page of `schema` (Pagination), or the list's errors."""
+
+    def declare(view: Callable[..., Any]) -> Callable[..., Any]:
+        responses = {200: list[schema], **LIST_ERRORS}  # type: ignore[valid-type]
+        listed = api.get(path, response=responses, operation_id=operation_id, tags=[tag])
+        endpoint: Callable[..., Any] = listed(paginate(Pagination)(view))
+        return endpoint
+
+    return declare
+
+
 Year = Annotated[int, Field(ge=2000, le=2100, description="Budget year, e.g. 2024.")]
 
 
@@ -167,13 +183,7 @@ def index(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@api.get(
-    "/budget-years",
-    response={200: list[BudgetYearOut], **LIST_ERRORS},
-    operation_id="listBudgetYears",
-    tags=["Budget"],
-)
-@paginate(Pagination)
+@paged_list("/budget-years", BudgetYearOut, operation_id="listBudgetYears", tag="Budget")
 def budget_years(request: HttpRequest) -> Any:
     return selectors.budget_years(user=_user(request))
 
@@ -191,37 +201,19 @@ def budget_year(request: HttpRequest, year: Path[Year]) -> Status[BudgetYear | d
     return Status(200, found)
 
 
-@api.get(
-    "/programmes",
-    response={200: list[ProgrammeOut], **LIST_ERRORS},
-    operation_id="listProgrammes",
-    tags=["Budget"],
-)
-@paginate(Pagination)
+@paged_list("/programmes", ProgrammeOut, operation_id="listProgrammes", tag="Budget")
 def programmes(request: HttpRequest, filters: Query[YearFilter]) -> Any:
     return selectors.programmes(user=_user(request), year=filters.year)
 
 
-@api.get(
-    "/allocations",
-    response={200: list[AllocationOut], **LIST_ERRORS},
-    operation_id="listAllocations",
-    tags=["Budget"],
-)
-@paginate(Pagination)
+@paged_list("/allocations", AllocationOut, operation_id="listAllocations", tag="Budget")
 def allocations(request: HttpRequest, filters: Query[AllocationFilter]) -> Any:
     return selectors.allocations(
         user=_user(request), year=filters.year, programme=filters.programme
     )
 
 
-@api.get(
-    "/agreements",
-    response={200: list[AgreementOut], **LIST_ERRORS},
-    operation_id="listAgreements",
-    tags=["Agreements"],
-)
-@paginate(Pagination)
+@paged_list("/agreements", AgreementOut, operation_id="listAgreements", tag="Agreements")
 def agreements(request: HttpRequest, filters: Query[AgreementFilter]) -> Any:
     return selectors.agreements(
         user=_user(request),

@@ -11,8 +11,10 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +95,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         return qs.order_by(self.get_ordering_value(value), *self.tie_break)
+
+
+def filtered_page(
+    request: HttpRequest, listed: django_filters.FilterSet, per_page: int
+) -> dict[str, Any]:
+    """What a list page shows of its filtered rows: the page asked for (`page`), the choices
+    its pager's links keep (`filters`) and the filter form (`filter_form`)."""
+    page = Paginator(listed.qs, per_page).get_page(request.GET.get(PAGE_PARAM))
+    return {"page": page, "filters": query_without_page(listed), "filter_form": listed.form}
 
 
 def query_without_page(filterset: django_filters.FilterSet) -> str:

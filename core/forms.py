@@ -1,15 +1,21 @@
 """Form pieces every app's pages and admin share: amounts as Swedes type them, and a service's
 refusal shown where it belongs."""
 
+import dataclasses
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from core.money import ZERO, parse_amount
+from core.validators import multi_line, single_line
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class AmountField(forms.Field):
@@ -61,6 +67,42 @@ class QuantityField(SwedishDecimalField):
             places = 0 if value == value.to_integral_value() else 2
             return str(value.quantize(Decimal(1).scaleb(-places))).replace(".", ",")
         return value
+
+
+class LineField(forms.CharField):
+    """One line of text as typed: no line breaks or control characters (single_line)."""
+
+    default_validators = [single_line]
+
+
+class TextAreaField(forms.CharField):
+    """A few lines of free text in a text area of `rows` rows: no control characters other than
+    line breaks and tabs (multi_line)."""
+
+    default_validators = [multi_line]
+
+    def __init__(self, *, rows: int, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+
+
+def is_removed(form: forms.BaseForm) -> bool:
+    """The row's "Ta bort" (the formset's DELETE field) is ticked."""
+    return DELETION_FIELD_NAME in form.fields and bool(form[DELETION_FIELD_NAME].value())
+
+
+def planned_rows[Row: DataclassInstance](
+    formset: Any, row: type[Row], *, kept_if: str
+) -> list[Row]:
+    """What a valid table of rows (a formset) plans: one `row` per form with `kept_if` filled
+    in and "Ta bort" not ticked, each of the dataclass' fields from the form's field of that
+    name."""
+    names = [field.name for field in dataclasses.fields(row)]
+    return [
+        row(**{name: form.cleaned_data.get(name) for name in names})
+        for form in formset.forms
+        if not is_removed(form) and form.cleaned_data.get(kept_if)
+    ]
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

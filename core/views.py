@@ -1,8 +1,15 @@
+"""The site's own pages (health, robots, errors), and the two steps every app's views take
+after a service: say it was done, or show why the rules refused it."""
+
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,7 +18,43 @@ from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from core.forms import add_service_errors
 from core.readiness import readiness
+
+
+def run_service(
+    request: HttpRequest,
+    call: Callable[[], object],
+    *,
+    done: str | None = None,
+    form: forms.BaseForm | None = None,
+) -> bool:
+    """Call a service (a step, or the check before one); True when it went through, and the
+    user is told `done`, if given. False when its rules refused (ValidationError): the reason
+    goes on `form`, on the field it names (add_service_errors), or, for a one-button step
+    without a form, into the messages."""
+    try:
+        call()
+    except ValidationError as error:
+        if form is None:
+            messages.error(request, " ".join(error.messages))
+        else:
+            add_service_errors(form, error)
+        return False
+    if done is not None:
+        messages.success(request, done)
+    return True
+
+
+def submitted(
+    request: HttpRequest, form: forms.BaseForm, service: Callable[..., object], *, done: str
+) -> bool:
+    """A posted, valid form whose fields are the service's arguments, and the service did the
+    work (run_service). False means the page is shown again: unposted, with the form's own
+    errors, or with the service's refusal on it."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    return run_service(request, lambda: service(**form.cleaned_data), done=done, form=form)
 
 
 @require_GET

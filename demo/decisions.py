@@ -1,5 +1,7 @@
 """The demo's committee decisions, recorded from their facts through the funding services."""
 
+from dataclasses import asdict
+
 from accounts.models import User
 from demo.facts import DecisionFact
 from demo.minutes import minutes_of
@@ -17,21 +19,14 @@ def find(spec: DecisionFact) -> Decision | None:
 def record(spec: DecisionFact, secretary: User) -> Decision:
     """A draft decision as the facts state it, marked as example data."""
     minutes = minutes_of(spec)
+    stated = asdict(spec)
+    del stated["approved_on"]  # the day of the justering, which approve() records
     return funding.create_decision(
-        body=spec.body,
-        meeting_date=spec.meeting_date,
-        paragraph=spec.paragraph,
-        registration_number=spec.registration_number,
-        title=spec.title,
-        text=spec.text,
-        legal_basis=spec.legal_basis,
+        **stated,
         legal_bases=list(minutes.legal_bases),
         memo_date=minutes.memo_date,
         memo_registration_number=minutes.memo_registration_number,
         distribution="\n".join(minutes.distribution),
-        state_aid=spec.state_aid,
-        eur_rate=spec.eur_rate,
-        eur_rate_date=spec.eur_rate_date,
         is_example_data=True,
         by=secretary,
     )

@@ -7,24 +7,23 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from core.validators import single_line
+from core.forms import LineField
 from invitations import services
 
 
 class InvitationForm(forms.Form):
-    first_name = forms.CharField(label=_("Förnamn"), max_length=150, validators=[single_line])
-    last_name = forms.CharField(label=_("Efternamn"), max_length=150, validators=[single_line])
+    first_name = LineField(label=_("Förnamn"), max_length=150)
+    last_name = LineField(label=_("Efternamn"), max_length=150)
     # The address is also the username, which holds at most 150 characters.
     email = forms.EmailField(
         label=_("E-postadress"),
         max_length=150,
         help_text=_("Inbjudan skickas hit. Adressen blir också personens användarnamn."),
     )
-    title = forms.CharField(
+    title = LineField(
         label=_("Titel"),
         max_length=120,
         required=False,
-        validators=[single_line],
         help_text=_("Visas vid underskrift, t.ex. Verksamhetsledare."),
     )
 

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import multi_line, single_line
+from core.forms import LineField, TextAreaField, planned_rows
 from invitations.forms import InvitationForm
 from partners.models import LegalForm, Partner, PaymentMethod, phone_validator
 from partners.services import Contact
@@ -14,26 +14,16 @@ from partners.validators import normalise_giro_number, validate_giro_number
 
 
 class PartnerDataForm(forms.Form):
-    legal_name = forms.CharField(
-        label=_("Juridiskt namn"), max_length=200, validators=[single_line]
-    )
-    organisation_number = forms.CharField(
-        label=_("Organisationsnummer"),
-        max_length=20,
-        required=False,
-        validators=[single_line],
-        help_text=_("NNNNNN-NNNN"),
+    legal_name = LineField(label=_("Juridiskt namn"), max_length=200)
+    organisation_number = LineField(
+        label=_("Organisationsnummer"), max_length=20, required=False, help_text=_("NNNNNN-NNNN")
     )
     legal_form = forms.ChoiceField(
         label=_("Juridisk form"), choices=[("", "–"), *LegalForm.choices], required=False
     )
-    street_address = forms.CharField(
-        label=_("Gatuadress"), max_length=200, required=False, validators=[single_line]
-    )
-    postal_code = forms.CharField(
-        label=_("Postnummer"), max_length=10, required=False, validators=[single_line]
-    )
-    city = forms.CharField(label=_("Ort"), max_length=100, required=False, validators=[single_line])
+    street_address = LineField(label=_("Gatuadress"), max_length=200, required=False)
+    postal_code = LineField(label=_("Postnummer"), max_length=10, required=False)
+    city = LineField(label=_("Ort"), max_length=100, required=False)
     # Issue 19: invented details are marked Exempeldata in the agreement PDF; an official who
     # enters the real ones clears this.
     legal_details_are_example_data = forms.BooleanField(
@@ -42,12 +32,8 @@ class PartnerDataForm(forms.Form):
         help_text=_("Påhittade för demonstration: märks Exempeldata där de visas."),
     )
     website = forms.URLField(label=_("Webbplats"), required=False, assume_scheme="https")
-    description = forms.CharField(
-        label=_("Kort beskrivning"),
-        max_length=2000,
-        required=False,
-        validators=[multi_line],
-        widget=forms.Textarea(attrs={"rows": 3}),
+    description = TextAreaField(
+        label=_("Kort beskrivning"), max_length=2000, required=False, rows=3
     )
 
     @classmethod
@@ -59,17 +45,13 @@ class PaymentDetailsForm(forms.Form):
     payment_method = forms.ChoiceField(
         label=_("Betalsätt"), choices=[("", "–"), *PaymentMethod.choices], required=False
     )
-    payment_account = forms.CharField(
-        label=_("Bankgiro- eller plusgironummer"),
-        max_length=20,
-        required=False,
-        validators=[single_line],
+    payment_account = LineField(
+        label=_("Bankgiro- eller plusgironummer"), max_length=20, required=False
     )
-    payment_reason = forms.CharField(
+    payment_reason = LineField(
         label=_("Hur kontrollerades uppgiften?"),
         max_length=500,
         required=False,
-        validators=[single_line],
         help_text=_(
             "Krävs när betalningsuppgifterna ändras, t.ex. ”Bekräftat av firmatecknare per "
             "telefon 2024-05-02”. Ändrade kontouppgifter är ett vanligt sätt att lura till sig "
@@ -112,15 +94,11 @@ class PaymentDetailsForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(
-        label=_("Namn"), max_length=200, required=False, validators=[single_line]
-    )
-    role = forms.CharField(
-        label=_("Roll"), max_length=200, required=False, validators=[single_line]
-    )
+    name = LineField(label=_("Namn"), max_length=200, required=False)
+    role = LineField(label=_("Roll"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-post"), required=False)
-    phone = forms.CharField(
-        label=_("Telefon"), max_length=40, required=False, validators=[single_line, phone_validator]
+    phone = LineField(
+        label=_("Telefon"), max_length=40, required=False, validators=[phone_validator]
     )
 
     def clean(self) -> dict[str, Any]:
@@ -144,16 +122,7 @@ def contact_formset(partner: Partner, data: Any = None) -> Any:
 
 
 def planned_contacts(formset: Any) -> list[Contact]:
-    return [
-        Contact(
-            name=f.cleaned_data["name"],
-            role=f.cleaned_data["role"],
-            email=f.cleaned_data["email"],
-            phone=f.cleaned_data["phone"],
-        )
-        for f in formset.forms
-        if f.cleaned_data.get("name")
-    ]
+    return planned_rows(formset, Contact, kept_if="name")
 
 
 class PartnerInvitationForm(InvitationForm):

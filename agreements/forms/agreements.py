@@ -1,7 +1,7 @@
 """Forms for drafting, signing and paying agreements. They parse and show errors; services
 decide."""
 
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,13 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.passwords import password_is_correct
-from agreements.forms.rows import is_removed
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementAmendment
 from agreements.services import PlannedIndicator, PlannedInstalment, PlannedReport
-from core.forms import AmountField, DateField, QuantityField
+from core.forms import (
+    AmountField,
+    DateField,
+    LineField,
+    QuantityField,
+    TextAreaField,
+    planned_rows,
+)
 from core.money import format_input
 from core.uploads import UnsupportedFile, check_pdf
-from core.validators import multi_line, single_line
 
 
 class TermsForm(forms.Form):
@@ -41,16 +46,10 @@ class TermsForm(forms.Form):
         return cleaned
 
     @classmethod
-    def for_agreement(cls, agreement: Agreement, data: Any = None) -> "TermsForm":
-        return cls(
-            data,
-            initial={
-                "period_start": agreement.period_start,
-                "period_end": agreement.period_end,
-                "purpose": agreement.purpose,
-                "conditions": agreement.conditions,
-            },
-        )
+    def for_terms(cls, terms: Agreement | AgreementAmendment, data: Any = None) -> Self:
+        """Filled in from an agreement's terms, or an amendment's: each field is one of its
+        attributes."""
+        return cls(data, initial={name: getattr(terms, name) for name in cls.base_fields})
 
 
 MAX_REPORT_ROWS = 24
@@ -96,12 +95,8 @@ class ReportForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    name = forms.CharField(
-        label=_("Nyckeltal"), max_length=200, required=False, validators=[single_line]
-    )
-    unit = forms.CharField(
-        label=_("Enhet"), max_length=40, required=False, validators=[single_line]
-    )
+    name = LineField(label=_("Nyckeltal"), max_length=200, required=False)
+    unit = LineField(label=_("Enhet"), max_length=40, required=False)
     target = QuantityField(label=_("Mål"))
 
     def clean(self) -> dict[str, Any]:
@@ -173,37 +168,15 @@ def indicator_formset(agreement: Agreement, data: Any = None) -> Any:
 
 
 def planned_instalments(formset: Any) -> list[PlannedInstalment]:
-    return [
-        PlannedInstalment(
-            due_date=f.cleaned_data["due_date"],
-            amount=f.cleaned_data["amount"],
-            after_report=f.cleaned_data.get("after_report"),
-        )
-        for f in formset.forms
-        if not is_removed(f) and f.cleaned_data.get("due_date")
-    ]
+    return planned_rows(formset, PlannedInstalment, kept_if="due_date")
 
 
 def planned_indicators(formset: Any) -> list[PlannedIndicator]:
-    return [
-        PlannedIndicator(
-            name=f.cleaned_data["name"],
-            unit=f.cleaned_data["unit"],
-            target=f.cleaned_data["target"],
-        )
-        for f in formset.forms
-        if not is_removed(f) and f.cleaned_data.get("name")
-    ]
+    return planned_rows(formset, PlannedIndicator, kept_if="name")
 
 
 def planned_reports(formset: Any) -> list[PlannedReport]:
-    return [
-        PlannedReport(
-            description=f.cleaned_data["description"], due_date=f.cleaned_data["due_date"]
-        )
-        for f in formset.forms
-        if not is_removed(f) and f.cleaned_data.get("description")
-    ]
+    return planned_rows(formset, PlannedReport, kept_if="description")
 
 
 class SignForm(forms.Form):
@@ -232,17 +205,20 @@ class SignForm(forms.Form):
         return password
 
 
+def reason_field(label: Any, *, required: Any = None) -> TextAreaField:
+    """Why a step is taken (terminating, discarding, amending): a few lines, up to 2 000
+    characters; `required`, the message when it is left blank, if not Django's own."""
+    error_messages = {"required": required} if required is not None else None
+    return TextAreaField(label=label, max_length=2000, rows=3, error_messages=error_messages)
+
+
 class TerminateForm(forms.Form):
     """Terminate a signed agreement: why, and what the partner pays back by when (both
     optional; terminate_agreement checks them against what was paid)."""
 
     # terminate_agreement saves the reason without model validation: refused here.
-    reason = forms.CharField(
-        label=_("Skäl till hävningen"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[multi_line],
-        error_messages={"required": _("Ange skälet till att överenskommelsen hävs.")},
+    reason = reason_field(
+        _("Skäl till hävningen"), required=_("Ange skälet till att överenskommelsen hävs.")
     )
     recovery_amount = AmountField(
         label=_("Belopp att återkräva (kr)"),
@@ -254,12 +230,8 @@ class TerminateForm(forms.Form):
 class DiscardForm(forms.Form):
     """Discard an agreement that is not yet in force: why."""
 
-    reason = forms.CharField(
-        label=_("Skäl till makuleringen"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[multi_line],
-        error_messages={"required": _("Ange skälet till att överenskommelsen makuleras.")},
+    reason = reason_field(
+        _("Skäl till makuleringen"), required=_("Ange skälet till att överenskommelsen makuleras.")
     )
 
 
@@ -300,9 +272,6 @@ class ReleaseForm(forms.Form):
 
 class BookPaidForm(forms.Form):
     paid_on = DateField(label=_("Utbetald den"))
-    finance_reference = forms.CharField(
-        label=_("Referens i ekonomisystemet"),
-        max_length=64,
-        required=False,
-        validators=[single_line],
+    finance_reference = LineField(
+        label=_("Referens i ekonomisystemet"), max_length=64, required=False
     )

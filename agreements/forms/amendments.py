@@ -13,23 +13,14 @@ from agreements.forms.agreements import (
     InstalmentFormSet,
     ReportFormSet,
     TermsForm,
+    reason_field,
 )
 from agreements.models import AgreementAmendment
 from core.money import format_input
-from core.validators import multi_line
-
-
-def _reason(label: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[multi_line],
-    )
 
 
 class AmendmentStartForm(forms.Form):
-    reason = _reason(_("Skäl till ändringen"))
+    reason = reason_field(_("Skäl till ändringen"))
     reason.help_text = _(
         "Till exempel ett ändringsbeslut (§ och diarienummer) eller vad i villkoren som ändras. "
         "Skälet står i tillägget som parterna skriver under."
@@ -37,25 +28,12 @@ class AmendmentStartForm(forms.Form):
 
 
 class AmendmentTermsForm(TermsForm):
-    reason = _reason(_("Skäl till ändringen"))
+    reason = reason_field(_("Skäl till ändringen"))
     field_order = ["reason", "period_start", "period_end", "purpose", "conditions"]
-
-    @classmethod
-    def for_amendment(cls, amendment: AgreementAmendment, data: Any = None) -> "AmendmentTermsForm":
-        return cls(
-            data,
-            initial={
-                "reason": amendment.reason,
-                "period_start": amendment.period_start,
-                "period_end": amendment.period_end,
-                "purpose": amendment.purpose,
-                "conditions": amendment.conditions,
-            },
-        )
 
 
 class DiscardForm(forms.Form):
-    reason = _reason(_("Skäl till makuleringen"))
+    reason = reason_field(_("Skäl till makuleringen"))
 
 
 def amendment_plan_formset(amendment: AgreementAmendment, data: Any = None) -> Any:

@@ -9,8 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Indicator
-from core.forms import QuantityField
-from core.validators import multi_line
+from core.forms import QuantityField, TextAreaField
 
 ACCEPT = (
     "application/pdf,.pdf,"
@@ -40,12 +39,11 @@ class MultipleFileField(forms.FileField):
 class ReportWriteForm(forms.Form):
     """The partner's report. One value field per key figure of the agreement: `value_<id>`."""
 
-    narrative = forms.CharField(
+    narrative = TextAreaField(
         label=_("Redogörelse"),
         max_length=50000,
         required=False,
-        validators=[multi_line],
-        widget=forms.Textarea(attrs={"rows": 12}),
+        rows=12,
         help_text=_("Vad verksamheten har gjort och uppnått under perioden."),
     )
     attachments = MultipleFileField(label=_("Lägg till bilagor"), required=False)
@@ -93,10 +91,9 @@ class ApproveForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
+    comment = TextAreaField(
         label=_("Vad ska partnern komplettera?"),
         max_length=10000,
-        validators=[multi_line],
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         error_messages={"required": _("Skriv vad partnern behöver komplettera.")},
     )

@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME
 
+from core.forms import is_removed
+
 ADD_BUTTONS = {"add_plan": "plan", "add_reports": "reports", "add_indicators": "indicators"}
 
 
@@ -30,11 +32,6 @@ def with_row_added(page_forms: dict[str, Any], prefix: str) -> dict[str, Any]:
         else _retyped_form(form)
         for key, form in page_forms.items()
     }
-
-
-def is_removed(form: forms.Form) -> bool:
-    """The row's "Ta bort" is ticked."""
-    return DELETION_FIELD_NAME in form.fields and bool(form[DELETION_FIELD_NAME].value())
 
 
 def _typed(form: forms.Form) -> dict[str, Any]:

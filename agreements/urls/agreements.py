@@ -2,48 +2,33 @@ from django.urls import path
 
 from agreements.views import agreements as views
 from agreements.views import amendments, ending, reports
+from core.paths import step_paths
 
 app_name = "agreements"
+
+# The one-button steps (agreements.views: _TRANSITIONS, _STEPS and _ENDINGS say what each does).
+TRANSITIONS = ["send", "withdraw", "complete"]
+ENDINGS = ["terminate", "discard"]
+AMENDMENT_STEPS = ["send", "withdraw"]
 
 urlpatterns = [
     path("", views.agreement_index, name="index"),
     path("new/<id:allocation_id>/", views.agreement_new, name="new"),
     path("<reference:reference>/", views.agreement_view, name="detail"),
     path("<reference:reference>/edit/", views.agreement_edit, name="edit"),
-    path(
-        "<reference:reference>/send/", views.agreement_transition, {"action": "send"}, name="send"
-    ),
-    path(
-        "<reference:reference>/withdraw/",
-        views.agreement_transition,
-        {"action": "withdraw"},
-        name="withdraw",
-    ),
+    *step_paths("<reference:reference>/{}/", views.agreement_transition, TRANSITIONS),
     path("<reference:reference>/sign/", views.agreement_sign, name="sign"),
-    path(
-        "<reference:reference>/complete/",
-        views.agreement_transition,
-        {"action": "complete"},
-        name="complete",
-    ),
-    path("<reference:reference>/terminate/", ending.agreement_terminate, name="terminate"),
-    path("<reference:reference>/discard/", ending.agreement_discard, name="discard"),
+    *step_paths("<reference:reference>/{}/", ending.agreement_end, ENDINGS),
     path("<reference:reference>/pdf/", views.agreement_pdf, name="pdf"),
     path("<reference:reference>/pdf/v<id:version>/", amendments.version_pdf, name="pdf_version"),
     path("<reference:reference>/amendment/", amendments.amendment_view, name="amendment"),
     path("<reference:reference>/amendment/new/", amendments.amendment_new, name="amendment_new"),
     path("<reference:reference>/amendment/edit/", amendments.amendment_edit, name="amendment_edit"),
-    path(
-        "<reference:reference>/amendment/send/",
+    *step_paths(
+        "<reference:reference>/amendment/{}/",
         amendments.amendment_step,
-        {"action": "send"},
-        name="amendment_send",
-    ),
-    path(
-        "<reference:reference>/amendment/withdraw/",
-        amendments.amendment_step,
-        {"action": "withdraw"},
-        name="amendment_withdraw",
+        AMENDMENT_STEPS,
+        name="amendment_{}",
     ),
     path(
         "<reference:reference>/amendment/discard/",

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -28,14 +27,10 @@ from agreements import services
 from agreements.downloads import current_download
 from agreements.filters import AgreementFilter
 from agreements.forms import (
-    SignForm,
     TermsForm,
     VerifyForm,
     indicator_formset,
     instalment_formset,
-    planned_indicators,
-    planned_instalments,
-    planned_reports,
     report_formset,
 )
 from agreements.forms.rows import row_to_add, with_row_added
@@ -51,13 +46,20 @@ from agreements.selectors import (
 )
 from agreements.starting_terms import starting_terms
 from agreements.verification import verify_pdf
-from agreements.views.common import agreement_or_404, signed, terms_to_sign
+from agreements.views.common import (
+    agreement_or_404,
+    saved_draft,
+    sign_form,
+    signed,
+    signing_page,
+)
 from agreements.views.listing import agreement_rows
 from agreements.views.record import agreement_record, notices_table, signing_party
 from core.documents import stored_file_response
 from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
+from core.views import run_service
 
 NOTICES_SHOWN = 50
 
@@ -122,29 +124,11 @@ def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
 def _draft_forms(agreement: Agreement, data: Any) -> dict[str, Any]:
     """The edit page's forms: terms, payment plan, reporting and key figures."""
     return {
-        "terms": TermsForm.for_agreement(agreement, data),
+        "terms": TermsForm.for_terms(agreement, data),
         "plan": instalment_formset(agreement, data),
         "reports": report_formset(agreement, data),
         "indicators": indicator_formset(agreement, data),
     }
-
-
-def _revise(request: AuthenticatedRequest, agreement: Agreement, forms: dict[str, Any]) -> bool:
-    """Save the draft from valid forms; False (with the service's errors on the terms form)
-    when the rules refuse it."""
-    try:
-        services.revise_draft(
-            agreement=agreement,
-            instalments=planned_instalments(forms["plan"]),
-            reports=planned_reports(forms["reports"]),
-            indicators=planned_indicators(forms["indicators"]),
-            by=request.user,
-            **forms["terms"].cleaned_data,
-        )
-    except ValidationError as error:
-        add_service_errors(forms["terms"], error)
-        return False
-    return True
 
 
 @login_required
@@ -162,8 +146,8 @@ def agreement_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
         context = {"agreement": agreement, **with_row_added(forms, adding)}
         return render(request, "agreements/edit.html", context)
     valid = data is not None and all(f.is_valid() for f in forms.values())
-    if valid and _revise(request, agreement, forms):
-        messages.success(request, _("Utkastet är sparat."))
+    revise = partial(services.revise_draft, agreement=agreement)
+    if valid and saved_draft(request, forms, revise, _("Utkastet är sparat.")):
         return redirect("agreements:detail", reference)
     context = {"agreement": agreement, **forms}
     return render(request, "agreements/edit.html", context, status=400 if data is not None else 200)
@@ -186,18 +170,6 @@ _TRANSITIONS: dict[str, tuple[Callable[..., object], Any]] = {
 }
 
 
-def _run(
-    request: AuthenticatedRequest, reference: str, action: Callable[[], object], done: str
-) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return redirect("agreements:detail", reference)
-
-
 @login_required
 @require_POST
 def agreement_transition(
@@ -207,7 +179,8 @@ def agreement_transition(
     if not can_draft_agreements(request.user):
         raise PermissionDenied
     service, done = _TRANSITIONS[action]
-    return _run(request, reference, lambda: service(agreement=agreement, by=request.user), done)
+    run_service(request, lambda: service(agreement=agreement, by=request.user), done=str(done))
+    return redirect("agreements:detail", reference)
 
 
 @login_required
@@ -219,21 +192,11 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
     if party is None:
         messages.error(request, _("Du kan inte skriva under den här överenskommelsen nu."))
         return redirect("agreements:detail", reference)
-    data = request.POST if request.method == "POST" else None
-    form = SignForm(data, user=request.user, request=request)
-    if signed(request, form, partial(services.sign_agreement, agreement=agreement, party=party)):
-        messages.success(request, _("Du har skrivit under överenskommelsen."))
+    form = sign_form(request)
+    sign = partial(services.sign_agreement, agreement=agreement, party=party)
+    if signed(request, form, sign, done=_("Du har skrivit under överenskommelsen.")):
         return redirect("agreements:detail", reference)
-    context = {
-        "agreement": agreement,
-        "form": form,
-        "party": party,
-        "terms": terms_to_sign(agreement),
-        "pdf_url": reverse("agreements:preview", args=[reference]),
-    }
-    return render(
-        request, "agreements/sign.html", context, status=400 if request.method == "POST" else 200
-    )
+    return signing_page(request, agreement, form, party)
 
 
 @login_required

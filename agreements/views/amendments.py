@@ -11,11 +11,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -29,7 +28,6 @@ from agreements.amendments import (
     describe_changes,
     new_version,
 )
-from agreements.forms import SignForm, planned_instalments, planned_reports
 from agreements.forms.amendments import (
     AmendmentStartForm,
     AmendmentTermsForm,
@@ -48,21 +46,33 @@ from agreements.models import (
 from agreements.pdf import render_agreement_pdf
 from agreements.permissions import can_draft_agreements, can_sign_as_partner, can_sign_for_region
 from agreements.selectors import signed_version, signed_versions
-from agreements.views.common import agreement_or_404, signed, terms_to_sign
+from agreements.views.common import (
+    agreement_or_404,
+    saved_draft,
+    sign_form,
+    signed,
+    signing_page,
+)
 from core.documents import stored_file_response
-from core.forms import add_service_errors
+from core.views import run_service, submitted
 
 
-def _amendment(request: AuthenticatedRequest, agreement: Agreement) -> AgreementAmendment:
-    """The open amendment, as far as this user may see it: a partner sees it only once it is
-    sent to them; a draft is the region's own."""
+def _amendment(
+    request: AuthenticatedRequest, reference: str, *, official: bool = False
+) -> tuple[Agreement, AgreementAmendment]:
+    """The agreement in the user's scope and its open amendment, as far as this user may see
+    it: a partner sees it only once it is sent to them; a draft is the region's own. With
+    `official`, the step is an official's: anyone else is refused (403)."""
+    agreement = agreement_or_404(request, reference)
+    if official:
+        _check_official(request)
     amendment = services.open_amendment(agreement)
     if amendment is None:
         raise Http404
     if not can_draft_agreements(request.user) and amendment.status == AmendmentStatus.DRAFT:
         raise Http404
     amendment.agreement = agreement
-    return amendment
+    return agreement, amendment
 
 
 FOLLOWS_DECISION = {AgreementStatus.DRAFT, AgreementStatus.SENT, AgreementStatus.SIGNED}
@@ -107,8 +117,7 @@ def _check_official(request: AuthenticatedRequest) -> None:
 @login_required
 @require_http_methods(["GET"])
 def amendment_view(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = agreement_or_404(request, reference)
-    amendment = _amendment(request, agreement)
+    agreement, amendment = _amendment(request, reference)
     context = {
         "agreement": agreement,
         "amendment": amendment,
@@ -127,19 +136,10 @@ def amendment_new(request: AuthenticatedRequest, reference: str) -> HttpResponse
     agreement = agreement_or_404(request, reference)
     _check_official(request)
     form = AmendmentStartForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.draft_amendment(
-                agreement=agreement, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Tillägget är upprättat som utkast. Ändra villkoren och betalningsplanen."),
-            )
-            return redirect("agreements:amendment_edit", reference)
+    draft = partial(services.draft_amendment, agreement=agreement, by=request.user)
+    done = _("Tillägget är upprättat som utkast. Ändra villkoren och betalningsplanen.")
+    if submitted(request, form, draft, done=done):
+        return redirect("agreements:amendment_edit", reference)
     context = {"agreement": agreement, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "agreements/amendment_new.html", context, status=status)
@@ -148,9 +148,7 @@ def amendment_new(request: AuthenticatedRequest, reference: str) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_edit(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = agreement_or_404(request, reference)
-    _check_official(request)
-    amendment = _amendment(request, agreement)
+    agreement, amendment = _amendment(request, reference, official=True)
     if not amendment.terms_editable:
         messages.error(request, _("Bara ett tillägg som är ett utkast kan ändras."))
         return redirect("agreements:amendment", reference)
@@ -159,8 +157,10 @@ def amendment_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
     if adding := row_to_add(data):  # "Lägg till rad": the page again, one row more, unsaved
         forms = with_row_added(forms, adding)
         data = None
-    if data is not None and _revise(request, amendment, forms):
-        messages.success(request, _("Tillägget är sparat."))
+    checked = [f.is_valid() for f in forms.values()] if data is not None else [False]
+    valid = all(checked)  # every form is checked, so every message shows
+    revise = partial(services.revise_amendment, amendment=amendment)
+    if valid and saved_draft(request, forms, revise, _("Tillägget är sparat.")):
         return redirect("agreements:amendment", reference)
     context = {"agreement": agreement, "amendment": amendment, **forms, **_carried(agreement)}
     status = 400 if data is not None else 200
@@ -169,32 +169,10 @@ def amendment_edit(request: AuthenticatedRequest, reference: str) -> HttpRespons
 
 def _edit_forms(amendment: AgreementAmendment, data: Any) -> dict[str, Any]:
     return {
-        "terms": AmendmentTermsForm.for_amendment(amendment, data),
+        "terms": AmendmentTermsForm.for_terms(amendment, data),
         "plan": amendment_plan_formset(amendment, data),
         "reports": amendment_report_formset(amendment, data),
     }
-
-
-def _revise(
-    request: AuthenticatedRequest, amendment: AgreementAmendment, forms: dict[str, Any]
-) -> bool:
-    """Save the draft amendment from valid forms; False (the service's errors on the terms
-    form) when a form or the rules refuse it."""
-    valid = [f.is_valid() for f in forms.values()]  # every form, so every message shows
-    if not all(valid):
-        return False
-    try:
-        services.revise_amendment(
-            amendment=amendment,
-            instalments=planned_instalments(forms["plan"]),
-            reports=planned_reports(forms["reports"]),
-            by=request.user,
-            **forms["terms"].cleaned_data,
-        )
-    except ValidationError as error:
-        add_service_errors(forms["terms"], error)
-        return False
-    return True
 
 
 def _carried(agreement: Agreement) -> dict[str, Any]:
@@ -222,40 +200,21 @@ _STEPS: dict[str, tuple[Callable[..., object], Any]] = {
 @login_required
 @require_POST
 def amendment_step(request: AuthenticatedRequest, reference: str, action: str) -> HttpResponse:
-    agreement = agreement_or_404(request, reference)
-    _check_official(request)
-    amendment = _amendment(request, agreement)
+    _agreement, amendment = _amendment(request, reference, official=True)
     service, done = _STEPS[action]
-    try:
-        service(amendment=amendment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
+    run_service(request, lambda: service(amendment=amendment, by=request.user), done=str(done))
     return redirect("agreements:amendment", reference)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_discard(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = agreement_or_404(request, reference)
-    _check_official(request)
-    amendment = _amendment(request, agreement)
+    agreement, amendment = _amendment(request, reference, official=True)
     form = DiscardForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.discard_amendment(
-                amendment=amendment, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Tillägget är makulerat. Version %(v)s gäller som förut.")
-                % {"v": agreement.version},
-            )
-            return redirect("agreements:detail", reference)
+    discard = partial(services.discard_amendment, amendment=amendment, by=request.user)
+    done = _("Tillägget är makulerat. Version %(v)s gäller som förut.") % {"v": agreement.version}
+    if submitted(request, form, discard, done=done):
+        return redirect("agreements:detail", reference)
     context = {"agreement": agreement, "amendment": amendment, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "agreements/amendment_discard.html", context, status=status)
@@ -265,28 +224,17 @@ def amendment_discard(request: AuthenticatedRequest, reference: str) -> HttpResp
 @never_cache
 @require_http_methods(["GET", "POST"])
 def amendment_sign(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    agreement = agreement_or_404(request, reference)
-    amendment = _amendment(request, agreement)
+    agreement, amendment = _amendment(request, reference)
     party = signing_party(request.user, amendment)
     if party is None:
         messages.error(request, _("Du kan inte skriva under tillägget nu."))
         return redirect("agreements:amendment", reference)
-    data = request.POST if request.method == "POST" else None
-    form = SignForm(data, user=request.user, request=request)
-    if signed(request, form, partial(services.sign_amendment, amendment=amendment, party=party)):
-        messages.success(request, _("Du har skrivit under tillägget."))
+    form = sign_form(request)
+    sign = partial(services.sign_amendment, amendment=amendment, party=party)
+    if signed(request, form, sign, done=_("Du har skrivit under tillägget.")):
         done = party == Party.REGION
         return redirect("agreements:detail" if done else "agreements:amendment", reference)
-    context = {
-        "agreement": agreement,
-        "amendment": amendment,
-        "form": form,
-        "party": party,
-        "terms": terms_to_sign(agreement, amendment),
-        "pdf_url": reverse("agreements:amendment_preview", args=[reference]),
-    }
-    status = 400 if data is not None else 200
-    return render(request, "agreements/amendment_sign.html", context, status=status)
+    return signing_page(request, agreement, form, party, amendment)
 
 
 @login_required
@@ -295,8 +243,7 @@ def amendment_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
 def amendment_preview(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     """The version the amendment proposes, marked UTKAST: for the official, and for the partner
     once it is sent to them to read before signing."""
-    agreement = agreement_or_404(request, reference)
-    amendment = _amendment(request, agreement)
+    agreement, amendment = _amendment(request, reference)
     pdf = render_agreement_pdf(agreement, draft=True, amendment=amendment)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{agreement.reference}-v{amendment.version}-UTKAST.pdf"

@@ -7,86 +7,57 @@ the reason.
 """
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from agreements import services
 from agreements.forms import DiscardForm, TerminateForm
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import AgreementStatus
 from agreements.permissions import can_draft_agreements
 from agreements.views.common import agreement_or_404
-from core.forms import add_service_errors
+from core.views import run_service, submitted
+
+# The two ways to end (the URL's `action`, also the page's template): the status it ends in, its
+# form, the service and what to tell the official.
+_ENDINGS: dict[str, tuple[str, type[TerminateForm | DiscardForm], Callable[..., object], Any]] = {
+    "terminate": (
+        AgreementStatus.TERMINATED,
+        TerminateForm,
+        services.terminate_agreement,
+        gettext_lazy("Överenskommelsen är hävd."),
+    ),
+    "discard": (
+        AgreementStatus.DISCARDED,
+        DiscardForm,
+        services.discard_agreement,
+        gettext_lazy("Överenskommelsen är makulerad."),
+    ),
+}
 
 
-def _end(
-    request: AuthenticatedRequest,
-    reference: str,
-    *,
-    to: str,
-    form_class: type[TerminateForm | DiscardForm],
-    act: Callable[[Agreement, dict[str, Any]], object],
-    template: str,
-    done: str,
-) -> HttpResponse:
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_end(request: AuthenticatedRequest, reference: str, action: str) -> HttpResponse:
     """The confirm page of terminating or discarding (see the module's docstring)."""
     agreement = agreement_or_404(request, reference)
     if not can_draft_agreements(request.user):
         raise PermissionDenied
-    try:
-        services.check_can_become(agreement, to)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    to, form_class, service, done = _ENDINGS[action]
+    if not run_service(request, lambda: services.check_can_become(agreement, to)):
         return redirect("agreements:detail", reference)
-    posted = request.method == "POST"
-    form = form_class(request.POST if posted else None)
-    if posted and form.is_valid():
-        try:
-            act(agreement, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("agreements:detail", reference)
+    form = form_class(request.POST if request.method == "POST" else None)
+    end = partial(service, agreement=agreement, by=request.user)
+    if submitted(request, form, end, done=str(done)):
+        return redirect("agreements:detail", reference)
     paid = services.amount_paid(agreement) if to == AgreementStatus.TERMINATED else None
     context = {"agreement": agreement, "form": form, "paid": paid}
-    return render(request, template, context, status=400 if posted else 200)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def agreement_terminate(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    return _end(
-        request,
-        reference,
-        to=AgreementStatus.TERMINATED,
-        form_class=TerminateForm,
-        act=lambda agreement, data: services.terminate_agreement(
-            agreement=agreement, by=request.user, **data
-        ),
-        template="agreements/terminate.html",
-        done=_("Överenskommelsen är hävd."),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def agreement_discard(request: AuthenticatedRequest, reference: str) -> HttpResponse:
-    return _end(
-        request,
-        reference,
-        to=AgreementStatus.DISCARDED,
-        form_class=DiscardForm,
-        act=lambda agreement, data: services.discard_agreement(
-            agreement=agreement, by=request.user, **data
-        ),
-        template="agreements/discard.html",
-        done=_("Överenskommelsen är makulerad."),
-    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, f"agreements/{action}.html", context, status=status)

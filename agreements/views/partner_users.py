@@ -3,6 +3,8 @@ any partner, a partner's signatory for their own organisation. The partner and t
 looked up in the asking user's scope, so another partner's are a 404; the partners app's
 permissions say who may act, and its services do it with history."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from core.forms import add_service_errors
+from core.views import run_service
 from invitations.messages import link_validity
 from partners import services
 from partners.forms import PartnerInvitationForm
@@ -31,11 +34,25 @@ def _managed(request: AuthenticatedRequest, slug: str) -> Partner:
     return partner
 
 
-def _member(request: AuthenticatedRequest, partner: Partner, user_id: int) -> User:
+def _member(request: AuthenticatedRequest, slug: str, user_id: int) -> tuple[Partner, User]:
+    """A user of a partner whose users this user manages; one they may not see is a 404."""
+    partner = _managed(request, slug)
     member = partner_users_for(request.user, partner).filter(pk=user_id).first()
     if member is None:
         raise Http404
-    return member
+    return partner, member
+
+
+def _member_step(
+    request: AuthenticatedRequest,
+    partner: Partner,
+    member: User,
+    service: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    """A partners service's step with one of its users, then back to the partner's page."""
+    run_service(request, lambda: service(partner=partner, user=member, by=request.user), done=done)
+    return redirect("partners:detail", partner.slug)
 
 
 @login_required
@@ -62,33 +79,19 @@ def invite_user(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def reinvite_user(request: AuthenticatedRequest, slug: str, user_id: int) -> HttpResponse:
-    partner = _managed(request, slug)
-    member = _member(request, partner, user_id)
-    try:
-        services.resend_partner_invitation(partner=partner, user=member, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("En ny inbjudan har skickats till %(e)s.") % {"e": member.email}
-        )
-    return redirect("partners:detail", slug)
+    partner, member = _member(request, slug, user_id)
+    done = _("En ny inbjudan har skickats till %(e)s.") % {"e": member.email}
+    return _member_step(request, partner, member, services.resend_partner_invitation, done)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def deactivate_user(request: AuthenticatedRequest, slug: str, user_id: int) -> HttpResponse:
-    partner = _managed(request, slug)
-    member = _member(request, partner, user_id)
+    partner, member = _member(request, slug, user_id)
     if not can_deactivate_partner_user(request.user, partner, member):
         raise PermissionDenied
-    if request.method == "POST":
-        try:
-            services.deactivate_partner_user(partner=partner, user=member, by=request.user)
-        except ValidationError as error:  # deactivated by someone else meanwhile
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("%(n)s är inaktiverad.") % {"n": member.display_name})
-        return redirect("partners:detail", slug)
+    if request.method == "POST":  # refused when deactivated by someone else meanwhile
+        done = _("%(n)s är inaktiverad.") % {"n": member.display_name}
+        return _member_step(request, partner, member, services.deactivate_partner_user, done)
     context = {"partner": partner, "member": member}
     return render(request, "partners/deactivate_user.html", context)

@@ -2,10 +2,11 @@
 and payments; officials keep its data and contacts through the partners app's services. A
 partner user sees their own organisation, read only; another partner is a 404."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +17,8 @@ from accounts.http import AuthenticatedRequest
 from accounts.permissions import is_region_staff
 from agreements.filters import PartnerFilter
 from agreements.partners import partner_list, partner_page
-from core.filters import PAGE_PARAM, query_without_page
-from core.forms import add_service_errors
+from core.filters import filtered_page
+from core.views import run_service
 from funding.selectors import current_budget_year
 from partners import services
 from partners.forms import PartnerDataForm, PaymentDetailsForm, contact_formset, planned_contacts
@@ -35,14 +36,9 @@ def partner_index(request: AuthenticatedRequest) -> HttpResponse:
     listed = PartnerFilter(
         request.GET, queryset=partner_list(user=request.user, year=year.year if year else None)
     )
-    page = Paginator(listed.qs, PARTNERS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
-    context = {
-        "page": page,
-        "year": year,
-        "filters": query_without_page(listed),
-        # A partner user sees one organisation: nothing to search.
-        "filter_form": listed.form if is_region_staff(request.user) else None,
-    }
+    context = {**filtered_page(request, listed, PARTNERS_PER_PAGE), "year": year}
+    if not is_region_staff(request.user):
+        context["filter_form"] = None  # a partner user sees one organisation: nothing to search
     return render(request, "partners/list.html", context)
 
 
@@ -65,19 +61,7 @@ def _editable(request: AuthenticatedRequest, slug: str) -> Partner:
     return partner
 
 
-def _save_partner(
-    request: AuthenticatedRequest, partner: Partner, data: PartnerDataForm, pay: PaymentDetailsForm
-) -> bool:
-    """Both parts or neither: one transaction."""
-    try:
-        with transaction.atomic():
-            _update(request, partner, data, pay)
-    except ValidationError as error:
-        add_service_errors(data, error)
-        return False
-    return True
-
-
+@transaction.atomic  # both parts or neither
 def _update(
     request: AuthenticatedRequest, partner: Partner, data: PartnerDataForm, pay: PaymentDetailsForm
 ) -> None:
@@ -100,7 +84,7 @@ def partner_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     data = PartnerDataForm.for_partner(partner, posted)
     pay = PaymentDetailsForm(posted, partner=partner)
     valid = posted is not None and data.is_valid() and pay.is_valid()
-    if valid and _save_partner(request, partner, data, pay):
+    if valid and run_service(request, partial(_update, request, partner, data, pay), form=data):
         messages.success(request, _("Uppgifterna om %(p)s är sparade.") % {"p": partner})
         return redirect("partners:detail", slug)
     context = {"partner": partner, "form": data, "pay": pay}

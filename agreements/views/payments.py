@@ -3,6 +3,7 @@ and what has been paid (design §4 workflow 8). Each view: officials only (anyon
 same 404 as for a page that does not exist) → a selector or a service → render or redirect."""
 
 import hashlib
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,7 @@ from agreements.selectors import payments_for, recoveries_for
 from audit.cache import per_revision
 from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
+from core.views import run_service
 
 # Each row carries its own form (release, or book as paid): fifty keep the page quick.
 PAYMENTS_PER_PAGE = 25
@@ -104,12 +106,8 @@ def payment_release(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not ReleaseForm(request.POST).is_valid():
         messages.error(request, _("Kryssa i att du attesterar utbetalningen."))
         return _back(request)
-    try:
-        services.release_instalment(instalment=instalment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Utbetalningen är attesterad: %(i)s.") % {"i": instalment})
+    release = partial(services.release_instalment, instalment=instalment, by=request.user)
+    run_service(request, release, done=_("Utbetalningen är attesterad: %(i)s.") % {"i": instalment})
     return _back(request)
 
 
@@ -121,14 +119,9 @@ def payment_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(request)
-    try:
-        services.book_instalment_paid(instalment=instalment, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Utbetalningen är bokförd som betald: %(i)s.") % {"i": instalment}
-        )
+    book = partial(services.book_instalment_paid, instalment=instalment, by=request.user)
+    done = _("Utbetalningen är bokförd som betald: %(i)s.") % {"i": instalment}
+    run_service(request, partial(book, **form.cleaned_data), done=done)
     return _back(request)
 
 

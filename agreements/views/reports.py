@@ -6,14 +6,17 @@ user's scope (another partner's is a 404, like one that does not exist) → chec
 call a service → redirect or render. Files are served only after that same check.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,8 +32,8 @@ from agreements.selectors import (
     requirement_detail,
 )
 from core.documents import stored_file_response
-from core.forms import add_service_errors
 from core.limits import limit_body
+from core.views import run_service, submitted
 
 # Besides the files: the narrative (50 000 characters, up to 200 kB in UTF-8), key figures and
 # the multipart headers.
@@ -69,9 +72,13 @@ def _write_form(
 
 
 def _save(
-    request: AuthenticatedRequest, requirement: ReportingRequirement, form: ReportWriteForm
-) -> str:
-    """Save the draft (and its files), then hand it in if asked; what to tell the partner."""
+    request: AuthenticatedRequest,
+    requirement: ReportingRequirement,
+    form: ReportWriteForm,
+    *,
+    submit: bool,
+) -> None:
+    """Save the draft (and its files), then hand it in if asked."""
     report = services.save_report(
         requirement=requirement,
         narrative=form.cleaned_data["narrative"],
@@ -79,10 +86,8 @@ def _save(
         files=form.cleaned_data["attachments"],
         by=request.user,
     )
-    if request.POST.get("action") != "submit":
-        return _("Återrapporten är sparad som utkast.")
-    services.submit_report(report=report, by=request.user)
-    return _("Återrapporten är inlämnad. Regionens handläggare granskar den.")
+    if submit:
+        services.submit_report(report=report, by=request.user)
 
 
 @login_required
@@ -96,11 +101,10 @@ def report_view(request: AuthenticatedRequest, reference: str, pk: int) -> HttpR
         raise PermissionDenied
     form = _write_form(request, requirement) if writable else None
     if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            messages.success(request, _save(request, requirement, form))
-        except ValidationError as error:
-            add_service_errors(form, error)  # the typed text stays in the form
-        else:
+        submit = request.POST.get("action") == "submit"
+        save = partial(_save, request, requirement, form, submit=submit)
+        # Refused: the typed text stays in the form, with the reason on it.
+        if run_service(request, save, done=str(SAVED[submit]), form=form):
             return redirect("agreements:report", reference, pk)
     return render(
         request,
@@ -132,6 +136,13 @@ def _context(
     }
 
 
+# What the partner is told: saved as a draft, or handed in.
+SAVED = {
+    False: gettext_lazy("Återrapporten är sparad som utkast."),
+    True: gettext_lazy("Återrapporten är inlämnad. Regionens handläggare granskar den."),
+}
+
+
 def _reviewed(request: AuthenticatedRequest, reference: str, pk: int) -> ReportingRequirement:
     requirement = _requirement(request, reference, pk)
     if not can_review_reports(request.user):
@@ -147,12 +158,8 @@ def report_approve(request: AuthenticatedRequest, reference: str, pk: int) -> Ht
     if report is None or not ApproveForm(request.POST).is_valid():
         messages.error(request, _("Kryssa i att du har granskat och godkänner återrapporten."))
         return redirect("agreements:report", reference, pk)
-    try:
-        services.approve_report(report=report, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Återrapporten är godkänd."))
+    approve = partial(services.approve_report, report=report, by=request.user)
+    run_service(request, approve, done=_("Återrapporten är godkänd."))
     return redirect("agreements:report", reference, pk)
 
 
@@ -161,16 +168,11 @@ def report_approve(request: AuthenticatedRequest, reference: str, pk: int) -> Ht
 def report_return(request: AuthenticatedRequest, reference: str, pk: int) -> HttpResponse:
     requirement = _reviewed(request, reference, pk)
     report, form = requirement.current_report, ReturnForm(request.POST)
-    if report is not None and form.is_valid():
-        try:
-            services.return_report(
-                report=report, comment=form.cleaned_data["comment"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Återrapporten är returnerad till partnern."))
-            return redirect("agreements:report", reference, pk)
+    done = _("Återrapporten är returnerad till partnern.")
+    if report is not None and submitted(
+        request, form, partial(services.return_report, report=report, by=request.user), done=done
+    ):
+        return redirect("agreements:report", reference, pk)
     context = {**_context(request, requirement, None), "return_form": form}
     return render(request, "agreements/report.html", context, status=400)
 
@@ -210,12 +212,10 @@ def attachment_remove(
     attachment = _attachment(request, reference, pk, attachment_id)
     if not can_write_report(request.user, attachment.report.requirement.agreement):
         raise PermissionDenied
-    try:
-        services.remove_attachment(attachment=attachment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Bilagan %(name)s är borttagen.") % {"name": attachment.name})
+    remove = partial(services.remove_attachment, attachment=attachment, by=request.user)
+    run_service(
+        request, remove, done=_("Bilagan %(name)s är borttagen.") % {"name": attachment.name}
+    )
     return redirect("agreements:report", reference, pk)
 
 

@@ -326,21 +326,16 @@ def make_year(
             Signature(
                 agreement=agreement,
                 agreement_version=1,
-                party=Party.PARTNER,
-                signed_by=signatory,
-                signer_name=signatory.display_name,
-                signer_title=signatory.title,
-                signed_at=_at(year - 1, 12, 12),
-            ),
-            Signature(
-                agreement=agreement,
-                agreement_version=1,
-                party=Party.REGION,
-                signed_by=official,
-                signer_name=official.display_name,
-                signer_title=official.title,
-                signed_at=_at(year - 1, 12, 15),
-            ),
+                party=party,
+                signed_by=signer,
+                signer_name=signer.display_name,
+                signer_title=signer.title,
+                signed_at=signed_at,
+            )
+            for party, signer, signed_at in (
+                (Party.PARTNER, signatory, _at(year - 1, 12, 12)),
+                (Party.REGION, official, _at(year - 1, 12, 15)),
+            )
         ]
         history.add(
             agreement,

@@ -8,9 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AmountField, add_service_errors
+from core.forms import AmountField, TextAreaField, add_service_errors
 from core.money import format_input
-from core.validators import multi_line
 from funding.selectors import EditorRow
 from funding.services import Conflict, PartnerAmountError
 
@@ -39,20 +38,25 @@ class AmountInput:
     version: str
 
 
+def history_reason() -> TextAreaField:
+    """Why the allocations change, saved in the history with the change (optional). The
+    history's reason has no model validation of its own: the field's is the only one."""
+    return TextAreaField(
+        label=_("Motivering (valfri)"),
+        required=False,
+        max_length=1000,
+        rows=2,
+        help_text=_("Sparas i historiken tillsammans med ändringen."),
+    )
+
+
 class AllocationsForm(forms.Form):
     """One amount per editable row, the version each row had when the page was shown, a reason.
 
     The fields of the rows exist only when the form is bound (to validate what was sent); the
     page is drawn from `amount_inputs()`."""
 
-    reason = forms.CharField(
-        label=_("Motivering (valfri)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Sparas i historiken tillsammans med ändringen."),
-        validators=[multi_line],  # the history's reason has no model validation of its own
-    )
+    reason = history_reason()
 
     def __init__(self, *args: Any, rows: list[EditorRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import multi_line
+from funding.forms.budget import history_reason
 from funding.services.upload import UPLOAD_MAX_BYTES
 
 
@@ -35,11 +35,4 @@ class AllocationUploadForm(forms.Form):
 
 class AllocationUploadConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=200_000)
-    reason = forms.CharField(
-        label=_("Motivering (valfri)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Sparas i historiken tillsammans med ändringen."),
-        validators=[multi_line],
-    )
+    reason = history_reason()

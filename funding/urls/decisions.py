@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.paths import step_paths
 from funding.views import amendments
 from funding.views import decisions as views
 
@@ -11,18 +12,7 @@ urlpatterns = [
     path("<id:pk>/", views.decision_view, name="detail"),
     path("<id:pk>/edit/", views.decision_edit, name="edit"),
     path("<id:pk>/add/", views.decision_add, name="add"),
-    path(
-        "<id:pk>/remove/<id:allocation_id>/",
-        views.decision_item,
-        {"action": "remove"},
-        name="remove",
-    ),
-    path(
-        "<id:pk>/refresh/<id:allocation_id>/",
-        views.decision_item,
-        {"action": "refresh"},
-        name="refresh",
-    ),
+    *step_paths("<id:pk>/{}/<id:allocation_id>/", views.decision_item, ["remove", "refresh"]),
     path(
         "<id:pk>/amendments/<id:proposal_id>/list/",
         amendments.list_in_decision,

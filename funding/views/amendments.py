@@ -1,16 +1,17 @@
 """Changing decided money: the official proposes, the secretary lists the proposal in a draft
 decision (issue 17; funding.services.amendments)."""
 
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
-from core.forms import add_service_errors
+from core.views import run_service, submitted
 from funding import services
 from funding.forms.amendments import AmendmentForm
 from funding.models import Allocation, AmendmentProposal, Programme, ProposalStatus
@@ -38,23 +39,12 @@ def propose(
 ) -> HttpResponse:
     programme, allocation = _allocation(request, year, slug, allocation_id)
     form = AmendmentForm(request.POST or None, initial={"amount": allocation.amount})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.propose_amendment(
-                allocation=allocation,
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Ändringen för %(p)s är föreslagen. Nämndsekreteraren tar upp den i ett beslut.")
-                % {"p": allocation.partner.display_name},
-            )
-            return redirect("funding:allocations", year, slug)
+    propose = partial(services.propose_amendment, allocation=allocation, by=request.user)
+    done = _("Ändringen för %(p)s är föreslagen. Nämndsekreteraren tar upp den i ett beslut.") % {
+        "p": allocation.partner.display_name
+    }
+    if submitted(request, form, propose, done=done):
+        return redirect("funding:allocations", year, slug)
     context = {"programme": programme, "allocation": allocation, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "funding/amendment_form.html", context, status=status)
@@ -69,8 +59,8 @@ def list_in_decision(request: AuthenticatedRequest, pk: int, proposal_id: int) -
     proposal = get_object_or_404(
         AmendmentProposal.objects.filter(status=ProposalStatus.OPEN), pk=proposal_id
     )
-    try:
-        services.list_amendment(decision=decision, proposal=proposal, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_service(
+        request,
+        lambda: services.list_amendment(decision=decision, proposal=proposal, by=request.user),
+    )
     return redirect("decisions:detail", pk)

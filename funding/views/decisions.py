@@ -4,10 +4,11 @@ Secretaries record and change; officials see the same pages read-only; partners 
 (decisions are looked up in `decisions_for(user)`).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedRequest
 from core.documents import stored_file_response
-from core.filters import PAGE_PARAM, query_without_page
+from core.filters import filtered_page
 from core.forms import add_service_errors
+from core.views import run_service, submitted
 from funding import services
 from funding.decision_totals import resulting_totals
 from funding.filters import DecisionFilter
@@ -36,10 +38,14 @@ from funding.selectors import (
 DECISIONS_PER_PAGE = 50
 
 
-def _decision(request: AuthenticatedRequest, pk: int) -> Decision:
+def _decision(request: AuthenticatedRequest, pk: int, *, secretary: bool = False) -> Decision:
+    """The decision in the user's scope (404 otherwise); with `secretary`, the step is the
+    committee secretary's: anyone else is refused (403)."""
     decision = decision_detail(user=request.user, pk=pk)
     if decision is None:
         raise Http404
+    if secretary:
+        _secretary_only(request)
     return decision
 
 
@@ -55,14 +61,9 @@ def decision_index(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     listed = DecisionFilter(request.GET, queryset=decision_list(user=request.user))
     # Four or five a year, and one per amending decision: paged so a decade stays readable.
-    page = Paginator(listed.qs, DECISIONS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
-    context = {
-        "decisions": page.object_list,
-        "page": page,
-        "filters": query_without_page(listed),
-        "filter_form": listed.form,
-        "can_record": can_record_decisions(request.user),
-    }
+    context = filtered_page(request, listed, DECISIONS_PER_PAGE)
+    context["decisions"] = context["page"].object_list
+    context["can_record"] = can_record_decisions(request.user)
     return render(request, "funding/decisions/list.html", context)
 
 
@@ -111,20 +112,14 @@ def decision_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = _decision(request, pk)
-    _secretary_only(request)
+    decision = _decision(request, pk, secretary=True)
     if not decision.is_editable:
         messages.error(request, str(services.NOT_EDITABLE))
         return redirect("decisions:detail", pk)
     form = DecisionForm.for_decision(decision, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_decision(decision=decision, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Beslutet är sparat."))
-            return redirect("decisions:detail", pk)
+    update = partial(services.update_decision, decision=decision, by=request.user)
+    if submitted(request, form, update, done=_("Beslutet är sparat.")):
+        return redirect("decisions:detail", pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "funding/decisions/form.html", {"form": form, "decision": decision}, status=status
@@ -134,18 +129,18 @@ def decision_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = _decision(request, pk)
-    _secretary_only(request)
+    decision = _decision(request, pk, secretary=True)
     form = AddAllocationsForm(request.POST, choices=allocations_open_for(decision))
     if not form.is_valid():
         messages.error(request, _("Välj minst en fördelning i listan."))
         return redirect("decisions:detail", pk)
-    try:
-        services.add_allocations_to_decision(
-            decision=decision, allocations=list(form.cleaned_data["allocations"]), by=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    allocations = list(form.cleaned_data["allocations"])
+    run_service(
+        request,
+        lambda: services.add_allocations_to_decision(
+            decision=decision, allocations=allocations, by=request.user
+        ),
+    )
     return redirect("decisions:detail", pk)
 
 
@@ -155,8 +150,7 @@ def decision_item(
     request: AuthenticatedRequest, pk: int, allocation_id: int, action: str
 ) -> HttpResponse:
     """Take a row out of a draft decision, or list it again with its allocation's amount now."""
-    decision = _decision(request, pk)
-    _secretary_only(request)
+    decision = _decision(request, pk, secretary=True)
     item = next((i for i in decision.items.all() if i.allocation_id == allocation_id), None)
     if item is None:
         raise Http404
@@ -164,10 +158,9 @@ def decision_item(
         "remove": services.remove_from_decision,
         "refresh": services.refresh_in_decision,
     }[action]
-    try:
-        service(decision=decision, allocation=item.allocation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_service(
+        request, lambda: service(decision=decision, allocation=item.allocation, by=request.user)
+    )
     return redirect("decisions:detail", pk)
 
 
@@ -183,8 +176,7 @@ def _service_errors(error: ValidationError) -> dict[str, list[str]]:
 def decision_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Fatta beslutet: a confirmation of what will be decided, then the POST that decides it.
     It cannot be undone: decided money changes only by a new (amending) decision."""
-    decision = _decision(request, pk)
-    _secretary_only(request)
+    decision = _decision(request, pk, secretary=True)
     if not decision.can_be_decided:
         messages.error(request, _("Beslutet är redan fattat."))
         return redirect("decisions:detail", pk)
@@ -208,21 +200,15 @@ def decision_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def decision_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Justering: the justerare, the chair and the day it was posted (anslag); sealing the
     extract cannot be undone."""
-    decision = _decision(request, pk)
-    _secretary_only(request)
+    decision = _decision(request, pk, secretary=True)
     if not decision.can_be_approved:
         messages.error(request, _("Bara ett fattat beslut som inte är justerat kan justeras."))
         return redirect("decisions:detail", pk)
     data = request.POST if request.method == "POST" else None
     form = ApproveForm(data, initial={"approved_on": decision.meeting_date})
-    if form.is_bound and form.is_valid():
-        try:
-            services.approve_decision(decision=decision, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Protokollet är justerat; utdraget är förseglat."))
-            return redirect("decisions:detail", pk)
+    approve = partial(services.approve_decision, decision=decision, by=request.user)
+    if submitted(request, form, approve, done=_("Protokollet är justerat; utdraget är förseglat.")):
+        return redirect("decisions:detail", pk)
     context = {"decision": decision, "form": form}
     status = 400 if form.is_bound else 200
     return render(request, "funding/decisions/approve.html", context, status=status)
