@@ -41,7 +41,19 @@ def environment(database: str) -> dict[str, str]:
         "SEAL_PKCS12_PASSPHRASE": "bench-only",
         "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
         "BENCH_FLOOR_ENDPOINT": "on",
+        **shared_cache(),
     }
+
+
+def shared_cache() -> dict[str, str]:
+    """Redis, as production has it (sessions, the session's user, the pages' per-revision
+    caches shared by every worker), unless BENCH_REDIS_URL is set empty: then each process
+    has its own cache and sessions live in the database. A fresh key prefix per run, since
+    the revision numbers of a re-created database start again."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    if not url:
+        return {"CACHE_URL": "locmemcache://"}
+    return {"REDIS_URL": url, "CACHE_KEY_PREFIX": f"bench-{os.getpid()}-{time.time_ns()}"}
 
 
 def _create_database(url: str, *, media: Path) -> None:

@@ -190,9 +190,10 @@ def report(
     workers: int,
 ) -> None:
     gunicorn_workers = int(os.environ.get("WEB_CONCURRENCY", workers * 2 + 1))
+    cache = "Redis" if os.environ.get("REDIS_URL") else "no shared cache (BENCH_REDIS_URL empty)"
     lines = [
         f"gunicorn {gunicorn_workers} sync workers and wrk on one {workers}-core machine, "
-        f"PostgreSQL, {SECONDS} s per load, measured {time.strftime('%Y-%m-%d')}. "
+        f"PostgreSQL, {cache}, {SECONDS} s per load, measured {time.strftime('%Y-%m-%d')}. "
         "Floor = the middleware stack alone with the same session, measured before and after "
         "the pages (both shown; ratios use their mean).",
         "",

@@ -6,22 +6,29 @@ form's valid fields. Filters narrow the queryset they are given, which is alread
 user by a selector; they never widen it.
 """
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
 from core.validators import single_line
 
 PAGE_PARAM = "sida"
+# A rendered filter form depends on nothing that changes: the timeout only bounds memory.
+FILTER_FORM_SECONDS = 60 * 60
 SEARCH_MAX_LENGTH = 100
 
 
@@ -118,3 +125,24 @@ def query_without_page(filterset: django_filters.FilterSet) -> str:
         if value not in (None, "", []) and raw:
             kept.append((name, raw))
     return urlencode(kept)
+
+
+def filter_form_html(form: forms.Form, filters: str) -> SafeString:
+    """A list's search and filter form (templates/includes/list_filters.html), rendered once
+    per list, submitted choices and language (issue 18: rendering its fields cost as much as
+    the middleware stack). A form with errors is rendered each time, with them."""
+    context = {"filter_form": form, "filters": filters}
+    if not form.is_valid():
+        return mark_safe(render_to_string("includes/list_filters.html", context))  # noqa: S308
+    data = form.data
+    submitted = [
+        (name, data.getlist(name) if isinstance(data, QueryDict) else data.get(name))
+        for name in form.fields
+    ]
+    shown = repr((type(form).__qualname__, submitted, filters, get_language())).encode()
+    key = f"filter-form:{hashlib.sha256(shown).hexdigest()[:32]}"
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render_to_string("includes/list_filters.html", context)
+        cache.set(key, html, FILTER_FORM_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered

@@ -41,7 +41,6 @@ from agreements.permissions import (
     can_preview_agreement,
 )
 from agreements.selectors import (
-    agreement_list,
     allocations_awaiting_agreement,
 )
 from agreements.starting_terms import starting_terms
@@ -67,13 +66,14 @@ NOTICES_SHOWN = 50
 @login_required
 @require_http_methods(["GET"])
 def agreement_index(request: AuthenticatedRequest) -> HttpResponse:
-    listed = AgreementFilter(request.GET, queryset=agreement_list(user=request.user))
-    filters = query_without_page(listed)
+    # The choices alone (their rows come from agreement_rows, cached).
+    chosen = AgreementFilter(request.GET, queryset=Agreement.objects.none())
+    filters = query_without_page(chosen)
     context = {
         "filters": filters,
-        "filter_form": listed.form,
+        "filter_form": chosen.form,
         "rows": agreement_rows(
-            request.user, listed, filters=filters, page=request.GET.get(PAGE_PARAM)
+            request.user, request.GET, filters=filters, page=request.GET.get(PAGE_PARAM)
         ),
     }
     return render(request, "agreements/list.html", context)

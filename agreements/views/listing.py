@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -20,7 +21,7 @@ from django.utils.translation import get_language
 from accounts.permissions import AnyUser, is_region_staff
 from agreements.filters import AgreementFilter
 from agreements.permissions import can_draft_agreements
-from agreements.selectors import allocations_awaiting_agreement
+from agreements.selectors import agreement_list, allocations_awaiting_agreement
 from audit.cache import per_revision
 from partners.permissions import membership_of
 
@@ -50,16 +51,16 @@ class Rows:
         return mark_safe(self.html)  # noqa: S308 - our template's output, escaped when rendered
 
 
-def agreement_rows(
-    user: AnyUser, listed: AgreementFilter, *, filters: str, page: str | None
-) -> Rows:
-    """The list's table and pager for `listed` (already scoped to the user), and the
-    allocations awaiting an agreement for those who draft."""
+def agreement_rows(user: AnyUser, choices: QueryDict, *, filters: str, page: str | None) -> Rows:
+    """The list's table and pager for the `choices` (the address's), within what the user may
+    see, and the allocations awaiting an agreement for those who draft. The query is built
+    only when the rows are rendered: building it cost more than reading the cache."""
     number = str(page or "1")
     number = number if number.isascii() and number.isdigit() and len(number) < 7 else "1"
     drafts = can_draft_agreements(user)
 
     def render() -> Rows:
+        listed = AgreementFilter(choices, queryset=agreement_list(user=user))
         paged = Paginator(listed.qs, AGREEMENTS_PER_PAGE).get_page(number)
         context = {
             "agreements": paged.object_list,

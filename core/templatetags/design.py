@@ -1,14 +1,16 @@
 """Template helpers for the design system's markup (GOV.UK Frontend, see
 static/vendor/govuk-frontend/README.md): field controls with the system's classes, and status
-tags, one look for a status wherever it shows."""
+tags, one look for a status wherever it shows; a list's filter form."""
 
 from typing import Any
 
 from django import template
 from django.core.paginator import Page
-from django.forms import BoundField
+from django.forms import BoundField, Form
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from core.filters import filter_form_html
 
 register = template.Library()
 
@@ -89,3 +91,9 @@ def page_numbers(page: Page[Any]) -> list[int | None]:
     last and one either side of the current; None where the pager shows an ellipsis."""
     elided = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
     return [n if isinstance(n, int) else None for n in elided]
+
+
+@register.simple_tag
+def list_filters(form: Form, filters: str) -> SafeString:
+    """A list's search and filter form, cached by what was submitted (core.filters)."""
+    return filter_form_html(form, filters)
