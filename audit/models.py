@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +96,11 @@ class Revision(models.Model):
 
 
 def current_revision() -> int:
-    """The number of the latest committed change (0 before any)."""
-    number = Revision.objects.filter(pk=Revision.SINGLETON).values_list("number", flat=True)
-    return next(iter(number), 0)
+    """The number of the latest committed change (0 before any). Every cached page asks it
+    on every request, so it is one plain statement: building it through the ORM cost more
+    than running it (issue 18, docs/performance.md)."""
+    table = connection.ops.quote_name(Revision._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [Revision.SINGLETON])  # noqa: S608 - our table's name
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
