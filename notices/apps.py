@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NoticesConfig(AppConfig):
     name = "notices"
     verbose_name = _("E-postmeddelanden")
+
+    def ready(self) -> None:
+        from notices.selectors import connect_invalidation
+
+        connect_invalidation()

@@ -28,6 +28,7 @@ from notices.models import (
     Notice,
     NoticeStatus,
 )
+from notices.selectors import forget_notices
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +89,13 @@ def send_notice(notice_id: int, *, now: datetime | None = None) -> bool:
     ).update(status=NoticeStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
+    forget_notices()
     notice = Notice.objects.select_related("recipient").get(pk=notice_id)
     if why_not := _still_for(notice):
         Notice.objects.filter(pk=notice.pk).update(
             status=NoticeStatus.CANCELLED, last_error=why_not
         )
+        forget_notices()
         return False
     try:
         email_for(notice).send(fail_silently=False)
@@ -104,6 +107,7 @@ def send_notice(notice_id: int, *, now: datetime | None = None) -> bool:
             next_attempt_at=now + retry_delay(notice.attempts),
             last_error=f"{type(exc).__name__}: {exc}"[:500],
         )
+        forget_notices()
         logger.warning(
             "notice %s not sent (attempt %s): %s",
             notice.pk,
@@ -115,6 +119,7 @@ def send_notice(notice_id: int, *, now: datetime | None = None) -> bool:
     Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
         status=NoticeStatus.SENT, sent_at=timezone.now(), last_error=""
     )
+    forget_notices()
     logger.info("notice %s sent", notice.pk, extra={"notice": notice.pk, "kind": notice.kind})
     return True
 
@@ -140,13 +145,10 @@ def send_due_notices(*, limit: int = 500, now: datetime | None = None) -> SendRe
 @transaction.atomic
 def requeue(notice: Notice) -> bool:
     """Put a failed notice, or one whose sender stopped mid-way, back in the queue (staff)."""
-    return bool(
-        Notice.objects.filter(
-            pk=notice.pk, status__in=[NoticeStatus.FAILED, NoticeStatus.SENDING]
-        ).update(
-            status=NoticeStatus.QUEUED,
-            claimed_at=None,
-            next_attempt_at=timezone.now(),
-            attempts=0,
-        )
+    requeued = Notice.objects.filter(
+        pk=notice.pk, status__in=[NoticeStatus.FAILED, NoticeStatus.SENDING]
+    ).update(
+        status=NoticeStatus.QUEUED, claimed_at=None, next_attempt_at=timezone.now(), attempts=0
     )
+    forget_notices()
+    return bool(requeued)

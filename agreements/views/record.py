@@ -13,15 +13,13 @@ is checked on every request against the request's user (`may_see_agreement_of`, 
 `visible_agreements`), whatever the cache holds. Forms in the record carry a slot that each
 response fills with its own CSRF token.
 
-The notices, for staff, are read each time in one query of what they show, and rendered once
-per distinct content (`notices_table`).
+The notices, for staff, are cached under their own generation, which every write to a notice
+moves on (`notices_table`).
 """
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -40,9 +38,9 @@ from agreements.selectors import (
     signed_document,
 )
 from agreements.views.amendments import amendment_context
-from audit.cache import PER_REVISION_SECONDS, per_revision
-from notices.models import Notice
-from notices.selectors import notices_about
+from audit.cache import per_revision
+from core.generation_cache import cached
+from notices.selectors import GENERATION_KEY, notices_about
 from partners.permissions import membership_of
 
 # Stands for the CSRF token in the cached record; each response puts its own token in its place.
@@ -117,28 +115,14 @@ def agreement_record(user: AnyUser, reference: str) -> Record | None:
     return record
 
 
-def _shows(notice: Notice) -> tuple[Any, ...]:
-    """What a row of the notices table shows, and so what its rendering is cached by."""
-    return (
-        notice.pk,
-        notice.kind,
-        notice.status,
-        notice.queued_at,
-        notice.sent_at,
-        notice.attempts,
-        notice.to_address,
-        notice.recipient.display_name,
-    )
-
-
 def notices_table(agreement_pk: int, *, shown: int) -> SafeString:
-    """The staff's table of what the system sent or will send about the agreement (issue 16):
-    read each time (a delivery is not a recorded change), rendered once per content."""
-    notices = list(notices_about(Agreement(pk=agreement_pk))[:shown])
-    shows = repr([_shows(n) for n in notices]).encode()
-    key = f"agreement-notices:{hashlib.sha256(shows).hexdigest()[:32]}:{get_language()}"
-    html: str | None = cache.get(key)
-    if html is None:
-        html = render_to_string("agreements/detail.html#notices", {"notices": notices})
-        cache.set(key, html, PER_REVISION_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered
+    """The staff's table of what the system sent or will send about the agreement (issue 16),
+    rendered once per change to any notice (a delivery is not a recorded change, so not the
+    revision: the notices' own generation, notices.selectors.GENERATION_KEY)."""
+
+    def render() -> str:
+        notices = list(notices_about(Agreement(pk=agreement_pk))[:shown])
+        return render_to_string("agreements/detail.html#notices", {"notices": notices})
+
+    key = f"agreement-notices:{agreement_pk}:{shown}:{get_language()}"
+    return mark_safe(cached(GENERATION_KEY, key, render) or "")  # noqa: S308 - our template's output

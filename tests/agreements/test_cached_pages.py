@@ -18,7 +18,9 @@ from accounts.models import User
 from agreements import services
 from agreements.models import Agreement
 from notices.models import Notice, NoticeKind, NoticeStatus
+from notices.sending import requeue
 from partners.models import PartnerMembership
+from tests.accounts.test_session_cache import redis_url, shared_cache  # noqa: F401
 from tests.helpers import login, text
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,33 @@ def test_a_delivered_notice_shows_at_once_though_it_is_no_recorded_change() -> N
     body = text(client.get(SIGNED))
     assert "I kö" not in body
     assert "Skickat" in body
+
+
+def _failed_notice() -> Notice:
+    agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
+    return Notice.objects.create(
+        kind=NoticeKind.AGREEMENT_SIGNED,
+        recipient=User.objects.get(username="coompanion"),
+        to_address="kontakt@coompanion.example",
+        about_type=ContentType.objects.get_for_model(Agreement),
+        about_id=str(agreement.pk),
+        subject="Överenskommelsen är underskriven",
+        body_text="-",
+        body_html="-",
+        status=NoticeStatus.FAILED,
+    )
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_with_redis_the_notices_are_cached_until_a_notice_changes() -> None:
+    client = login(Client(), "handlaggare")
+    notice = _failed_notice()
+    assert "Kunde inte skickas" in text(client.get(SIGNED))
+    assert not any('"notices_notice"' in sql for sql in _queries(client, SIGNED))
+    requeue(notice)  # a row update, no signal: the sender forgets the notices' generation
+    body = text(client.get(SIGNED))
+    assert "Kunde inte skickas" not in body
+    assert "I kö" in body
 
 
 def test_a_partner_who_lost_their_membership_gets_a_404_from_a_cached_record() -> None:
