@@ -64,28 +64,7 @@ def test_a_recorded_change_shows_on_the_next_request() -> None:
     assert "Återkalla till utkast" in body
 
 
-def test_a_delivered_notice_shows_at_once_though_it_is_no_recorded_change() -> None:
-    client = login(Client(), "handlaggare")
-    agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
-    notice = Notice.objects.create(
-        kind=NoticeKind.AGREEMENT_SIGNED,
-        recipient=User.objects.get(username="coompanion"),
-        to_address="kontakt@coompanion.example",
-        about_type=ContentType.objects.get_for_model(Agreement),
-        about_id=str(agreement.pk),
-        subject="Överenskommelsen är underskriven",
-        body_text="-",
-        body_html="-",
-    )
-    assert "I kö" in text(client.get(SIGNED))
-    # The mail worker's update: no service, no recorded change.
-    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.SENT, sent_at=timezone.now())
-    body = text(client.get(SIGNED))
-    assert "I kö" not in body
-    assert "Skickat" in body
-
-
-def _failed_notice() -> Notice:
+def _notice(status: str = NoticeStatus.QUEUED) -> Notice:
     agreement = Agreement.objects.get(reference="GF-2024-COOMPANION")
     return Notice.objects.create(
         kind=NoticeKind.AGREEMENT_SIGNED,
@@ -96,14 +75,25 @@ def _failed_notice() -> Notice:
         subject="Överenskommelsen är underskriven",
         body_text="-",
         body_html="-",
-        status=NoticeStatus.FAILED,
+        status=status,
     )
+
+
+def test_a_delivered_notice_shows_at_once_though_it_is_no_recorded_change() -> None:
+    client = login(Client(), "handlaggare")
+    notice = _notice()
+    assert "I kö" in text(client.get(SIGNED))
+    # The mail worker's update: no service, no recorded change.
+    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.SENT, sent_at=timezone.now())
+    body = text(client.get(SIGNED))
+    assert "I kö" not in body
+    assert "Skickat" in body
 
 
 @pytest.mark.usefixtures("shared_cache")
 def test_with_redis_the_notices_are_cached_until_a_notice_changes() -> None:
     client = login(Client(), "handlaggare")
-    notice = _failed_notice()
+    notice = _notice(NoticeStatus.FAILED)
     assert "Kunde inte skickas" in text(client.get(SIGNED))
     assert not any('"notices_notice"' in sql for sql in _queries(client, SIGNED))
     requeue(notice)  # a row update, no signal: the sender forgets the notices' generation
