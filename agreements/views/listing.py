@@ -47,6 +47,9 @@ class Rows:
     count: int
     num_pages: int
 
+    def __html__(self) -> str:  # {{ rows }} in the page: our template's output, already escaped
+        return self.html
+
     def __str__(self) -> SafeString:
         return mark_safe(self.html)  # noqa: S308 - our template's output, escaped when rendered
 
