@@ -1,9 +1,11 @@
 """A list's filter form, rendered once per list, submitted choices and language (core.filters,
 issue 18): what was submitted shows, whatever another request filled the cache with."""
 
+from django.db.models import Model
 from django.http import QueryDict
 from django.test.signals import template_rendered
 from django.utils import translation
+from django_filters import FilterSet
 
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement
@@ -12,8 +14,10 @@ from funding.filters import DecisionFilter
 from funding.models import Decision
 
 
-def _html(query: str, filterset: type = AgreementFilter, model: type = Agreement) -> str:
-    listed = filterset(QueryDict(query), queryset=model.objects.none())
+def _html(
+    query: str, filterset: type[FilterSet] = AgreementFilter, model: type[Model] = Agreement
+) -> str:
+    listed = filterset(QueryDict(query), queryset=model._default_manager.none())
     return str(filter_form_html(listed.form, query_without_page(listed)))
 
 
