@@ -18,6 +18,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -125,6 +126,22 @@ def query_without_page(filterset: django_filters.FilterSet) -> str:
         if value not in (None, "", []) and raw:
             kept.append((name, raw))
     return urlencode(kept)
+
+
+def page_number(value: object) -> str:
+    """The page asked for in the address, as a cache key and the paginator take it: "1" for
+    anything but a short run of ASCII digits."""
+    number = str(value or "1")
+    return number if number.isascii() and number.isdigit() and len(number) < 7 else "1"
+
+
+def list_page_key(name: str, *, filters: str, page: str, scope: str = "") -> str:
+    """The cache key of one rendered page of a filtered list (with audit.cache.per_revision):
+    `filters` holds only valid choices (query_without_page), so two spellings of one choice are
+    one key, hashed since a search may be long; the day is in it, since what is late depends on
+    it, and the language."""
+    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
+    return f"{name}:{scope}:{digest}:{page}:{timezone.localdate()}:{get_language()}"
 
 
 def filter_form_html(form: forms.Form, filters: str) -> SafeString:

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,7 +57,7 @@ from core.documents import stored_file_response
 from core.filters import PAGE_PARAM, query_without_page
 from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
-from core.views import run_service
+from core.views import run_service, with_csrf_token
 
 NOTICES_SHOWN = 50
 
@@ -112,7 +111,7 @@ def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpRespons
         raise Http404
     context = {
         "reference": record.reference,
-        "record": record.with_token(get_token(request)),
+        "record": with_csrf_token(record.html, request),
         # Staff see the e-mail the system sent or will send about it (issue 16).
         "notices": notices_table(record.pk, shown=NOTICES_SHOWN)
         if is_region_staff(request.user)

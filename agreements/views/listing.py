@@ -8,21 +8,19 @@ depends on it), language and scope: every agreement for region staff, their own 
 partner user. The filter form stays live; it holds what the address bar says.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from accounts.permissions import AnyUser, is_region_staff
 from agreements.filters import AgreementFilter
 from agreements.permissions import can_draft_agreements
 from agreements.selectors import agreement_list, allocations_awaiting_agreement
 from audit.cache import per_revision
+from core.filters import list_page_key, page_number
 from partners.permissions import membership_of
 
 # Officials see every agreement of every year: thousands after a decade. Fifty a page keeps
@@ -58,8 +56,7 @@ def agreement_rows(user: AnyUser, choices: QueryDict, *, filters: str, page: str
     """The list's table and pager for the `choices` (the address's), within what the user may
     see, and the allocations awaiting an agreement for those who draft. The query is built
     only when the rows are rendered: building it cost more than reading the cache."""
-    number = str(page or "1")
-    number = number if number.isascii() and number.isdigit() and len(number) < 7 else "1"
+    number = page_number(page)
     drafts = can_draft_agreements(user)
 
     def render() -> Rows:
@@ -74,9 +71,7 @@ def agreement_rows(user: AnyUser, choices: QueryDict, *, filters: str, page: str
         html = render_to_string("agreements/list.html#rows", context)
         return Rows(html, paged.number, paged.paginator.count, paged.paginator.num_pages)
 
-    # `filters` holds only valid choices, so two spellings of one choice are one key; hashed,
-    # since a search may be long.
-    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
-    scope = f"{_scope(user)}:{drafts}"
-    key = f"agreement-list:{scope}:{digest}:{number}:{timezone.localdate()}:{get_language()}"
+    key = list_page_key(
+        "agreement-list", filters=filters, page=number, scope=f"{_scope(user)}:{drafts}"
+    )
     return per_revision(key, render)

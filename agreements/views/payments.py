@@ -2,7 +2,6 @@
 and what has been paid (design §4 workflow 8). Each view: officials only (anyone else gets the
 same 404 as for a page that does not exist) → a selector or a service → render or redirect."""
 
-import hashlib
 from functools import partial
 
 from django.contrib import messages
@@ -10,13 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,9 +25,9 @@ from agreements.models import Instalment
 from agreements.permissions import can_handle_payments
 from agreements.selectors import payments_for, recoveries_for
 from audit.cache import per_revision
-from core.filters import PAGE_PARAM, query_without_page
+from core.filters import PAGE_PARAM, list_page_key, page_number, query_without_page
 from core.forms import add_service_errors
-from core.views import run_service
+from core.views import CSRF_SLOT, run_service, with_csrf_token
 
 # Each row carries its own form (release, or book as paid): fifty keep the page quick.
 PAYMENTS_PER_PAGE = 25
@@ -41,16 +38,11 @@ def _instalment(request: AuthenticatedRequest, pk: int) -> Instalment:
     return get_object_or_404(payments_for(request.user), pk=pk)
 
 
-# Stands for the CSRF token in the cached rows; each response puts its own token in its place.
-CSRF_SLOT = "csrf-token-slot-0d5e"
-
-
-def _results(request: AuthenticatedRequest, listed: PaymentFilter, filters: str) -> str:
+def _results(request: AuthenticatedRequest, listed: PaymentFilter, filters: str) -> SafeString:
     """The table of payments with its forms and pager: rendered once per recorded change,
     filters, page, day and language (audit.cache), since each row carries its own form. Every
     change to an instalment is recorded, which moves the revision on."""
-    number = str(request.GET.get(PAGE_PARAM, "1"))
-    number = number if number.isascii() and number.isdigit() and len(number) < 7 else "1"
+    number = page_number(request.GET.get(PAGE_PARAM))
     today = timezone.localdate()
 
     def render_results() -> str:
@@ -62,11 +54,8 @@ def _results(request: AuthenticatedRequest, listed: PaymentFilter, filters: str)
         }
         return render_to_string("agreements/payments.html#results", context)
 
-    # `filters` holds only valid choices, so two spellings of one choice are one key; hashed,
-    # since a search may be long.
-    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
-    key = f"payments:{digest}:{number}:{today}:{get_language()}"
-    return per_revision(key, render_results).replace(CSRF_SLOT, get_token(request))
+    key = list_page_key("payments", filters=filters, page=number)
+    return with_csrf_token(per_revision(key, render_results), request)
 
 
 @login_required
@@ -81,7 +70,7 @@ def payment_index(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "filter_form": listed.form,
         "filters": filters,
-        "results": mark_safe(results),  # noqa: S308 - our template's output, escaped when rendered
+        "results": results,
         # Owed to the region after a termination: shown apart from the payments (issue 17).
         "recoveries": list(recoveries_for(request.user)),
     }

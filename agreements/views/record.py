@@ -40,11 +40,9 @@ from agreements.selectors import (
 from agreements.views.amendments import amendment_context
 from audit.cache import per_revision
 from core.generation_cache import cached
+from core.views import CSRF_SLOT
 from notices.selectors import GENERATION_KEY, notices_about
 from partners.permissions import membership_of
-
-# Stands for the CSRF token in the cached record; each response puts its own token in its place.
-CSRF_SLOT = "csrf-token-slot-5b2e"
 
 
 def signing_party(user: Any, agreement: Agreement) -> str | None:
@@ -64,9 +62,6 @@ class Record:
     reference: str
     partner_id: int
     html: str
-
-    def with_token(self, token: str) -> SafeString:
-        return mark_safe(self.html.replace(CSRF_SLOT, token))  # noqa: S308 - our template's output
 
 
 def _context(user: AnyUser, agreement: Agreement) -> dict[str, Any]:

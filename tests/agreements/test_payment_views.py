@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from agreements.models import Instalment, InstalmentStatus, SignedDocument
 from agreements.selectors import payments_for
-from agreements.views.payments import CSRF_SLOT, PAYMENTS_PER_PAGE
+from agreements.views.payments import PAYMENTS_PER_PAGE
+from core.views import CSRF_SLOT
 from tests.helpers import add_partners_with_decided_2024, add_signed_agreements, login, text
 
 pytestmark = pytest.mark.django_db
