@@ -124,17 +124,17 @@ def agreement(
     return Agreement.objects.get(pk=draft.pk)
 
 
-@pytest.fixture
-def amended(agreement: Agreement, official: User, signatory_a: User) -> Agreement:
-    amendment = agreements.draft_amendment(
-        agreement=agreement, reason="Ny inriktning.", by=official
-    )
+def signed_by_partner(
+    agreement: Agreement, official: User, signatory_a: User, *, reason: str, purpose: str
+) -> AgreementAmendment:
+    """An amendment of `agreement` with a new purpose, sent and signed by the partner."""
+    amendment = agreements.draft_amendment(agreement=agreement, reason=reason, by=official)
     agreements.revise_amendment(
         amendment=amendment,
-        reason="Ny inriktning.",
+        reason=reason,
         period_start=agreement.period_start,
         period_end=agreement.period_end,
-        purpose="Att bidra till Hallands strategi för hållbar tillväxt, med fokus på export.",
+        purpose=purpose,
         conditions=agreement.conditions,
         instalments=PLAN,
         reports=REPORTS,
@@ -142,6 +142,18 @@ def amended(agreement: Agreement, official: User, signatory_a: User) -> Agreemen
     )
     agreements.send_amendment(amendment=amendment, by=official)
     agreements.sign_amendment(amendment=amendment, party=Party.PARTNER, by=signatory_a)
+    return amendment
+
+
+@pytest.fixture
+def amended(agreement: Agreement, official: User, signatory_a: User) -> Agreement:
+    amendment = signed_by_partner(
+        agreement,
+        official,
+        signatory_a,
+        reason="Ny inriktning.",
+        purpose="Att bidra till Hallands strategi för hållbar tillväxt, med fokus på export.",
+    )
     agreements.sign_amendment(amendment=amendment, party=Party.REGION, by=official)
     return Agreement.objects.get(pk=agreement.pk)
 
@@ -320,20 +332,9 @@ def test_an_amendment_is_not_sent_to_a_partner_without_organisation_number(
 def test_a_signer_without_a_name_on_record_cannot_sign(
     agreement: Agreement, official: User, signatory_a: User
 ) -> None:
-    amendment = agreements.draft_amendment(agreement=agreement, reason="Ny.", by=official)
-    agreements.revise_amendment(
-        amendment=amendment,
-        reason="Ny.",
-        period_start=agreement.period_start,
-        period_end=agreement.period_end,
-        purpose="Ett nytt syfte.",
-        conditions=agreement.conditions,
-        instalments=PLAN,
-        reports=REPORTS,
-        by=official,
+    amendment = signed_by_partner(
+        agreement, official, signatory_a, reason="Ny.", purpose="Ett nytt syfte."
     )
-    agreements.send_amendment(amendment=amendment, by=official)
-    agreements.sign_amendment(amendment=amendment, party=Party.PARTNER, by=signatory_a)
     User.objects.filter(pk=official.pk).update(first_name="", last_name="")
     official.refresh_from_db()
     with pytest.raises(ValidationError, match="för- och efternamn saknas"):
