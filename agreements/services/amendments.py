@@ -39,6 +39,7 @@ from agreements.models import (
     SignedDocument,
 )
 from agreements.plans import PlannedInstalment, PlannedReport, check_plan, even_payment_plan
+from agreements.services.drafting import check_report_numbers
 from agreements.services.lifecycle import check_partner_identified, lock, lock_part
 from agreements.services.signing import check_may_sign, issue_signed_document, record_signature
 from agreements.services.versions import apply_amendment
@@ -194,15 +195,9 @@ def check_amendment(agreement: Agreement, amendment: AgreementAmendment) -> None
         )
     plan = planned_instalments(amendment)
     check_plan(amendment, plan, carried=carried)
-    count = len(carried_requirements(agreement)) + len(amendment.reports)
-    for item in plan:
-        if item.after_report is not None and not 1 <= item.after_report <= count:
-            raise ValidationError(
-                {
-                    "instalments": _("Det finns ingen återrapport nummer %(n)s att vänta på.")
-                    % {"n": item.after_report}
-                }
-            )
+    check_report_numbers(
+        plan, reports=len(carried_requirements(agreement)) + len(amendment.reports)
+    )
 
 
 @transaction.atomic

@@ -184,6 +184,19 @@ def update_agreement_terms(
     return agreement
 
 
+def check_report_numbers(plan: Sequence[PlannedInstalment], *, reports: int) -> None:
+    """An instalment paid after a report waits for one of the `reports` there are (1 to
+    `reports`, in date order)."""
+    for item in plan:
+        if item.after_report is not None and not 1 <= item.after_report <= reports:
+            raise ValidationError(
+                {
+                    "instalments": _("Det finns ingen återrapport nummer %(n)s att vänta på.")
+                    % {"n": item.after_report}
+                }
+            )
+
+
 @transaction.atomic
 def set_payment_plan(
     *, agreement: Agreement, instalments: Sequence[PlannedInstalment], by: User | None
@@ -192,14 +205,7 @@ def set_payment_plan(
     plan = sorted(instalments, key=lambda i: i.due_date)
     check_plan(agreement, plan)
     requirements = list(agreement.reporting_requirements.order_by("due_date", "pk"))
-    for item in plan:
-        if item.after_report is not None and not 1 <= item.after_report <= len(requirements):
-            raise ValidationError(
-                {
-                    "instalments": _("Det finns ingen återrapport nummer %(n)s att vänta på.")
-                    % {"n": item.after_report}
-                }
-            )
+    check_report_numbers(plan, reports=len(requirements))
     return audited_replace(
         agreement.instalments.order_by("number"),
         (
