@@ -11,7 +11,7 @@ from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import record_event
 from funding.models import Decision, DecisionStatus
-from funding.services.decisions import CANNOT_BECOME, issue_decision_extract
+from funding.services.decisions import issue_decision_extract, lock_to_become
 
 
 def _check_approval(
@@ -48,11 +48,7 @@ def approve_decision(
     the chair, and the day the approval was posted (anslag), from which the three weeks for
     laglighetsprövning run. The secretary who records it certifies the extract (rätt utdraget
     intygar) with their name and title."""
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if not decision.can_become(DecisionStatus.APPROVED):
-        raise ValidationError(
-            str(CANNOT_BECOME[DecisionStatus.APPROVED]), code="illegal_transition"
-        )
+    decision = lock_to_become(decision, DecisionStatus.APPROVED)
     adjusters, chair = adjusters.strip(), chair.strip()
     _check_approval(
         decision, approved_on=approved_on, adjusters=adjusters, chair=chair, posted_on=posted_on

@@ -72,9 +72,12 @@ def lock_editable(decision: Decision) -> Decision:
     return decision
 
 
-def _check_can_become(decision: Decision, status: DecisionStatus) -> None:
+def lock_to_become(decision: Decision, status: DecisionStatus) -> Decision:
+    """Lock the decision to take the step to `status`; refused, saying why, if it cannot."""
+    decision = _lock(decision)
     if not decision.can_become(status):
         raise ValidationError(str(CANNOT_BECOME[status]), code="illegal_transition")
+    return decision
 
 
 @transaction.atomic
@@ -206,8 +209,7 @@ def decide(*, decision: Decision, by: User | None, decided_at: datetime | None =
     decision is refused if any programme would end over its ceiling, or if basic funding would
     draw on a source that may not carry it without a recorded exception.
     """
-    decision = _lock(decision)
-    _check_can_become(decision, DecisionStatus.DECIDED)
+    decision = lock_to_become(decision, DecisionStatus.DECIDED)
     if decision.paragraph is None:
         raise ValidationError({"paragraph": _("Ange beslutets paragraf (§) innan det fattas.")})
     if not decision.registration_number:
