@@ -53,7 +53,7 @@ from agreements.views.common import (
 )
 from agreements.views.listing import agreement_rows
 from agreements.views.record import agreement_record, notices_table, signing_party
-from core.documents import stored_file_response
+from core.documents import preview_response, stored_file_response
 from core.filters import PAGE_PARAM, query_without_page
 from core.limits import limit_body, rate_limit
 from core.views import created, run_service, with_csrf_token
@@ -212,9 +212,7 @@ def agreement_preview(request: AuthenticatedRequest, reference: str) -> HttpResp
     if not can_preview_agreement(request.user, agreement):
         raise Http404
     pdf = render_agreement_pdf(agreement, draft=True)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{agreement.reference}-UTKAST.pdf"'
-    return response
+    return preview_response(pdf, filename=f"{agreement.reference}-UTKAST.pdf")
 
 
 @rate_limit("verify", setting="VERIFY_RATE_LIMIT", window_seconds=600)

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
-from core.documents import stored_file_response
+from core.documents import preview_response, stored_file_response
 from core.filters import filtered_page
 from core.views import created, run_service, submitted
 from funding import services
@@ -219,6 +219,4 @@ def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     name = f"protokollsutdrag-{decision.registration_number or decision.pk}"
     if document is not None:
         return stored_file_response(document.file, sha256=document.sha256, filename=f"{name}.pdf")
-    preview = HttpResponse(render_decision_pdf(decision), content_type="application/pdf")
-    preview["Content-Disposition"] = f'inline; filename="{name}-UTKAST.pdf"'
-    return preview
+    return preview_response(render_decision_pdf(decision), filename=f"{name}-UTKAST.pdf")
