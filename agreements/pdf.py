@@ -12,17 +12,22 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 
-from agreements.amendments import describe_changes, new_version
+from agreements.amendments import NewVersion, describe_changes, new_version
 from agreements.models import (
     Agreement,
     AgreementAmendment,
-    Instalment,
-    ReportingRequirement,
     StandardTerms,
 )
 from agreements.pdf_parts import contacts, example_data, payment_terms, state_aid
 from core.money import amount_in_words
 from core.pdf import PdfAttachment, render_pdf
+
+
+def current_version(agreement: Agreement) -> NewVersion:
+    """The version in force, as its document states it (`agreement` from `load_for_pdf`)."""
+    return NewVersion(
+        agreement, list(agreement.reporting_requirements.all()), list(agreement.instalments.all())
+    )
 
 
 def load_for_pdf(agreement: Agreement) -> Agreement:
@@ -55,14 +60,13 @@ def terms_of(agreement: Agreement) -> StandardTerms | None:
 
 
 def agreement_record(
-    agreement: Agreement,
+    version: NewVersion,
     *,
-    requirements: list[ReportingRequirement],
-    instalments: list[Instalment],
     amendment: AgreementAmendment | None = None,
     changes: list[str] | None = None,
 ) -> dict[str, Any]:
     """The machine-readable record that travels inside the PDF (and nowhere else changes)."""
+    agreement = version.agreement
     programme = agreement.allocation.programme
     decision = agreement.allocation.decision
     terms = terms_of(agreement)
@@ -113,10 +117,12 @@ def agreement_record(
         else None,
         "purpose": agreement.purpose,
         "conditions": agreement.conditions,
-        "reporting": [{"description": r.description, "due_date": r.due_date} for r in requirements],
+        "reporting": [
+            {"description": r.description, "due_date": r.due_date} for r in version.requirements
+        ],
         "instalments": [
             {"number": i.number, "due_date": i.due_date, "amount_sek": str(i.amount)}
-            for i in instalments
+            for i in version.instalments
         ],
         "signatures": [
             {
@@ -143,19 +149,18 @@ def agreement_record(
 
 
 def agreement_context(
-    agreement: Agreement,
+    version: NewVersion,
     *,
     draft: bool,
-    requirements: list[ReportingRequirement],
-    instalments: list[Instalment],
     amendment: AgreementAmendment | None = None,
     changes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """What the print template shows. `agreement` comes from `load_for_pdf`."""
+    """What the print template shows. The version's agreement comes from `load_for_pdf`."""
+    agreement = version.agreement
     return {
         "agreement": agreement,
-        "reports": requirements,
-        "plan": instalments,
+        "reports": version.requirements,
+        "plan": version.instalments,
         "amendment": amendment,
         "changes": changes or [],
         "programme": agreement.allocation.programme,
@@ -185,27 +190,15 @@ def render_agreement_pdf(
 
     With an open `amendment`, the version it proposes (a preview); with a signed one, the
     version in force, which that amendment made: both name the version they replace."""
-    agreement = load_for_pdf(agreement)
-    requirements = list(agreement.reporting_requirements.all())
-    instalments = list(agreement.instalments.all())
+    version = current_version(load_for_pdf(agreement))
     changes = amendment.changes if amendment is not None else None
     if amendment is not None and amendment.is_open:
-        changes = describe_changes(agreement, amendment)
-        proposed = new_version(agreement, amendment)
-        agreement, requirements, instalments = (
-            proposed.agreement,
-            proposed.requirements,
-            proposed.instalments,
-        )
-    parts: dict[str, Any] = {
-        "requirements": requirements,
-        "instalments": instalments,
-        "amendment": amendment,
-        "changes": changes,
-    }
+        changes = describe_changes(version.agreement, amendment)
+        version = new_version(version.agreement, amendment)
+    agreement = version.agreement
     with translation.override("sv"):
-        record = agreement_record(agreement, **parts)
-        context = agreement_context(agreement, draft=draft, **parts)
+        record = agreement_record(version, amendment=amendment, changes=changes)
+        context = agreement_context(version, draft=draft, amendment=amendment, changes=changes)
         attachment = PdfAttachment(
             name=f"{agreement.reference}-v{agreement.version}.json",
             content=json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),

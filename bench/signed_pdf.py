@@ -48,7 +48,12 @@ def main() -> list[tuple[str, float, float]]:
     from weasyprint import HTML
 
     from agreements.models import Agreement
-    from agreements.pdf import agreement_context, load_for_pdf, render_agreement_pdf
+    from agreements.pdf import (
+        agreement_context,
+        current_version,
+        load_for_pdf,
+        render_agreement_pdf,
+    )
     from core import pdf as core_pdf
     from core.sealing import seal_pdf
 
@@ -56,12 +61,7 @@ def main() -> list[tuple[str, float, float]]:
     # The floor: the same HTML (already rendered by Django) through WeasyPrint, no archival
     # variant, no attachment, no seal, reusing the same fonts and fetcher.
     font_config, fetcher, stylesheet = core_pdf._tools()
-    context = agreement_context(
-        agreement,
-        draft=False,
-        requirements=list(agreement.reporting_requirements.all()),
-        instalments=list(agreement.instalments.all()),
-    )
+    context = agreement_context(current_version(agreement), draft=False)
     html = render_to_string("pdf/agreement.html", context)
 
     def floor() -> bytes:

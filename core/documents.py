@@ -1,4 +1,5 @@
-"""Seal a rendered PDF and put it in document storage: the one way issued documents are made."""
+"""Seal a rendered PDF and put it in document storage: the one way issued documents are made;
+and the responses that serve a stored document or show a preview."""
 
 import hashlib
 import time
@@ -47,6 +48,14 @@ def seal_and_store(pdf: bytes, *, stem: str, reason: str) -> StoredPdf:
     name = default_storage.save(f"{stem}-{digest[:12]}.pdf", ContentFile(sealed))
     SEAL_SECONDS.observe(time.perf_counter() - started)
     return StoredPdf(name=name, sha256=digest, size=len(sealed))
+
+
+def preview_response(pdf: bytes, *, filename: str) -> HttpResponse:
+    """A PDF rendered for this request (a preview marked UTKAST: never sealed, never stored),
+    shown in the browser."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def stored_file_response(

@@ -68,6 +68,19 @@ def submitted(
     return run_service(request, lambda: service(**form.cleaned_data), done=done, form=form)
 
 
+def created[T](request: HttpRequest, form: forms.BaseForm, service: Callable[..., T]) -> T | None:
+    """What the service made from a posted, valid form whose fields are its arguments, for a
+    page that goes on to it. None means the page is shown again: unposted, with the form's own
+    errors, or with the service's refusal on it (add_service_errors)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(**form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:

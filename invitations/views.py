@@ -5,6 +5,7 @@ session at once (so it never leaks in a Referer header) and is checked again on 
 work logged out and before a staff member's second login step (accounts.two_factor).
 """
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from accounts.permissions import is_region_staff
 from accounts.tokens import invitation_token_generator
-from core.forms import add_service_errors
+from core.views import created
 from invitations import services
 from invitations.forms import QueuedPasswordResetForm, StaffInvitationForm
 from invitations.permissions import can_invite_staff
@@ -99,17 +100,12 @@ def staff_invite(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied if is_region_staff(request.user) else Http404
     posted = request.POST if request.method == "POST" else None
     form = StaffInvitationForm(posted)
-    if posted is not None and form.is_valid():
-        try:
-            user = services.invite_user(
-                **form.cleaned_data, organisation=settings.REGION_NAME, by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("En inbjudan har skickats till %(email)s.") % {"email": user.email}
-            )
-            return redirect("staff_invite")
+    invite = partial(services.invite_user, organisation=settings.REGION_NAME, by=request.user)
+    user = created(request, form, invite)
+    if user is not None:
+        messages.success(
+            request, _("En inbjudan har skickats till %(email)s.") % {"email": user.email}
+        )
+        return redirect("staff_invite")
     status = 400 if posted is not None else 200
     return render(request, "registration/staff_invite.html", {"form": form}, status=status)

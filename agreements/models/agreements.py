@@ -29,20 +29,26 @@ class AgreementStatus(models.TextChoices):
     DISCARDED = "discarded", _("Makulerad")
 
 
-# Design §3: draft → sent for signing → signed by partner → signed → completed. Withdrawing a
-# sent agreement returns it to draft. Nothing binds either party until both have signed, so an
-# agreement not yet in force is discarded (makulerad), never terminated; only a signed one is
-# terminated (hävd), with a reason and perhaps an amount to recover (design §4 workflow 9).
-TRANSITIONS: dict[str, frozenset[str]] = {
+# Design §3: an agreement, and each amendment to it, is signed the same way: draft → sent for
+# signing → signed by partner → signed. Withdrawing a sent one returns it to draft. Nothing binds
+# either party until both have signed, so one not yet in force is discarded (makulerad). What
+# may follow the signature is the agreement's and the amendment's own.
+SIGNING_TRANSITIONS: dict[str, frozenset[str]] = {
     AgreementStatus.DRAFT: frozenset({AgreementStatus.SENT, AgreementStatus.DISCARDED}),
     AgreementStatus.SENT: frozenset(
         {AgreementStatus.PARTNER_SIGNED, AgreementStatus.DRAFT, AgreementStatus.DISCARDED}
     ),
     AgreementStatus.PARTNER_SIGNED: frozenset({AgreementStatus.SIGNED, AgreementStatus.DISCARDED}),
+    AgreementStatus.DISCARDED: frozenset(),
+}
+
+# A signed agreement is completed, or terminated (hävd; never one not yet in force), with a
+# reason and perhaps an amount to recover (design §4 workflow 9).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    **SIGNING_TRANSITIONS,
     AgreementStatus.SIGNED: frozenset({AgreementStatus.COMPLETED, AgreementStatus.TERMINATED}),
     AgreementStatus.COMPLETED: frozenset(),
     AgreementStatus.TERMINATED: frozenset(),
-    AgreementStatus.DISCARDED: frozenset(),
 }
 
 # Once the partner has signed, the terms are frozen for this version.

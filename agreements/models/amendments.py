@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import user_reference
-from agreements.models.agreements import Agreement, SignedDocument
+from agreements.models.agreements import SIGNING_TRANSITIONS, Agreement, SignedDocument
 from core.fields import KronorField
 from core.models import Lifecycle
 from core.validators import multi_line
@@ -26,14 +26,10 @@ class AmendmentStatus(models.TextChoices):
     DISCARDED = "discarded", _("Makulerad")
 
 
+# Signed like the agreement (its statuses have the same values); once signed, it is in force.
 AMENDMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    AmendmentStatus.DRAFT: frozenset({AmendmentStatus.SENT, AmendmentStatus.DISCARDED}),
-    AmendmentStatus.SENT: frozenset(
-        {AmendmentStatus.PARTNER_SIGNED, AmendmentStatus.DRAFT, AmendmentStatus.DISCARDED}
-    ),
-    AmendmentStatus.PARTNER_SIGNED: frozenset({AmendmentStatus.SIGNED, AmendmentStatus.DISCARDED}),
+    **SIGNING_TRANSITIONS,
     AmendmentStatus.SIGNED: frozenset(),
-    AmendmentStatus.DISCARDED: frozenset(),
 }
 
 # Not yet decided either way: at most one such amendment per agreement (a database rule).

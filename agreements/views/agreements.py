@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,11 +53,10 @@ from agreements.views.common import (
 )
 from agreements.views.listing import agreement_rows
 from agreements.views.record import agreement_record, notices_table, signing_party
-from core.documents import stored_file_response
+from core.documents import preview_response, stored_file_response
 from core.filters import PAGE_PARAM, query_without_page
-from core.forms import add_service_errors
 from core.limits import limit_body, rate_limit
-from core.views import run_service, with_csrf_token
+from core.views import created, run_service, with_csrf_token
 
 NOTICES_SHOWN = 50
 
@@ -86,18 +85,13 @@ def agreement_new(request: AuthenticatedRequest, allocation_id: int) -> HttpResp
     allocation = get_object_or_404(allocations_awaiting_agreement(request.user), pk=allocation_id)
     start = starting_terms(allocation)
     form = TermsForm(request.POST if request.method == "POST" else None, initial=start.initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.draft_agreement(
-                allocation=allocation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Utkastet är upprättat. Fyll i betalningsplan och återrapportering.")
-            )
-            return redirect("agreements:edit", agreement.reference)
+    draft = partial(services.draft_agreement, allocation=allocation, by=request.user)
+    agreement = created(request, form, draft)
+    if agreement is not None:
+        messages.success(
+            request, _("Utkastet är upprättat. Fyll i betalningsplan och återrapportering.")
+        )
+        return redirect("agreements:edit", agreement.reference)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "allocation": allocation, "previous": start.previous}
     return render(request, "agreements/new.html", context, status=status)
@@ -218,9 +212,7 @@ def agreement_preview(request: AuthenticatedRequest, reference: str) -> HttpResp
     if not can_preview_agreement(request.user, agreement):
         raise Http404
     pdf = render_agreement_pdf(agreement, draft=True)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{agreement.reference}-UTKAST.pdf"'
-    return response
+    return preview_response(pdf, filename=f"{agreement.reference}-UTKAST.pdf")
 
 
 @rate_limit("verify", setting="VERIFY_RATE_LIMIT", window_seconds=600)

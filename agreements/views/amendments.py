@@ -53,7 +53,7 @@ from agreements.views.common import (
     signed,
     signing_page,
 )
-from core.documents import stored_file_response
+from core.documents import preview_response, stored_file_response
 from core.views import run_service, submitted
 
 
@@ -245,10 +245,8 @@ def amendment_preview(request: AuthenticatedRequest, reference: str) -> HttpResp
     once it is sent to them to read before signing."""
     agreement, amendment = _amendment(request, reference)
     pdf = render_agreement_pdf(agreement, draft=True, amendment=amendment)
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{agreement.reference}-v{amendment.version}-UTKAST.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return preview_response(pdf, filename=name)
 
 
 @login_required

@@ -4,10 +4,11 @@ looked up in the asking user's scope, so another partner's are a 404; the partne
 permissions say who may act, and its services do it with history."""
 
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,8 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
-from core.forms import add_service_errors
-from core.views import run_service
+from core.views import created, run_service
 from invitations.messages import link_validity
 from partners import services
 from partners.forms import PartnerInvitationForm
@@ -61,16 +61,11 @@ def invite_user(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     partner = _managed(request, slug)
     posted = request.POST if request.method == "POST" else None
     form = PartnerInvitationForm(posted)
-    if posted is not None and form.is_valid():
-        try:
-            user = services.invite_partner_user(
-                partner=partner, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("En inbjudan har skickats till %(e)s.") % {"e": user.email})
-            return redirect("partners:detail", slug)
+    invite = partial(services.invite_partner_user, partner=partner, by=request.user)
+    user = created(request, form, invite)
+    if user is not None:
+        messages.success(request, _("En inbjudan har skickats till %(e)s.") % {"e": user.email})
+        return redirect("partners:detail", slug)
     context = {"partner": partner, "form": form, "validity": link_validity()}
     status = 400 if posted is not None else 200
     return render(request, "partners/invite_user.html", context, status=status)

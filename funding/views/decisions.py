@@ -17,10 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
-from core.documents import stored_file_response
+from core.documents import preview_response, stored_file_response
 from core.filters import filtered_page
-from core.forms import add_service_errors
-from core.views import run_service, submitted
+from core.views import created, run_service, submitted
 from funding import services
 from funding.decision_totals import resulting_totals
 from funding.filters import DecisionFilter
@@ -74,14 +73,10 @@ def decision_new(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     _secretary_only(request)
     form = DecisionForm.new(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.create_decision(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Beslutet är registrerat som utkast."))
-            return redirect("decisions:detail", decision.pk)
+    decision = created(request, form, partial(services.create_decision, by=request.user))
+    if decision is not None:
+        messages.success(request, _("Beslutet är registrerat som utkast."))
+        return redirect("decisions:detail", decision.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "funding/decisions/form.html", {"form": form}, status=status)
 
@@ -224,6 +219,4 @@ def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     name = f"protokollsutdrag-{decision.registration_number or decision.pk}"
     if document is not None:
         return stored_file_response(document.file, sha256=document.sha256, filename=f"{name}.pdf")
-    preview = HttpResponse(render_decision_pdf(decision), content_type="application/pdf")
-    preview["Content-Disposition"] = f'inline; filename="{name}-UTKAST.pdf"'
-    return preview
+    return preview_response(render_decision_pdf(decision), filename=f"{name}-UTKAST.pdf")
