@@ -8,8 +8,10 @@ cannot simply be asked together; but a server has usually seen the session befor
 remembers, per process, which user each session it loaded belonged to, and on the next load
 reads the session and that user's entries in one `get_many`. What it read ahead serves
 `cached_user` in this request only (`core.generation_cache.read_ahead`), exactly as if read a
-moment later. If the session now names another user (or none), the entries read ahead are not
-that user's keys and are never used: the user is read as before.
+moment later. Entries the request's view declared (`core.generation_cache.reads_ahead`, e.g. the
+stored PDF download's document) come in the same `get_many`. If the session now names another
+user (or none), the entries read ahead are not that user's keys and are never used: the user is
+read as before.
 
 The remembered ids are only a guess about which keys to read, never trusted for access: the
 user still comes from the session, checked by Django's session hash and `accounts.backends`.
@@ -25,7 +27,8 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.http import HttpRequest
 
 from accounts.session_cache import user_cache_keys
-from core.generation_cache import read_ahead, request_scope
+from core.generation_cache import keys_wanted_by, read_ahead, request_scope, wanted_keys
+from core.routing import route
 
 # Bounds the memory the guesses take: past it they start again (each costs one round trip).
 MAX_REMEMBERED = 10_000
@@ -45,7 +48,7 @@ class SessionStore(cached_db.SessionStore):
         user_id = _user_of_session.get(self.session_key or "")
         data: dict[str, Any] | None = None
         if user_id is not None:
-            keys = user_cache_keys(user_id)
+            keys = [*user_cache_keys(user_id), *wanted_keys()]
             try:
                 found = self._cache.get_many([self.cache_key, *keys])  # type: ignore[attr-defined]
             except Exception:  # as cached_db: a cache error reads the database
@@ -60,8 +63,9 @@ class SessionStore(cached_db.SessionStore):
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
-    """Django's, with each request's read-ahead kept to that request."""
+    """Django's, with each request's read-ahead kept to that request, and the entries its view
+    will read (resolved from `path_info`, as Django will route it) asked with the session."""
 
     def __call__(self, request: HttpRequest) -> Any:  # a response (a coroutine when async)
-        with request_scope():
+        with request_scope(keys_wanted_by(route(request))):
             return super().__call__(request)

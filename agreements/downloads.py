@@ -40,8 +40,9 @@ class Download:
 
     @property
     def file(self) -> FieldFile:
-        """The stored file (not opened: behind nginx only its name is sent)."""
-        return SignedDocument(file=self.name).file
+        """The stored file (not opened: behind nginx only its name is sent). Made without a model
+        instance, whose signals cost more than the rest of the download."""
+        return FieldFile(None, SignedDocument._meta.get_field("file"), self.name)
 
     @property
     def filename(self) -> str:
@@ -50,6 +51,16 @@ class Download:
 
 def _generation_key(reference: str) -> str:
     return f"agreements:download:generation:{reference}"
+
+
+def _entry_key(reference: str) -> str:
+    return f"agreements:download:{reference}"
+
+
+def download_keys(reference: str) -> list[str]:
+    """What `current_download` reads from the shared cache, for the agreement's URL: the session
+    store reads it with the session (`core.generation_cache.reads_ahead` on the view)."""
+    return [_generation_key(reference), _entry_key(reference)]
 
 
 def _load(reference: str) -> Download | None:
@@ -72,9 +83,7 @@ def current_download(*, user: AnyUser, reference: str) -> Download | None:
     """The sealed PDF of the agreement's current version, if the user may see the agreement;
     None (a 404) otherwise. From the shared cache while the agreement and its documents are
     unchanged: no query."""
-    download = cached(
-        _generation_key(reference), f"agreements:download:{reference}", lambda: _load(reference)
-    )
+    download = cached(_generation_key(reference), _entry_key(reference), lambda: _load(reference))
     if download is None or not may_see_agreement_of(user, partner_id=download.partner_id):
         return None
     return download

@@ -13,12 +13,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.metrics import SEAL_SECONDS
 from core.sealing import SealingUnavailable, seal_pdf
+
+# Cache-Control of every stored document: private, never stored, never reused (issue 13); what
+# django.utils.cache.patch_cache_control(private=True, no_store=True, no_cache=True, max_age=0)
+# writes on a fresh response, as a constant (the download is on the hot path: issue 18).
+NEVER_KEPT = "private, no-store, no-cache, max-age=0"
 
 
 @dataclass(frozen=True)
@@ -80,5 +84,5 @@ def stored_file_response(
             file.open("rb"), content_type=content_type, as_attachment=True, filename=filename
         )
     response["X-Content-SHA256"] = sha256
-    patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+    response["Cache-Control"] = NEVER_KEPT
     return response

@@ -13,8 +13,10 @@ Users: `accounts.session_cache`; the stored PDF download: `agreements.downloads`
 
 A read can be combined with another one the request makes anyway (`read_ahead`): the session
 store reads the session and its user's entry in one `get_many`, so a logged-in request makes
-one round trip to the cache instead of two. What was read ahead serves this request only, once,
-and any `forget` in the request drops it.
+one round trip to the cache instead of two. A view can ask for its own entries to be read in
+that same round trip (`reads_ahead`): the stored PDF download reads its document's entry with
+the session. What was read ahead serves this request only, once, and any `forget` in the
+request drops it.
 """
 
 import secrets
@@ -27,6 +29,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.urls import ResolverMatch
 
 # Entries are dropped by every change; the timeout only bounds what idle entries leave behind.
 TIMEOUT_SECONDS = 15 * 60
@@ -40,16 +43,47 @@ def is_shared() -> bool:
 
 # What this request read ahead, by key (None: not in the cache); None outside a request.
 _ahead: ContextVar[dict[str, Any] | None] = ContextVar("generation_cache_ahead", default=None)
+# The keys the request's view will read (`reads_ahead`), for whoever reads the cache first.
+_wanted: ContextVar[tuple[str, ...]] = ContextVar("generation_cache_wanted", default=())
+
+_KEYS_OF_VIEW = "generation_cache_keys"
+
+
+def reads_ahead[V: Callable[..., Any]](keys: Callable[..., list[str]]) -> Callable[[V], V]:
+    """Declare on a view the entries it reads with `cached` — `keys(**url_kwargs)` gives their
+    generation keys and keys — so that the session store reads them together with the session
+    (one round trip). Only a guess about what to fetch: the view still checks access, and an
+    entry read ahead is used only by a `cached` call for the same keys in the same request."""
+
+    def declare(view: V) -> V:
+        setattr(view, _KEYS_OF_VIEW, keys)
+        return view
+
+    return declare
+
+
+def keys_wanted_by(match: ResolverMatch | None) -> tuple[str, ...]:
+    """The entries the resolved view declared with `reads_ahead` (Django's view decorators
+    copy the declaration onto their wrappers)."""
+    keys = getattr(match.func, _KEYS_OF_VIEW, None) if match else None
+    return tuple(keys(**match.kwargs)) if keys and match else ()
 
 
 @contextmanager
-def request_scope() -> Iterator[None]:
-    """Around one request: what it reads ahead is its own and gone when it ends."""
-    token = _ahead.set({})
+def request_scope(wanted: tuple[str, ...] = ()) -> Iterator[None]:
+    """Around one request: what it reads ahead is its own and gone when it ends; `wanted` are
+    the keys its view will read (`keys_wanted_by`)."""
+    token, wanted_token = _ahead.set({}), _wanted.set(wanted)
     try:
         yield
     finally:
         _ahead.reset(token)
+        _wanted.reset(wanted_token)
+
+
+def wanted_keys() -> tuple[str, ...]:
+    """The keys this request's view declared it will read: to add to a read made anyway."""
+    return _wanted.get()
 
 
 def read_ahead(keys: list[str], found: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.http import AuthenticatedRequest
 from accounts.permissions import is_region_staff
 from agreements import services
-from agreements.downloads import current_download
+from agreements.downloads import current_download, download_keys
 from agreements.filters import AgreementFilter
 from agreements.forms import (
     TermsForm,
@@ -55,6 +55,7 @@ from agreements.views.listing import agreement_rows
 from agreements.views.record import agreement_record, notices_table, signing_party
 from core.documents import preview_response, stored_file_response
 from core.filters import PAGE_PARAM, query_without_page
+from core.generation_cache import reads_ahead
 from core.limits import limit_body, rate_limit
 from core.views import created, run_service, with_csrf_token
 
@@ -192,6 +193,7 @@ def agreement_sign(request: AuthenticatedRequest, reference: str) -> HttpRespons
     return signing_page(request, agreement, form, party)
 
 
+@reads_ahead(download_keys)  # the document's entry comes with the session: one round trip
 @login_required
 @require_http_methods(["GET"])
 def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponseBase:

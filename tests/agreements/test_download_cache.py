@@ -14,6 +14,7 @@ from django.test import Client
 from agreements.models import Agreement, SignedDocument
 from partners.models import PartnerMembership
 from tests.accounts.test_session_cache import redis_url, shared_cache  # noqa: F401
+from tests.accounts.test_sessions import _commands_made
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,39 @@ def test_once_cached_the_download_makes_no_query(
         response = client.get(URL)
     assert response.status_code == 200
     assert response["X-Content-SHA256"] == _current().sha256
+
+
+def test_the_document_comes_with_the_session_in_one_round_trip(
+    shared_cache: None,  # noqa: F811
+    client: Client,
+    django_assert_num_queries: Any,
+) -> None:
+    """The view declares its entry (`reads_ahead`): a session this process knows is read with
+    its user and the document in one MGET, as the floor is (tests/accounts/test_sessions.py)."""
+    login(client, "coompanion")
+    assert client.get(URL).status_code == 200
+    with django_assert_num_queries(0):
+        made = _commands_made(lambda: client.get(URL))
+    assert made == {"cmdstat_mget": 1}
+
+
+def test_a_document_read_ahead_is_still_refused_to_another_partner(
+    shared_cache: None,  # noqa: F811
+    client: Client,
+) -> None:
+    """What the session store fetched for the view is only what to read, never who may read it."""
+    assert login(client, "coompanion").get(URL).status_code == 200  # the entry is cached
+    client.logout()
+    login(client, "highfive")
+    assert client.get("/").status_code == 200  # this process now knows highfive's session
+    made: dict[str, int] = {}
+
+    def download() -> None:
+        made["status"] = client.get(URL).status_code
+
+    # One MGET (session, user, document); the 404 page's own fragments may be read after it.
+    assert _commands_made(download)["cmdstat_mget"] == 1
+    assert made["status"] == 404
 
 
 def test_a_cached_document_is_still_refused_to_another_partner(
