@@ -17,8 +17,8 @@ An agreement's reference is set when it is drafted and never changes, so the ref
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files import File
 from django.db.models import F, Model
-from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save
 
 from accounts.permissions import AnyUser
@@ -38,11 +38,10 @@ class Download:
     sha256: str
     size: int
 
-    @property
-    def file(self) -> FieldFile:
-        """The stored file (not opened: behind nginx only its name is sent). Made without a model
-        instance, whose signals cost more than the rest of the download."""
-        return FieldFile(None, SignedDocument._meta.get_field("file"), self.name)
+    def open(self, mode: str = "rb") -> File[bytes]:
+        """The stored file, opened (without nginx). Behind nginx only `name` is sent; no model
+        instance is made, whose signals cost more than the rest of the download."""
+        return SignedDocument._meta.get_field("file").storage.open(self.name, mode)
 
     @property
     def filename(self) -> str:

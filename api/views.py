@@ -270,4 +270,4 @@ def signed_pdf(request: HttpRequest, reference: str) -> Any:
         document = current_download(user=_user(request), reference=reference)
     if document is None:
         return Status(404, problem(404, "No signed PDF for such an agreement."))
-    return stored_file_response(document.file, sha256=document.sha256, filename=document.filename)
+    return stored_file_response(document, sha256=document.sha256, filename=document.filename)

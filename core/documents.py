@@ -4,6 +4,7 @@ and the responses that serve a stored document or show a preview."""
 import hashlib
 import time
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import quote
 
 from django.conf import settings
@@ -62,8 +63,17 @@ def preview_response(pdf: bytes, *, filename: str) -> HttpResponse:
     return response
 
 
+class Stored(Protocol):
+    """A document in storage: a model's FieldFile, or anything that knows its name and opens it."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    def open(self, mode: str = "rb") -> File[bytes]: ...
+
+
 def stored_file_response(
-    file: File[bytes], *, sha256: str, filename: str, content_type: str = "application/pdf"
+    file: Stored, *, sha256: str, filename: str, content_type: str = "application/pdf"
 ) -> HttpResponseBase:
     """A stored document as a download, byte for byte as stored, never re-rendered: its SHA-256
     in `X-Content-SHA256` for the receiver to check, and never kept by a cache (private,

@@ -201,7 +201,7 @@ def agreement_pdf(request: AuthenticatedRequest, reference: str) -> HttpResponse
     download = current_download(user=request.user, reference=reference)
     if download is None:
         raise Http404
-    return stored_file_response(download.file, sha256=download.sha256, filename=download.filename)
+    return stored_file_response(download, sha256=download.sha256, filename=download.filename)
 
 
 @login_required
