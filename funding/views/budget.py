@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
+from accounts.permissions import is_official
 from audit.cache import per_revision
 from core.money import format_amount
+from core.views import CSRF_SLOT, with_csrf_token
 from funding import services
 from funding.forms.budget import AllocationsForm, StartYearForm
 from funding.models import BudgetYear, Programme
@@ -114,17 +116,66 @@ def _table(
     )
 
 
-def _table_as_saved(request: HttpRequest, programme: Programme) -> EditorTable:
+# The longest slug a programme has: a longer one in the URL is a 404 before it reaches a key.
+SLUG_LENGTH = Programme._meta.get_field("slug").max_length or 0
+
+
+@dataclass(frozen=True)
+class SavedEditor:
+    """The allocation editor's page as saved, rendered once per revision (its CSRF slot filled
+    per response)."""
+
+    programme_name: str
+    html: str
+
+
+def _saved_editor(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     """The page as saved is the same for everyone who may edit it (or only see it) until the
-    next recorded change: its 300 and more rows are read and rendered once per revision and
-    language, as the overview's figures are (audit.cache; docs/performance.md)."""
-    can_edit = can_edit_allocations(request.user, programme)
+    next recorded change: its 300 and more rows, totals and form are read and rendered once
+    per revision and language, as the overview's figures are (audit.cache). Who may see it
+    (staff, in Python: no query) is checked on every request; the programme comes from the
+    cache, and an unknown one is a 404 that is never cached."""
+    if not can_view_budget(request.user) or len(slug) > SLUG_LENGTH:  # no such programme
+        raise Http404
+    official = is_official(request.user)
 
-    def table() -> EditorTable:
+    def page() -> SavedEditor:
+        programme = programme_or_404(request, year, slug)
         rows = allocation_editor_rows(programme=programme)
-        return _table(request, programme, rows, AllocationsForm(rows=rows))
+        form = AllocationsForm(rows=rows)
+        context = _editor_context(request, programme, _table(request, programme, rows, form), form)
+        html = render_to_string(
+            "funding/allocation_editor.html#page", {**context, "csrf_token": CSRF_SLOT}
+        )
+        return SavedEditor(programme.name, html)
 
-    return per_revision(f"allocation-editor:{programme.pk}:{can_edit}:{get_language()}", table)
+    saved = per_revision(f"allocation-editor:{year}:{slug}:{official}:{get_language()}", page)
+    context = {
+        "programme_name": saved.programme_name,
+        "saved_page": with_csrf_token(saved.html, request),
+    }
+    return render(request, "funding/allocation_editor.html", context)
+
+
+def _editor_context(
+    request: HttpRequest,
+    programme: Programme,
+    table: EditorTable,
+    form: AllocationsForm | None,
+    *,
+    conflicts: list[services.Conflict] | None = None,
+) -> dict[str, object]:
+    return {
+        "programme": programme,
+        "programme_name": programme.name,
+        "budget_year": programme.budget_year,
+        "rows_html": mark_safe(table.rows_html),  # noqa: S308 - our own template's output
+        "editable": table.editable,
+        "form": form or AllocationsForm(rows=[]),  # the reason: the table is done already
+        "can_edit": can_edit_allocations(request.user, programme),
+        "totals": table.totals,
+        "conflicts": conflicts or [],
+    }
 
 
 def _editor(
@@ -136,16 +187,7 @@ def _editor(
     conflicts: list[services.Conflict] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = {
-        "programme": programme,
-        "budget_year": programme.budget_year,
-        "rows_html": mark_safe(table.rows_html),  # noqa: S308 - our own template's output
-        "editable": table.editable,
-        "form": form or AllocationsForm(rows=[]),  # the reason: the table is done already
-        "can_edit": can_edit_allocations(request.user, programme),
-        "totals": table.totals,
-        "conflicts": conflicts or [],
-    }
+    context = _editor_context(request, programme, table, form, conflicts=conflicts)
     return render(request, "funding/allocation_editor.html", context, status=status)
 
 
@@ -166,9 +208,9 @@ def _conflict(
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:
-    programme = programme_or_404(request, year, slug)
     if request.method == "GET":
-        return _editor(request, programme, _table_as_saved(request, programme), None)
+        return _saved_editor(request, year, slug)
+    programme = programme_or_404(request, year, slug)
     if not can_edit_allocations(request.user, programme):
         raise PermissionDenied
     rows = allocation_editor_rows(programme=programme)
