@@ -1,0 +1,76 @@
+"""`{% frame %}`: a part of every page rendered once, then served from the cache (issue 18).
+
+The page's frame — the header with the user's name and the menu, the footer with the language
+form — is the same on every request for the same user, roles, language and page, yet its
+template took a third of a cached page's time (docs/performance.md). Inside the tag the CSRF
+token and any named value are slots, filled per response, so one cached copy serves every
+request whose key values match:
+
+    {% frame "site-footer" LANGUAGE_CODE next=request.get_full_path %}
+      … {% csrf_token %} … value="{{ next }}" …
+    {% endframe %}
+
+The key holds the fragment's name and the positional values (hashed, as Django's `{% cache %}`
+does, so a long path never makes a key too long); a named value is HTML-escaped when its slot is
+filled, exactly as `{{ }}` would have escaped it. Whatever decides what the fragment shows must
+be in the key: a name that changes shows at once because the name is in it.
+"""
+
+from typing import Any
+
+from django import template
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from core.views import CSRF_SLOT, with_csrf_token
+
+register = template.Library()
+
+FRAME_SECONDS = 60 * 60
+
+
+def _slot(name: str) -> str:
+    return f"frame-slot-{name}-5b2e"
+
+
+class FrameNode(template.Node):
+    def __init__(
+        self,
+        nodelist: NodeList,
+        name: str,
+        vary_on: list[FilterExpression],
+        slots: dict[str, FilterExpression],
+    ) -> None:
+        self.nodelist, self.name, self.vary_on, self.slots = nodelist, name, vary_on, slots
+
+    def render(self, context: template.Context) -> SafeString:
+        key = make_template_fragment_key(self.name, [v.resolve(context) for v in self.vary_on])
+        html: str | None = cache.get(key)
+        if html is None:
+            placeholders = {name: _slot(name) for name in self.slots}
+            with context.push(csrf_token=CSRF_SLOT, **placeholders):
+                html = self.nodelist.render(context)
+            cache.set(key, html, FRAME_SECONDS)
+        for name, value in self.slots.items():
+            html = html.replace(_slot(name), str(conditional_escape(value.resolve(context))))
+        request: Any = context.get("request")
+        return with_csrf_token(html, request) if request is not None else mark_safe(html)  # noqa: S308 - our templates'
+
+
+@register.tag
+def frame(parser: Parser, token: Token) -> FrameNode:
+    """`{% frame "name" key values… slot=value… %}…{% endframe %}`"""
+    bits = token.split_contents()[1:]
+    if not bits or bits[0][0] not in "\"'":
+        raise template.TemplateSyntaxError("{% frame %} takes a quoted name first.")
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    vary_on = [parser.compile_filter(bit) for bit in bits[1:] if "=" not in bit]
+    slots = {
+        name: parser.compile_filter(value)
+        for name, value in (bit.split("=", 1) for bit in bits[1:] if "=" in bit)
+    }
+    return FrameNode(nodelist, bits[0][1:-1], vary_on, slots)
