@@ -52,12 +52,12 @@ CLIENTS = (1, 8)
 LUA = Path(__file__).with_name("wrk_report.lua")
 
 
-# The CPU the stack spends, read from /proc: steal from other tenants of a shared machine is
-# not counted in a process's time, so CPU per request is the steadier figure where req/s
-# swing between runs. The stack is bin/serve's process group (nginx, gunicorns, PgBouncer),
-# the database's connections to the bench's database (by their process title, so another
-# database's work on the same server is left out) and the Redis server at the bench's address;
-# wrk, the client, is left out.
+# The CPU the stack spends, read from /proc: what a request costs the servers, apart from how
+# long it waited for a core, so a second view where req/s swing between runs (it varies too:
+# a shared machine's caches and clock are shared). The stack is bin/serve's process group
+# (nginx, gunicorns, PgBouncer), the connections to the bench's database (by their process
+# title, so another database's work on the same server is left out) and the Redis server at
+# the bench's address; wrk, the client, is left out.
 TICKS = os.sysconf("SC_CLK_TCK")
 _STACK: dict[str, Any] = {}
 
@@ -251,8 +251,9 @@ def table(measured: dict[str, dict[int, dict[str, dict[str, float]]]]) -> str:
         "Session floor = an official's session past the second step, over bare (no cookie); "
         "stored PDF = a partner's signed agreement (nginx sends the file), over the same "
         "partner's session floor. CPU = the stack's CPU time per request (nginx, gunicorns, "
-        "PgBouncer, PostgreSQL, Redis; not wrk), which other tenants' load does not change; "
-        "its ratio is the inverse (floor's CPU / page's CPU), comparable with the req/s ratio.",
+        "PgBouncer, PostgreSQL, Redis; not wrk): what a request costs, apart from waiting "
+        "for a core; its ratio is the inverse (floor's CPU / page's CPU), comparable with "
+        "the req/s ratio.",
         "",
         "| cache | clients | bare req/s | session req/s | session floor × bare "
         "| partner's floor req/s | stored PDF req/s | PDF × partner's floor "
