@@ -7,7 +7,6 @@ in the same run (before and after the pages, to show the drift). Machines are sh
 noisy: compare the ratios. `make bench` runs it; BENCH_SECONDS sets each load's duration.
 """
 
-import json
 import os
 import shutil
 import socket
@@ -20,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset
+import wrk
 
 ROOT = dataset.ROOT
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 CLIENTS = (1, 16)
-LUA = Path(__file__).with_name("wrk_report.lua")
 
 
 @dataclass(frozen=True)
@@ -102,27 +101,7 @@ def check(url: str, cookie: str) -> None:
 
 
 def load(url: str, cookie: str, clients: int) -> Result:
-    out = subprocess.run(
-        [
-            "wrk",
-            f"-t{min(clients, 2)}",
-            f"-c{clients}",
-            f"-d{SECONDS}s",
-            "--timeout",
-            "30s",
-            "-s",
-            str(LUA),
-            "-H",
-            f"Cookie: sessionid={cookie}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    report = json.loads(out.strip().splitlines()[-1])
-    if report["errors"]:
-        raise SystemExit(f"wrk saw {report['errors']} errors on {url}:\n{out}")
+    report = wrk.run(url, clients=clients, seconds=SECONDS, cookie=cookie, threads=min(clients, 2))
     return Result(
         rps=report["requests"] / (report["duration_us"] / 1e6),
         p50_ms=report["p50_us"] / 1000,

@@ -17,7 +17,6 @@ partner's, sent by nginx after the app checked access) against the same partner'
 issue 18 asks ≥ 0.9. The table goes to docs/performance.md (bench:stack-floor).
 """
 
-import json
 import os
 import shutil
 import signal
@@ -42,6 +41,7 @@ import psycopg  # noqa: E402
 
 django.setup()  # the stack test's client imports the test helpers, which need the app registry
 
+from bench import wrk  # noqa: E402
 from bench.dataset import write_section  # noqa: E402
 from tests.faults.harness import free_port  # noqa: E402
 from tests.stack.client import Browser  # noqa: E402
@@ -49,7 +49,6 @@ from tests.stack.client import Browser  # noqa: E402
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CLIENTS = (1, 8)
-LUA = Path(__file__).with_name("wrk_report.lua")
 
 
 # The CPU the stack spends, read from /proc: what a request costs the servers, apart from how
@@ -94,27 +93,7 @@ def cpu_seconds_since(before: dict[int, int]) -> float:
 
 def load(url: str, clients: int, cookie: str | None) -> dict[str, float]:
     cpu_before = stack_cpu()
-    headers = ["-H", f"Cookie: sessionid={cookie}"] if cookie else []
-    done = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{clients}",
-            f"-d{SECONDS}s",
-            "--timeout",
-            "30s",
-            "-s",
-            str(LUA),
-            *headers,
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    if report["errors"]:
-        raise SystemExit(f"wrk saw {report['errors']} errors on {url}:\n{done.stdout}")
+    report = wrk.run(url, clients=clients, seconds=SECONDS, cookie=cookie)
     return {
         "rps": report["requests"] / (report["duration_us"] / 1e6),
         "p50_ms": report["p50_us"] / 1000,
