@@ -11,9 +11,12 @@ request whose key values match:
     {% endframe %}
 
 The key holds the fragment's name and the positional values (hashed, as Django's `{% cache %}`
-does, so a long path never makes a key too long); a named value is HTML-escaped when its slot is
-filled, exactly as `{{ }}` would have escaped it. Whatever decides what the fragment shows must
-be in the key: a name that changes shows at once because the name is in it.
+does); a named value is HTML-escaped when its slot is filled, exactly as `{{ }}` would have
+escaped it. Whatever decides what the fragment shows must be in the key: a name that changes
+shows at once because the name is in it. No key value may follow what a client chooses freely,
+or every new path would be a new entry in the shared cache: the page goes into the key as its
+URL pattern (`request|page_pattern`), and a fragment whose key holds `NOT_CACHED` (a path that
+resolves to no page) is rendered without the cache.
 """
 
 from typing import Any
@@ -25,11 +28,13 @@ from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.routing import route
 from core.views import CSRF_SLOT, with_csrf_token
 
 register = template.Library()
 
 FRAME_SECONDS = 60 * 60
+NOT_CACHED = object()
 
 
 def _slot(name: str) -> str:
@@ -47,17 +52,32 @@ class FrameNode(template.Node):
         self.nodelist, self.name, self.vary_on, self.slots = nodelist, name, vary_on, slots
 
     def render(self, context: template.Context) -> SafeString:
-        key = make_template_fragment_key(self.name, [v.resolve(context) for v in self.vary_on])
-        html: str | None = cache.get(key)
+        values = [v.resolve(context) for v in self.vary_on]
+        cached = all(value is not NOT_CACHED for value in values)
+        key = make_template_fragment_key(self.name, values) if cached else ""
+        html: str | None = cache.get(key) if cached else None
         if html is None:
             placeholders = {name: _slot(name) for name in self.slots}
             with context.push(csrf_token=CSRF_SLOT, **placeholders):
                 html = self.nodelist.render(context)
-            cache.set(key, html, FRAME_SECONDS)
+            if cached:
+                cache.set(key, html, FRAME_SECONDS)
         for name, value in self.slots.items():
             html = html.replace(_slot(name), str(conditional_escape(value.resolve(context))))
         request: Any = context.get("request")
         return with_csrf_token(html, request) if request is not None else mark_safe(html)  # noqa: S308 - our templates'
+
+
+@register.filter
+def page_pattern(request: Any) -> object:
+    """The URL pattern Django routes the request to (`agreements/<reference:reference>/`): what
+    a menu that marks the current section depends on, from a bounded set. Every path of one
+    pattern contains the same fixed parts, as no parameter but `<path:…>` takes a slash; a
+    path that resolves to nothing, or through a `<path:…>`, is `NOT_CACHED`."""
+    match = route(request) if request is not None else None
+    if match is None or "<path:" in match.route:
+        return NOT_CACHED
+    return match.route
 
 
 @register.tag

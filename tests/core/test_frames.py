@@ -7,6 +7,7 @@ change of name shows at once.
 """
 
 import re
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -43,6 +44,22 @@ def test_a_named_value_is_filled_and_escaped_per_render() -> None:
     assert page.render(Context({"path": '/b/?q="><script>'})) == (
         '<a href="/b/?q=&quot;&gt;&lt;script&gt;">'
     )
+
+
+def test_the_page_goes_into_the_key_as_its_pattern_never_as_a_free_path(rf: Any) -> None:
+    """Paths of one URL pattern share one entry; a path that resolves to nothing is rendered
+    without the cache, so a client asking for many made-up paths adds no entries."""
+    page = Template(
+        '{% load frames %}{% frame "test-pattern" request|page_pattern %}'
+        "{{ request.path }}{% endframe %}"
+    )
+    first, second = "/agreements/GF-2024-COOMPANION/", "/agreements/GF-2024-HIGHFIVE/"
+    assert page.render(Context({"request": rf.get(first)})) == first
+    assert page.render(Context({"request": rf.get(second)})) == first  # one entry per pattern
+    entries = len(cache._cache)  # type: ignore[attr-defined]  # the tests' per-process cache
+    for made_up in ("/no-such-page/1/", "/no-such-page/2/"):
+        assert page.render(Context({"request": rf.get(made_up)})) == made_up
+    assert len(cache._cache) == entries  # type: ignore[attr-defined]
 
 
 def test_each_response_has_its_own_token_and_the_post_passes(client: Client) -> None:
