@@ -58,16 +58,22 @@ def run(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: floa
 
 
 def wait_for[T](
-    what: str, check: Callable[[], T | Literal[False] | None], *, timeout: float = 30
+    what: str,
+    check: Callable[[], T | Literal[False] | None],
+    *,
+    timeout: float = 30,
+    explain: Callable[[], str] | None = None,
 ) -> T:
-    """Poll `check` until it returns something truthy; fail with `what` after `timeout` s."""
+    """Poll `check` until it returns something truthy; fail with `what` after `timeout` s,
+    adding what `explain` says of the state then (a log's tail, who waits on a lock)."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            detail = f"\n{explain()}" if explain else ""
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}{detail}")
         time.sleep(0.05)
 
 

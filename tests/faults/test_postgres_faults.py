@@ -34,6 +34,7 @@ from tests.faults.harness import (
     Cluster,
     Processes,
     Site,
+    Worker,
     deleted_files_open_by,
     one,
     wait_for,
@@ -294,6 +295,24 @@ def bundle(db: psycopg.Connection, pk: int) -> Bundle:
     return Bundle(*row)
 
 
+def where_it_stands(db: psycopg.Connection, pk: int, worker: Worker) -> str:
+    """For a wait that ran out: the bundle, every other backend (what it waits on, whom it
+    waits for) and the worker's log, so a failure on a loaded CI machine says why."""
+    backends = db.execute(
+        "SELECT pid, application_name, state, wait_event_type, wait_event,"
+        " pg_blocking_pids(pid), left(query, 80) FROM pg_stat_activity"
+        " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
+    ).fetchall()
+    return "\n".join(
+        [
+            f"bundle: {bundle(db, pk)}",
+            *map(str, backends),
+            f"{worker.name}'s log:",
+            worker.log_tail(),
+        ]
+    )
+
+
 def task_status(db: psycopg.Connection, task_id: str) -> str:
     return str(
         one(db, "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = %s", task_id)
@@ -422,10 +441,13 @@ def test_a_worker_killed_mid_bundle_never_leaves_a_bad_zip_and_the_bundle_is_reb
     assert not first_zip.exists()  # the abandoned attempt's ZIP, if it got one, is gone
 
     rebuilder = processes.worker("worker-2")
+    # Alone the whole test takes about 4 s; on a CI machine running the rest of the suite
+    # beside it this wait once ran out at 60 s, so it is generous and says where things stood.
     built = wait_for(
         "a new worker to rebuild the bundle",
         lambda: rebuilder.still_running() and (b := bundle(db, pk)).status == "done" and b,
-        timeout=60,
+        timeout=180,
+        explain=lambda: where_it_stands(db, pk, rebuilder),
     )
     assert built.attempt == 2
     assert task_status(db, built.task_id) == "SUCCESSFUL"
