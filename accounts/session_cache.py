@@ -9,7 +9,8 @@ than the queries, and through PgBouncer each one is a round trip more).
 
 Correctness comes before speed, so an entry is trusted only under the user's current
 *generation*: a random token kept next to it (one `get_many`, one round trip, reads both). Every
-save or delete of the user, their partner membership or any of their django-otp devices removes
+save or delete of the user, their partner membership or any of their django-otp devices, and
+every permission or group given or taken (the user's permissions are cached with them), removes
 the generation (at once, and again once the transaction commits), so the next request on every
 server reads the database again: a deactivation, a password change, a new membership or a
 two-factor reset takes effect on the next request. A request establishes the generation
@@ -27,13 +28,14 @@ through one server could not reach another server's memory, so a deactivated use
 working there. Those setups read the database as before.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Model, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp.middleware import OTPMiddleware
 
@@ -69,6 +71,9 @@ def cached_user(user_id: Any, load: Callable[[], Any]) -> Any:
         user = load()
         if user is not None:
             setattr(user, DEVICES, {d.persistent_id: d for d in devices_for_user(user, None)})
+            # Django's ModelBackend keeps the permissions it read on the instance: read them
+            # now, so they are cached with the user (two queries less for a `has_perm`).
+            user.get_all_permissions()
         return user
 
     return cached(_generation_key(user_id), _user_key(user_id), load_with_devices)
@@ -96,6 +101,49 @@ def _forget_owner(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     forget_user(getattr(instance, "user_id", None))
 
 
+def _holder_ids(model: type[Model], pks: Iterable[Any]) -> set[Any]:
+    """The users who hold what changed: these users, the members of these groups, or everyone
+    given these permissions directly or through a group."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    pks = list(pks)
+    if not pks:
+        return set()
+    if model is user_model:
+        return set(pks)
+    if model is Group:
+        holders = user_model.objects.filter(groups__in=pks)
+    elif model is Permission:
+        holders = user_model.objects.filter(
+            Q(user_permissions__in=pks) | Q(groups__permissions__in=pks)
+        )
+    else:
+        return set()
+    return set(holders.values_list("pk", flat=True))
+
+
+def _forget_permission_holders(
+    sender: type[Model],
+    instance: Model,
+    action: str,
+    model: type[Model],
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
+    """A permission given or taken, to a user or a group, or a group joined or left: from
+    either side of the relation. Before a clear (who held it then), after an add or remove."""
+    if action not in ("post_add", "post_remove", "pre_clear") or not is_shared():
+        return
+    changed = _holder_ids(type(instance), [instance.pk]) | _holder_ids(model, pk_set or ())
+    for user_id in changed:
+        forget_user(user_id)
+
+
+def _forget_deleted_holders(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    if is_shared():
+        for user_id in _holder_ids(sender, [instance.pk]):
+            forget_user(user_id)
+
+
 def connect_invalidation() -> None:
     """Called from AccountsConfig.ready(): the user, the model joined to them on every request
     (the partner membership, found through the user model so accounts imports no app above it)
@@ -111,6 +159,19 @@ def connect_invalidation() -> None:
         signal.connect(_forget_saved_user, sender=user_model, dispatch_uid="auth-cache-user")
         for model in owned:
             signal.connect(_forget_owner, sender=model, dispatch_uid=f"auth-cache-{model._meta}")
+    # The permissions cached with the user (`cached_user`).
+    for through in (
+        user_model.groups.through,
+        user_model.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(
+            _forget_permission_holders, sender=through, dispatch_uid=f"auth-cache-{through}"
+        )
+    for model in (Group, Permission):
+        pre_delete.connect(
+            _forget_deleted_holders, sender=model, dispatch_uid=f"auth-cache-{model._meta}"
+        )
 
 
 class CachedOTPMiddleware(OTPMiddleware):  # type: ignore[misc]

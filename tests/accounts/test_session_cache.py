@@ -4,19 +4,20 @@ Run against a real Redis of our own (redis-server on a free port, no persistence
 servers use it: sessions `cached_db`, the user and the device cached under the user's
 generation. What must hold: a logged-in request that only reads makes no query, and every
 change that matters for access (deactivation, password, two-factor reset, enrolment, membership)
-takes effect on the very next request.
+takes effect on the very next request, and so does every permission given or taken.
 """
 
 import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import path
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -194,6 +195,62 @@ def test_the_language_set_with_update_is_seen_at_the_next_request(
     assert _floor(client).wsgi_request.user.language != "en"
     set_language(user=User.objects.get(pk=user.pk), language="en")
     assert _floor(client).wsgi_request.user.language == "en"
+
+
+SIGN = "agreements.sign_for_region"
+
+
+def _signer(client: Client) -> tuple[User, Group, Permission]:
+    """An official who may sign for the region through a group, their page cached."""
+    user = _logged_in_official(client)
+    permission = Permission.objects.get(codename="sign_for_region")
+    group = Group.objects.create(name="Firmatecknare i test")
+    group.permissions.add(permission)
+    user.groups.add(group)
+    assert _floor(client).wsgi_request.user.has_perm(SIGN)
+    return user, group, permission
+
+
+def test_the_permissions_come_with_the_cached_user(
+    shared_cache: None, client: Client, django_assert_num_queries: Any
+) -> None:
+    _signer(client)
+    with django_assert_num_queries(0):
+        seen = _floor(client).wsgi_request.user
+        assert seen.has_perm(SIGN)
+        assert not seen.has_perm("funding.delete_budgetyear")
+
+
+TAKEN: dict[str, Callable[[User, Group, Permission], object]] = {
+    "the user leaves the group": lambda user, group, _: user.groups.remove(group),
+    "the group loses its members": lambda _, group, __: group.user_set.clear(),
+    "the group loses the permission": lambda _, group, perm: group.permissions.remove(perm),
+    "the permission leaves the group": lambda _, group, perm: perm.group_set.remove(group),
+    "the permission's groups are cleared": lambda _, __, perm: perm.group_set.clear(),
+    "the group is deleted": lambda _, group, __: group.delete(),
+    "the user's groups are set anew": lambda user, _, __: user.groups.set([]),
+}
+
+
+@pytest.mark.parametrize("how", TAKEN)
+def test_a_permission_taken_is_gone_at_the_next_request(
+    shared_cache: None, client: Client, how: str
+) -> None:
+    user, group, permission = _signer(client)
+    TAKEN[how](user, group, permission)
+    assert not _floor(client).wsgi_request.user.has_perm(SIGN)
+
+
+def test_a_permission_given_directly_is_there_at_the_next_request(
+    shared_cache: None, client: Client
+) -> None:
+    user = _logged_in_official(client)
+    permission = Permission.objects.get(codename="sign_for_region")
+    assert not _floor(client).wsgi_request.user.has_perm(SIGN)
+    permission.user_set.add(user)
+    assert _floor(client).wsgi_request.user.has_perm(SIGN)
+    user.user_permissions.remove(permission)
+    assert not _floor(client).wsgi_request.user.has_perm(SIGN)
 
 
 def test_a_change_during_the_read_is_not_kept(shared_cache: None) -> None:
