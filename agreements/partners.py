@@ -36,7 +36,7 @@ from agreements.selectors import (
 )
 from core.money import ZERO
 from funding.models import Allocation, AllocationStatus
-from partners.models import Partner, PartnerContact, PartnerMembership
+from partners.models import Partner, PartnerMembership
 from partners.permissions import can_deactivate_partner_user, can_manage_partner_users
 from partners.selectors import partners_for
 
@@ -92,10 +92,17 @@ class UserRow:
 
 @dataclass
 class PartnerPage:
+    """The partner with its users, as the asking user may act on them."""
+
     partner: Partner
-    contacts: list[PartnerContact]
     users: list[UserRow]
     can_manage_users: bool
+
+
+@dataclass
+class FollowUp:
+    """The partner's agreements by year, their reports and their payments."""
+
     years: list[YearOfAgreements]
     reports: list[RequirementRow]
     instalments: list[Instalment]
@@ -105,6 +112,15 @@ def partner_page(*, user: AnyUser, slug: str) -> PartnerPage | None:
     partner = partners_for(user).filter(slug=slug).first()
     if partner is None:
         return None
+    return PartnerPage(
+        partner=partner,
+        users=_user_rows(user, partner),
+        can_manage_users=can_manage_partner_users(user, partner),
+    )
+
+
+def partner_follow_up(*, user: AnyUser, partner: Partner) -> FollowUp:
+    """What the user may see of the partner's agreements, newest year first."""
     agreements = list(
         with_follow_up(agreements_for(user))
         .filter(partner=partner)
@@ -123,11 +139,7 @@ def partner_page(*, user: AnyUser, slug: str) -> PartnerPage | None:
             if instalment.status == InstalmentStatus.PAID:
                 group.paid += instalment.amount
         reports += requirement_rows(agreement)
-    return PartnerPage(
-        partner=partner,
-        contacts=list(partner.contacts.all()),
-        users=_user_rows(user, partner),
-        can_manage_users=can_manage_partner_users(user, partner),
+    return FollowUp(
         years=sorted(years.values(), key=lambda g: -g.year),
         reports=reports,
         instalments=instalments,

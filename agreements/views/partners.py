@@ -2,6 +2,7 @@
 and payments; officials keep its data and contacts through the partners app's services. A
 partner user sees their own organisation, read only; another partner is a 404."""
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -10,36 +11,75 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
-from accounts.permissions import is_region_staff
+from accounts.permissions import AnyUser, is_region_staff
 from agreements.filters import PartnerFilter
-from agreements.partners import partner_list, partner_page
-from core.filters import filtered_page
+from agreements.partners import partner_follow_up, partner_page
+from agreements.views.listing import partner_rows, scope_of
+from audit.cache import per_revision
+from core.filters import PAGE_PARAM, query_without_page
 from core.views import run_service
-from funding.selectors import current_budget_year
 from partners import services
 from partners.forms import PartnerDataForm, PaymentDetailsForm, contact_formset, planned_contacts
 from partners.models import Partner
 from partners.permissions import can_edit_partner
 from partners.selectors import partners_for
 
-PARTNERS_PER_PAGE = 100
-
 
 @login_required
 @require_GET
 def partner_index(request: AuthenticatedRequest) -> HttpResponse:
-    year = current_budget_year(request.user)
-    listed = PartnerFilter(
-        request.GET, queryset=partner_list(user=request.user, year=year.year if year else None)
-    )
-    context = {**filtered_page(request, listed, PARTNERS_PER_PAGE), "year": year}
-    if not is_region_staff(request.user):
-        context["filter_form"] = None  # a partner user sees one organisation: nothing to search
+    # The choices alone (their rows come from partner_rows, cached).
+    chosen = PartnerFilter(request.GET, queryset=Partner.objects.none())
+    filters = query_without_page(chosen)
+    context = {
+        "filters": filters,
+        # A partner user sees one organisation: nothing to search.
+        "filter_form": chosen.form if is_region_staff(request.user) else None,
+        "rows": partner_rows(
+            request.user, request.GET, filters=filters, page=request.GET.get(PAGE_PARAM)
+        ),
+    }
     return render(request, "partners/list.html", context)
+
+
+@dataclass(frozen=True)
+class PartnerRecord:
+    """A partner's page around its users table, rendered."""
+
+    about: SafeString  # facts and contacts
+    follow_up: SafeString  # agreements by year, reports, payments
+
+
+def _record(user: AnyUser, partner: Partner) -> PartnerRecord:
+    """The partner's facts, contacts, agreements, reports and payments, rendered once per
+    recorded change (issue 18). With a decade of agreements the page cost thirty times the
+    session floor; each of these rows changes only through a service that records the change,
+    which moves the revision on (audit.cache). Keyed by the day (what is late depends on it),
+    language, scope (the agreements a partner user may see are their own) and whether the
+    user may edit. The users table is not in it: a user's name, e-mail and status can change
+    outside the services (the admin). Who may see the partner at all is decided before, on
+    every request (`partner_page`)."""
+    can_edit = can_edit_partner(user)
+
+    def render() -> PartnerRecord:
+        about = {"partner": partner, "contacts": partner.contacts.all(), "can_edit": can_edit}
+        follow_up = {"follow_up": partner_follow_up(user=user, partner=partner)}
+        return PartnerRecord(
+            mark_safe(render_to_string("partners/detail.html#about", about)),  # noqa: S308
+            mark_safe(render_to_string("partners/detail.html#follow-up", follow_up)),  # noqa: S308
+        )
+
+    today, language = timezone.localdate(), get_language()
+    key = f"partner-record:{partner.pk}:{scope_of(user)}:{can_edit:d}:{today}:{language}"
+    return per_revision(key, render)
 
 
 @login_required
@@ -48,7 +88,7 @@ def partner_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     found = partner_page(user=request.user, slug=slug)
     if found is None:
         raise Http404
-    context = {"page": found, "can_edit": can_edit_partner(request.user)}
+    context = {"page": found, "record": _record(request.user, found.partner)}
     return render(request, "partners/detail.html", context)
 
 

@@ -29,7 +29,7 @@ from core.filters import PAGE_PARAM, list_page_key, page_number, query_without_p
 from core.forms import add_service_errors
 from core.views import CSRF_SLOT, run_service, with_csrf_token
 
-# Each row carries its own form (release, or book as paid): fifty keep the page quick.
+# Each row carries its own form (release, or book as paid): twenty-five keep the page quick.
 PAYMENTS_PER_PAGE = 25
 
 
@@ -38,19 +38,24 @@ def _instalment(request: AuthenticatedRequest, pk: int) -> Instalment:
     return get_object_or_404(payments_for(request.user), pk=pk)
 
 
-def _results(request: AuthenticatedRequest, listed: PaymentFilter, filters: str) -> SafeString:
-    """The table of payments with its forms and pager: rendered once per recorded change,
-    filters, page, day and language (audit.cache), since each row carries its own form. Every
-    change to an instalment is recorded, which moves the revision on."""
+def _results(request: AuthenticatedRequest, filters: str) -> SafeString:
+    """The table of payments with its forms and pager, and the recoveries: rendered once per
+    recorded change, filters, page, day and language (audit.cache), since each row carries its
+    own form. Every change to an instalment or a termination is recorded, which moves the
+    revision on. The queries are built only when rendering: building them, and reading the
+    recoveries, cost more than the rest of the page (issue 18)."""
     number = page_number(request.GET.get(PAGE_PARAM))
     today = timezone.localdate()
 
     def render_results() -> str:
+        listed = PaymentFilter(request.GET, queryset=payments_for(request.user))
         context = {
             "page": Paginator(listed.qs, PAYMENTS_PER_PAGE).get_page(number),
             "filters": filters,
             "paid_form": BookPaidForm(initial={"paid_on": today}),
             "csrf_token": CSRF_SLOT,
+            # Owed to the region after a termination: shown apart from the payments (issue 17).
+            "recoveries": list(recoveries_for(request.user)),
         }
         return render_to_string("agreements/payments.html#results", context)
 
@@ -63,16 +68,13 @@ def _results(request: AuthenticatedRequest, listed: PaymentFilter, filters: str)
 def payment_index(request: AuthenticatedRequest) -> HttpResponse:
     if not can_handle_payments(request.user):
         raise Http404
-    listed = PaymentFilter(request.GET, queryset=payments_for(request.user))
     # The page's own choices, kept on the pager's links and on the way back from an action.
-    filters = query_without_page(listed)
-    results = _results(request, listed, filters)
+    chosen = PaymentFilter(request.GET, queryset=Instalment.objects.none())
+    filters = query_without_page(chosen)
     context = {
-        "filter_form": listed.form,
+        "filter_form": chosen.form,
         "filters": filters,
-        "results": results,
-        # Owed to the region after a termination: shown apart from the payments (issue 17).
-        "recoveries": list(recoveries_for(request.user)),
+        "results": _results(request, filters),
     }
     return render(request, "agreements/payments.html", context)
 

@@ -1,4 +1,5 @@
-"""The agreement page and list, cached per revision (issue 18: agreements.views.record, .listing).
+"""The agreement page and the agreement and partner lists, cached per revision (issue 18:
+agreements.views.record, .listing).
 
 What must hold: a second view reads no more than the revision and the notices; a recorded
 change, a delivered e-mail or a lost membership shows on the very next request; each response
@@ -19,7 +20,8 @@ from agreements import services
 from agreements.models import Agreement
 from notices.models import Notice, NoticeKind, NoticeStatus
 from notices.sending import requeue
-from partners.models import PartnerMembership
+from partners import services as partner_services
+from partners.models import Partner, PartnerMembership
 from tests.accounts.test_session_cache import redis_url, shared_cache  # noqa: F401
 from tests.helpers import login, text
 
@@ -159,3 +161,91 @@ def test_a_partner_gets_their_own_rows_whoever_filled_the_cache_first() -> None:
     body = text(login(Client(), "coompanion").get("/agreements/"))
     assert "GF-2024-COOMPANION" in body
     assert "GF-2024-HIGHFIVE" not in body
+
+
+# --- the partner list (agreements.views.listing.partner_rows) -------------------------------
+
+
+def test_the_partner_list_read_again_reads_only_the_session_and_the_revision() -> None:
+    client = login(Client(), "handlaggare")
+    first = _queries(client, "/partners/")
+    second = _queries(client, "/partners/")
+    assert len(second) == 4, second  # session, user, device (no shared cache here), revision
+    assert len(first) > len(second)
+
+
+def test_the_partner_list_shows_a_recorded_change_on_the_next_request() -> None:
+    client = login(Client(), "handlaggare")
+    assert "HighFive" in text(client.get("/partners/", {"aktiv": "ja"}))
+    partner_services.update_partner(
+        partner=Partner.objects.get(slug="highfive"),
+        by=User.objects.get(username="handlaggare"),
+        display_name="HighFive Halland",
+        is_active=False,
+    )
+    assert "HighFive" not in text(client.get("/partners/", {"aktiv": "ja"}))
+    assert "HighFive Halland" in text(client.get("/partners/", {"aktiv": "nej"}))
+
+
+def test_a_partner_gets_their_own_partner_row_whoever_filled_the_cache_first() -> None:
+    official = login(Client(), "handlaggare")
+    assert "HighFive" in text(official.get("/partners/"))
+    body = text(login(Client(), "coompanion").get("/partners/"))
+    assert "Coompanion" in body
+    assert "HighFive" not in body
+    assert "HighFive" in text(official.get("/partners/"))  # and the official still every one
+
+
+# --- a partner's page (agreements.views.partners._follow_up) --------------------------------
+
+LEAP = "/partners/leap-for-life/"
+
+
+def test_a_partners_page_read_again_reads_none_of_its_agreements() -> None:
+    client = login(Client(), "handlaggare")
+    first = _queries(client, LEAP)
+    second = _queries(client, LEAP)
+    assert any('FROM "agreements_agreement"' in sql for sql in first)
+    assert not any('"agreements_agreement"' in sql for sql in second), second
+    assert any('FROM "audit_revision"' in sql for sql in second)
+
+
+def test_a_partners_page_shows_a_recorded_change_on_the_next_request() -> None:
+    client = login(Client(), "handlaggare")
+    assert "Skickad för underskrift" not in text(client.get(LEAP))
+    services.send_for_signing(
+        agreement=Agreement.objects.get(reference="GF-2024-LEAP-FOR-LIFE"),
+        by=User.objects.get(username="handlaggare"),
+    )
+    assert "Skickad för underskrift" in text(client.get(LEAP))
+
+
+def test_a_partners_page_from_the_cache_is_still_checked_per_user() -> None:
+    official = login(Client(), "handlaggare")
+    assert "GF-2024-HIGHFIVE" in text(official.get("/partners/highfive/"))
+    partner = login(Client(), "coompanion")
+    assert partner.get("/partners/highfive/").status_code == 404
+    assert "GF-2024-COOMPANION" in text(partner.get("/partners/coompanion/"))
+    # Not through a service, so no recorded change: the check on each request still holds.
+    PartnerMembership.objects.filter(user__username="coompanion").delete()
+    assert partner.get("/partners/coompanion/").status_code == 404
+
+
+def test_a_partners_page_offers_edits_only_to_those_who_may_whoever_filled_the_cache() -> None:
+    official = login(Client(), "handlaggare")
+    assert "Ändra kontaktpersoner" in text(official.get("/partners/coompanion/"))
+    secretary = text(login(Client(), "sekreterare").get("/partners/coompanion/"))
+    assert "GF-2024-COOMPANION" in secretary
+    assert "Ändra kontaktpersoner" not in secretary
+
+
+# --- the payments page (agreements.views.payments._results) ---------------------------------
+
+
+def test_the_payments_page_read_again_reads_neither_payments_nor_recoveries() -> None:
+    client = login(Client(), "handlaggare")
+    first = _queries(client, "/payments/")
+    second = _queries(client, "/payments/")
+    assert any('FROM "agreements_instalment"' in sql for sql in first)
+    assert any('"recovery_amount" IS NOT NULL' in sql for sql in first)  # the recoveries
+    assert len(second) == 4, second  # session, user, device (no shared cache here), revision
