@@ -168,11 +168,20 @@ def test_pages_have_no_wcag_a_or_aa_violations(page: Any, role: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             problems.append(f"scrolls sideways by {overflow}px: {page.evaluate(STICKING_OUT)}")
+        if hidden := page.evaluate(SCROLLING_TABLES):
+            problems.append(f"a table scrolls sideways in its frame at desktop width: {hidden}")
         if problems:
             found[url] = problems
         assert page.locator("h1").count() == 1, url
         assert page.locator("main#main").count() == 1, url
     assert found == {}
+
+
+# Tables wider than their scrolling frame (.table-wrap) at the browser's desktop width (1280 px):
+# a column out of sight unless one scrolls. On a phone they may scroll; here none should.
+SCROLLING_TABLES = """[...document.querySelectorAll('.table-wrap')]
+  .filter(w => w.scrollWidth > w.clientWidth + 1)
+  .map(w => (w.querySelector('caption, th') || w).textContent.trim().slice(0, 40))"""
 
 
 # The innermost elements whose right edge is past the window: what makes a page scroll sideways.
