@@ -19,22 +19,21 @@ from partners.permissions import membership_of
 
 
 def _staff_start(user: User) -> dict[str, object]:
-    """What waits for an official or a secretary. Counting it across every agreement is most of
-    the page's time, so it is computed once per recorded change, day and language
-    (audit.cache), the same for everyone it concerns."""
-    today, language = timezone.localdate(), get_language()
-    flags = f"{can_sign_for_region(user):d}{can_handle_payments(user):d}"
-    return {
-        "todo": per_revision(
-            f"todo:official:{flags}:{today}:{language}", lambda: official_todo(user)
-        )
-        if is_official(user)
-        else [],
-        "decisions": per_revision(f"todo:secretary:{language}", lambda: secretary_todo(user))
-        if is_secretary(user)
-        else {},
-        "year": current_budget_year(user),
-    }
+    """What waits for an official or a secretary, and the year to land on. Counting it across
+    every agreement is most of the page's time, so it is computed once per recorded change,
+    day and language (audit.cache), the same for everyone it concerns: the key holds the
+    roles and rights it depends on."""
+    official, secretary = is_official(user), is_secretary(user)
+    rights = f"{official:d}{secretary:d}{can_sign_for_region(user):d}{can_handle_payments(user):d}"
+
+    def compute() -> dict[str, object]:
+        return {
+            "todo": official_todo(user) if official else [],
+            "decisions": secretary_todo(user) if secretary else {},
+            "year": current_budget_year(user),
+        }
+
+    return per_revision(f"start:staff:{rights}:{timezone.localdate()}:{get_language()}", compute)
 
 
 def _partner_cards(user: User) -> SafeString:

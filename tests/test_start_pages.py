@@ -5,8 +5,11 @@ links. No dead ends: every link on a start page opens for the user who sees it."
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from tests.accounts.test_session_cache import redis_url, shared_cache  # noqa: F401
 from tests.helpers import login, text
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +120,17 @@ def test_a_change_shows_at_once_though_the_pages_are_cached(demo: None) -> None:
     )
     _client, body = start("handlaggare")
     assert todo_counts(body)["Utbetalningar att attestera"] == 0
+
+
+@pytest.mark.parametrize("username", ["handlaggare", "sekreterare"])
+@pytest.mark.usefixtures("shared_cache")
+def test_a_staff_start_page_read_again_reads_only_the_revision(demo: None, username: str) -> None:
+    """With Redis as the servers have it: the session, the user with their permissions, what
+    waits and the year all come from the cache; the history's revision is the one query."""
+    client = login(Client(), username)
+    assert client.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert [q["sql"] for q in queries] == ['SELECT number FROM "audit_revision" WHERE id = 1'], (
+        queries.captured_queries
+    )
