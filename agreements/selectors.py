@@ -44,7 +44,8 @@ from partners.permissions import membership_of
 def visible_agreements(user: AnyUser, *, via: str = "") -> Q | None:
     """Which agreements the user may see, as a condition on `via` + the agreement's fields;
     None when they may see none. The one statement of the rule: region staff see every
-    agreement, a partner user only their partner's, anyone else none (design §5)."""
+    agreement, a partner user only their partner's, anyone else none (design §5). Its other
+    forms follow: `may_see_agreement_of`, `visibility_scope`."""
     if is_region_staff(user):
         return Q()
     membership = membership_of(user)
@@ -55,11 +56,20 @@ def visible_agreements(user: AnyUser, *, via: str = "") -> Q | None:
 
 def may_see_agreement_of(user: AnyUser, *, partner_id: int) -> bool:
     """`visible_agreements`' rule for one agreement already in hand (its partner), in Python:
-    for a download answered from the cache (agreements.downloads). Keep the two together."""
+    for a download answered from the cache (agreements.downloads). Keep the three together."""
     if is_region_staff(user):
         return True
     membership = membership_of(user)
     return membership is not None and membership.partner_id == partner_id
+
+
+def visibility_scope(user: AnyUser) -> str:
+    """`visible_agreements`' rule as a cache key: whose agreements (and partners, the rule of
+    `partners_for`) a page rendered for this user holds. Keep the three together."""
+    if is_region_staff(user):
+        return "region"
+    membership = membership_of(user)
+    return f"partner-{membership.partner_id}" if membership is not None else "none"
 
 
 def with_follow_up(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:

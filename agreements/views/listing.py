@@ -19,15 +19,18 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django_filters import FilterSet
 
-from accounts.permissions import AnyUser, is_region_staff
+from accounts.permissions import AnyUser
 from agreements.filters import AgreementFilter, PartnerFilter
 from agreements.partners import partner_list
 from agreements.permissions import can_draft_agreements
-from agreements.selectors import agreement_list, allocations_awaiting_agreement
+from agreements.selectors import (
+    agreement_list,
+    allocations_awaiting_agreement,
+    visibility_scope,
+)
 from audit.cache import per_revision
 from core.filters import list_page_key, page_number
 from funding.selectors import current_budget_year
-from partners.permissions import membership_of
 
 # Officials see every partner: some three hundred. A hundred a page, with search and filters.
 PARTNERS_PER_PAGE = 100
@@ -35,15 +38,6 @@ PARTNERS_PER_PAGE = 100
 # Officials see every agreement of every year: thousands after a decade. Fifty a page keeps
 # the page fast and readable; the search and filters narrow it further.
 AGREEMENTS_PER_PAGE = 50
-
-
-def scope_of(user: AnyUser) -> str:
-    """Whose agreements and partners the user sees: the rule of `visible_agreements` and
-    `partners_for`, as a key."""
-    if is_region_staff(user):
-        return "region"
-    membership = membership_of(user)
-    return f"partner-{membership.partner_id}" if membership is not None else "none"
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,7 @@ def agreement_rows(user: AnyUser, choices: QueryDict, *, filters: str, page: str
         )
 
     key = list_page_key(
-        "agreement-list", filters=filters, page=number, scope=f"{scope_of(user)}:{drafts}"
+        "agreement-list", filters=filters, page=number, scope=f"{visibility_scope(user)}:{drafts}"
     )
     return per_revision(key, render)
 
@@ -112,5 +106,5 @@ def partner_rows(user: AnyUser, choices: QueryDict, *, filters: str, page: str |
             year=year,
         )
 
-    key = list_page_key("partner-list", filters=filters, page=number, scope=scope_of(user))
+    key = list_page_key("partner-list", filters=filters, page=number, scope=visibility_scope(user))
     return per_revision(key, render)

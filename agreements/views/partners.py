@@ -22,7 +22,8 @@ from accounts.http import AuthenticatedRequest
 from accounts.permissions import AnyUser, is_region_staff
 from agreements.filters import PartnerFilter
 from agreements.partners import partner_follow_up, partner_page
-from agreements.views.listing import partner_rows, scope_of
+from agreements.selectors import visibility_scope
+from agreements.views.listing import partner_rows
 from audit.cache import per_revision
 from core.filters import PAGE_PARAM, query_without_page
 from core.views import run_service
@@ -78,7 +79,7 @@ def _record(user: AnyUser, partner: Partner) -> PartnerRecord:
         )
 
     today, language = timezone.localdate(), get_language()
-    key = f"partner-record:{partner.pk}:{scope_of(user)}:{can_edit:d}:{today}:{language}"
+    key = f"partner-record:{partner.pk}:{visibility_scope(user)}:{can_edit:d}:{today}:{language}"
     return per_revision(key, render)
 
 
