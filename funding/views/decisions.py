@@ -61,7 +61,6 @@ def decision_index(request: AuthenticatedRequest) -> HttpResponse:
     listed = DecisionFilter(request.GET, queryset=decision_list(user=request.user))
     # Four or five a year, and one per amending decision: paged so a decade stays readable.
     context = filtered_page(request, listed, DECISIONS_PER_PAGE)
-    context["decisions"] = context["page"].object_list
     context["can_record"] = can_record_decisions(request.user)
     return render(request, "funding/decisions/list.html", context)
 
