@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.actions import AuditAction
+from audit.cache import forget_revision
 from audit.models import AuditEvent, Revision
 
 Changes = dict[str, tuple[Any, Any]]
@@ -78,6 +79,7 @@ def bump_revision() -> None:
     """Move the cache version stamp on; in the caller's transaction, so it commits with it."""
     if not Revision.objects.filter(pk=Revision.SINGLETON).update(number=F("number") + 1):
         Revision.objects.get_or_create(pk=Revision.SINGLETON, defaults={"number": 1})
+    forget_revision()
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:

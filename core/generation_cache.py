@@ -9,14 +9,16 @@ a change is stored under a generation that the change's commit then removes.
 With a per-process cache (no Redis: `make run`, the tests) nothing is cached: a change made
 through one server could not reach another server's memory. Those setups read the database.
 
-Users: `accounts.session_cache`; the stored PDF download: `agreements.downloads`.
+Users: `accounts.session_cache`; the stored PDF download: `agreements.downloads`; the
+history's revision: `audit.cache`.
 
 A read can be combined with another one the request makes anyway (`read_ahead`): the session
 store reads the session and its user's entry in one `get_many`, so a logged-in request makes
 one round trip to the cache instead of two. A view can ask for its own entries to be read in
 that same round trip (`reads_ahead`): the stored PDF download reads its document's entry with
-the session. What was read ahead serves this request only, once, and any `forget` in the
-request drops it.
+the session. What nearly every page reads is declared once (`read_with_every_session`): the
+history's revision that the cached pages are keyed by (`audit.cache`). What was read ahead
+serves this request only, once, and any `forget` in the request drops it.
 """
 
 import secrets
@@ -40,6 +42,9 @@ def is_shared() -> bool:
     puts the sessions in it too)."""
     return not isinstance(caches["default"], LocMemCache | DummyCache)
 
+
+# Entries nearly every page reads (the history's revision): read with every session.
+_with_every_session: list[str] = []
 
 # What this request read ahead, by key (None: not in the cache); None outside a request.
 _ahead: ContextVar[dict[str, Any] | None] = ContextVar("generation_cache_ahead", default=None)
@@ -81,9 +86,18 @@ def request_scope(wanted: tuple[str, ...] = ()) -> Iterator[None]:
         _wanted.reset(wanted_token)
 
 
+def read_with_every_session(generation_key: str, key: str) -> None:
+    """Declare an entry that (nearly) every page reads with `cached`, such as the history's
+    revision: the session store then reads it in the same round trip as every session."""
+    for name in (generation_key, key):
+        if name not in _with_every_session:
+            _with_every_session.append(name)
+
+
 def wanted_keys() -> tuple[str, ...]:
-    """The keys this request's view declared it will read: to add to a read made anyway."""
-    return _wanted.get()
+    """The keys this request will read: those declared for every session and those its view
+    declared. To add to a read made anyway."""
+    return (*_with_every_session, *_wanted.get())
 
 
 def read_ahead(keys: list[str], found: dict[str, Any]) -> None:

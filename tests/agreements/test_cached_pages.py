@@ -36,6 +36,14 @@ def _demo(demo: None) -> None:
     """Every test here runs on the demo data."""
 
 
+@pytest.fixture(params=["per-process cache", "Redis"])
+def either_cache(request: pytest.FixtureRequest) -> None:
+    """As the tests and `make run` have it, and as the servers have it with REDIS_URL (where the
+    revision itself comes from the cache, audit.cache)."""
+    if request.param == "Redis":
+        request.getfixturevalue("shared_cache")
+
+
 def _queries(client: Client, url: str) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
@@ -54,6 +62,7 @@ def test_a_second_view_reads_only_the_session_the_revision_and_the_notices() -> 
     assert any('FROM "notices_notice"' in sql for sql in second)
 
 
+@pytest.mark.usefixtures("either_cache")
 def test_a_recorded_change_shows_on_the_next_request() -> None:
     client = login(Client(), "handlaggare")
     assert "Skicka för underskrift" in text(client.get(DRAFT))
@@ -155,6 +164,7 @@ def test_the_list_read_again_reads_only_the_session_and_the_revision(url: str) -
     assert any(READ_ONCE[url] in sql for sql in first)
 
 
+@pytest.mark.usefixtures("either_cache")
 def test_the_list_shows_a_recorded_change_on_the_next_request() -> None:
     client = login(Client(), "handlaggare")
     assert "GF-2024-LEAP-FOR-LIFE" in text(client.get("/agreements/", {"status": "draft"}))
@@ -186,6 +196,7 @@ def test_a_partner_gets_their_own_rows_whoever_filled_the_cache_first(url: str) 
 # --- the partner list (agreements.views.listing.partner_rows) -------------------------------
 
 
+@pytest.mark.usefixtures("either_cache")
 def test_the_partner_list_shows_a_recorded_change_on_the_next_request() -> None:
     client = login(Client(), "handlaggare")
     assert "HighFive" in text(client.get("/partners/", {"aktiv": "ja"}))
@@ -213,6 +224,7 @@ def test_a_partners_page_read_again_reads_none_of_its_agreements() -> None:
     assert any('FROM "audit_revision"' in sql for sql in second)
 
 
+@pytest.mark.usefixtures("either_cache")
 def test_a_partners_page_shows_a_recorded_change_on_the_next_request() -> None:
     client = login(Client(), "handlaggare")
     assert "Skickad för underskrift" not in text(client.get(LEAP))

@@ -6,11 +6,14 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit.actions import AuditAction
+from audit.cache import revision
 from audit.models import current_revision
 from audit.services import record_event
 from partners.models import Partner
+from tests.accounts.test_session_cache import redis_url, shared_cache  # noqa: F401
 from tests.conftest import make_partner
 from tests.helpers import waiting_on_a_lock
 
@@ -85,3 +88,39 @@ def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
     b.join(timeout=10)
     assert seen_by_second == [start + 2]
     assert current_revision() == start + 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("shared_cache")
+def test_with_redis_a_revision_read_while_a_change_commits_is_not_kept() -> None:
+    """With a shared cache the revision is kept there (audit.cache). A reader that goes to the
+    database while a change waits to commit keeps the old number, under a generation that the
+    commit then removes: the next read, on any server, has the new number."""
+    partner = make_partner("gamma")
+    start = revision()
+    recorded, release = threading.Event(), threading.Event()
+
+    def change() -> None:
+        try:
+            with transaction.atomic():
+                record_event(
+                    action=AuditAction.PARTNER_UPDATED,
+                    target=Partner.objects.get(pk=partner.pk),
+                    by=None,
+                )
+                recorded.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=change)
+    writer.start()
+    assert recorded.wait(timeout=10)
+    assert revision() == start  # read from the database: the change is not committed yet
+    with CaptureQueriesContext(connection) as queries:
+        assert revision() == start
+    assert len(queries) == 0, "the second read should come from the cache"
+    release.set()
+    writer.join(timeout=10)
+    assert revision() == start + 1 == current_revision()
