@@ -28,9 +28,24 @@ from core.readiness import readiness
 CSRF_SLOT = "csrf-token-slot-0d5e"
 
 
+def response_csrf_token(request: HttpRequest) -> str:
+    """This response's CSRF token, masked once. Django's `get_token` masks the secret anew on
+    each call (≈ 80 µs), and a cached page fills three or four parts; the forms of one page
+    share one token, as they do when a template renders `{% csrf_token %}` itself (the
+    context processor evaluates it once). A rotated secret (a login) gets a new token."""
+    memo: tuple[str, str] | None = getattr(request, "_response_csrf_token", None)
+    if memo is not None and memo[0] == request.META.get("CSRF_COOKIE"):
+        return memo[1]
+    token = get_token(request)
+    request._response_csrf_token = (request.META["CSRF_COOKIE"], token)  # type: ignore[attr-defined]
+    return token
+
+
 def with_csrf_token(html: str, request: HttpRequest) -> SafeString:
     """Cached HTML of our templates with this response's own CSRF token in its forms."""
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308 - our templates'
+    if CSRF_SLOT not in html:
+        return mark_safe(html)  # noqa: S308 - our templates'
+    return mark_safe(html.replace(CSRF_SLOT, response_csrf_token(request)))  # noqa: S308 - our templates'
 
 
 def run_service(

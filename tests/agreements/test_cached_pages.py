@@ -136,6 +136,18 @@ def test_each_response_fills_the_forms_with_its_own_csrf_token() -> None:
     assert sent.status_code == 302
 
 
+def test_the_forms_of_one_response_share_one_token() -> None:
+    """The parts of a cached page (the header's, the footer's, the record's forms) are filled
+    with one masked token per response, masked once (core.views.response_csrf_token), and
+    any of them is accepted."""
+    client = login(Client(enforce_csrf_checks=True), "handlaggare")
+    html = client.get(DRAFT).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert len(tokens) >= 3, tokens  # the draft's actions, the log-out and the language forms
+    assert len(set(tokens)) == 1, tokens
+    assert client.post(f"{DRAFT}send/", {"csrfmiddlewaretoken": tokens[-1]}).status_code == 302
+
+
 def test_the_partner_never_sees_the_officials_actions() -> None:
     official = login(Client(), "handlaggare")
     assert "Hantera" in text(official.get(SIGNED))
