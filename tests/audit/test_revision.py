@@ -36,6 +36,24 @@ def test_every_recorded_change_moves_the_revision_and_a_rollback_does_not() -> N
     assert current_revision() == before + 1
 
 
+def _change_held_open(
+    partner: Partner, recorded: threading.Event, release: threading.Event
+) -> None:
+    """In a thread of its own: record a change of `partner`, say so, and keep the transaction
+    open until released."""
+    try:
+        with transaction.atomic():
+            record_event(
+                action=AuditAction.PARTNER_UPDATED,
+                target=Partner.objects.get(pk=partner.pk),
+                by=None,
+            )
+            recorded.set()
+            release.wait(timeout=10)
+    finally:
+        connection.close()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
@@ -45,19 +63,6 @@ def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
     start = current_revision()
     first_recorded, release_first = threading.Event(), threading.Event()
     seen_by_second: list[int] = []
-
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                record_event(
-                    action=AuditAction.PARTNER_UPDATED,
-                    target=Partner.objects.get(pk=partner.pk),
-                    by=None,
-                )
-                first_recorded.set()
-                release_first.wait(timeout=10)
-        finally:
-            connection.close()
 
     def second() -> None:
         try:
@@ -71,7 +76,7 @@ def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
         finally:
             connection.close()
 
-    a = threading.Thread(target=first)
+    a = threading.Thread(target=_change_held_open, args=(partner, first_recorded, release_first))
     a.start()
     assert first_recorded.wait(timeout=10)
     assert current_revision() == start  # not committed: not seen
@@ -101,20 +106,7 @@ def test_with_redis_a_revision_read_while_a_change_commits_is_not_kept() -> None
     start = revision()
     recorded, release = threading.Event(), threading.Event()
 
-    def change() -> None:
-        try:
-            with transaction.atomic():
-                record_event(
-                    action=AuditAction.PARTNER_UPDATED,
-                    target=Partner.objects.get(pk=partner.pk),
-                    by=None,
-                )
-                recorded.set()
-                release.wait(timeout=10)
-        finally:
-            connection.close()
-
-    writer = threading.Thread(target=change)
+    writer = threading.Thread(target=_change_held_open, args=(partner, recorded, release))
     writer.start()
     assert recorded.wait(timeout=10)
     assert revision() == start  # read from the database: the change is not committed yet
