@@ -8,6 +8,7 @@ user by a selector; they never widen it.
 
 import hashlib
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 import django_filters
@@ -15,7 +16,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -105,13 +106,43 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(self.get_ordering_value(value), *self.tie_break)
 
 
+class ListChoices:
+    """A list's choices as its address holds them, for its pager (`query`) and its filter form
+    (`{% list_filters choices %}`), the FilterSet built only when needed. A plain visit (no
+    choice; at most a page number) needs none: building the FilterSet and validating its form
+    took ≈ 0.5 ms, a sixth of a list page served from the cache (issue 18)."""
+
+    def __init__(
+        self,
+        filterset_class: type[django_filters.FilterSet],
+        model: type[Model],
+        data: QueryDict,
+        *,
+        filterset: django_filters.FilterSet | None = None,
+    ) -> None:
+        self.filterset_class, self.model, self.data = filterset_class, model, data
+        self.nothing_chosen = all(name == PAGE_PARAM for name in data)
+        if filterset is not None:
+            self.__dict__["filterset"] = filterset
+
+    @cached_property
+    def filterset(self) -> django_filters.FilterSet:
+        return self.filterset_class(self.data, queryset=self.model._default_manager.none())
+
+    @cached_property
+    def query(self) -> str:
+        """The valid choices as a query string, without the page (`query_without_page`)."""
+        return "" if self.nothing_chosen else query_without_page(self.filterset)
+
+
 def filtered_page(
     request: HttpRequest, listed: django_filters.FilterSet, per_page: int
 ) -> dict[str, Any]:
     """What a list page shows of its filtered rows: the page asked for (`page`), the choices
-    its pager's links keep (`filters`) and the filter form (`filter_form`)."""
+    its pager's links keep (`filters`) and for its filter form (`choices`)."""
     page = Paginator(listed.qs, per_page).get_page(request.GET.get(PAGE_PARAM))
-    return {"page": page, "filters": query_without_page(listed), "filter_form": listed.form}
+    choices = ListChoices(type(listed), listed.queryset.model, request.GET, filterset=listed)
+    return {"page": page, "filters": choices.query, "choices": choices}
 
 
 def query_without_page(filterset: django_filters.FilterSet) -> str:
@@ -144,22 +175,29 @@ def list_page_key(name: str, *, filters: str, page: str, scope: str = "") -> str
     return f"{name}:{scope}:{digest}:{page}:{timezone.localdate()}:{get_language()}"
 
 
-def filter_form_html(form: forms.Form, filters: str) -> SafeString:
+def filter_form_html(choices: ListChoices) -> SafeString:
     """A list's search and filter form (templates/includes/list_filters.html), rendered once
     per list, submitted choices and language (issue 18: rendering its fields cost as much as
     the middleware stack). A form with errors is rendered each time, with them."""
-    context = {"filter_form": form, "filters": filters}
-    if not form.is_valid():
-        return mark_safe(render_to_string("includes/list_filters.html", context))  # noqa: S308
-    data = form.data
-    submitted = [
-        (name, data.getlist(name) if isinstance(data, QueryDict) else data.get(name))
-        for name in form.fields
-    ]
-    shown = repr((type(form).__qualname__, submitted, filters, get_language())).encode()
-    key = f"filter-form:{hashlib.sha256(shown).hexdigest()[:32]}"
+    if choices.nothing_chosen:
+        shown = repr((choices.filterset_class.__qualname__, "nothing chosen", get_language()))
+    else:
+        form = choices.filterset.form
+        if not form.is_valid():
+            return mark_safe(render_to_string("includes/list_filters.html", _form_context(choices)))  # noqa: S308
+        data = form.data
+        submitted = [
+            (name, data.getlist(name) if isinstance(data, QueryDict) else data.get(name))
+            for name in form.fields
+        ]
+        shown = repr((type(form).__qualname__, submitted, choices.query, get_language()))
+    key = f"filter-form:{hashlib.sha256(shown.encode()).hexdigest()[:32]}"
     html: str | None = cache.get(key)
     if html is None:
-        html = render_to_string("includes/list_filters.html", context)
+        html = render_to_string("includes/list_filters.html", _form_context(choices))
         cache.set(key, html, FILTER_FORM_SECONDS)
     return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered
+
+
+def _form_context(choices: ListChoices) -> dict[str, Any]:
+    return {"filter_form": choices.filterset.form, "filters": choices.query}

@@ -54,7 +54,7 @@ from agreements.views.common import (
 from agreements.views.listing import agreement_rows
 from agreements.views.record import agreement_record, notices_table, signing_party
 from core.documents import preview_response, stored_file_response
-from core.filters import PAGE_PARAM, query_without_page
+from core.filters import PAGE_PARAM, ListChoices
 from core.generation_cache import reads_ahead
 from core.limits import limit_body, rate_limit
 from core.views import created, run_service, with_csrf_token
@@ -66,11 +66,11 @@ NOTICES_SHOWN = 50
 @require_http_methods(["GET"])
 def agreement_index(request: AuthenticatedRequest) -> HttpResponse:
     # The choices alone (their rows come from agreement_rows, cached).
-    chosen = AgreementFilter(request.GET, queryset=Agreement.objects.none())
-    filters = query_without_page(chosen)
+    choices = ListChoices(AgreementFilter, Agreement, request.GET)
+    filters = choices.query
     context = {
         "filters": filters,
-        "filter_form": chosen.form,
+        "choices": choices,
         "rows": agreement_rows(
             request.user, request.GET, filters=filters, page=request.GET.get(PAGE_PARAM)
         ),

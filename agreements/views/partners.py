@@ -25,7 +25,7 @@ from agreements.partners import partner_follow_up, partner_page
 from agreements.selectors import visibility_scope
 from agreements.views.listing import partner_rows
 from audit.cache import per_revision
-from core.filters import PAGE_PARAM, query_without_page
+from core.filters import PAGE_PARAM, ListChoices
 from core.views import run_service
 from partners import services
 from partners.forms import PartnerDataForm, PaymentDetailsForm, contact_formset, planned_contacts
@@ -38,12 +38,12 @@ from partners.selectors import partners_for
 @require_GET
 def partner_index(request: AuthenticatedRequest) -> HttpResponse:
     # The choices alone (their rows come from partner_rows, cached).
-    chosen = PartnerFilter(request.GET, queryset=Partner.objects.none())
-    filters = query_without_page(chosen)
+    choices = ListChoices(PartnerFilter, Partner, request.GET)
+    filters = choices.query
     context = {
         "filters": filters,
         # A partner user sees one organisation: nothing to search.
-        "filter_form": chosen.form if is_region_staff(request.user) else None,
+        "choices": choices if is_region_staff(request.user) else None,
         "rows": partner_rows(
             request.user, request.GET, filters=filters, page=request.GET.get(PAGE_PARAM)
         ),

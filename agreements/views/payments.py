@@ -25,7 +25,7 @@ from agreements.models import Instalment
 from agreements.permissions import can_handle_payments
 from agreements.selectors import payments_for, recoveries_for
 from audit.cache import per_revision
-from core.filters import PAGE_PARAM, list_page_key, page_number, query_without_page
+from core.filters import PAGE_PARAM, ListChoices, list_page_key, page_number
 from core.forms import add_service_errors
 from core.views import CSRF_SLOT, run_service, with_csrf_token
 
@@ -69,10 +69,10 @@ def payment_index(request: AuthenticatedRequest) -> HttpResponse:
     if not can_handle_payments(request.user):
         raise Http404
     # The page's own choices, kept on the pager's links and on the way back from an action.
-    chosen = PaymentFilter(request.GET, queryset=Instalment.objects.none())
-    filters = query_without_page(chosen)
+    choices = ListChoices(PaymentFilter, Instalment, request.GET)
+    filters = choices.query
     context = {
-        "filter_form": chosen.form,
+        "choices": choices,
         "filters": filters,
         "results": _results(request, filters),
     }
@@ -83,7 +83,7 @@ def _back(request: AuthenticatedRequest) -> HttpResponse:
     """Back to the list as it was filtered: the posted choices are checked again like the
     address bar's, and only valid ones travel."""
     kept = QueryDict(str(request.POST.get("query", ""))[:1000])
-    query = query_without_page(PaymentFilter(kept, queryset=Instalment.objects.none()))
+    query = ListChoices(PaymentFilter, Instalment, kept).query
     page = kept.get(PAGE_PARAM, "")
     if page.isascii() and page.isdigit() and len(page) < 7:
         query = "&".join(q for q in (query, f"{PAGE_PARAM}={page}") if q)

@@ -6,11 +6,11 @@ from typing import Any
 
 from django import template
 from django.core.paginator import Page
-from django.forms import BoundField, Form
+from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core.filters import filter_form_html
+from core.filters import ListChoices, filter_form_html
 
 register = template.Library()
 
@@ -94,6 +94,6 @@ def page_numbers(page: Page[Any]) -> list[int | None]:
 
 
 @register.simple_tag
-def list_filters(form: Form, filters: str) -> SafeString:
+def list_filters(choices: ListChoices) -> SafeString:
     """A list's search and filter form, cached by what was submitted (core.filters)."""
-    return filter_form_html(form, filters)
+    return filter_form_html(choices)
