@@ -37,13 +37,16 @@ def _staff_start(user: User) -> dict[str, object]:
 
 
 def _partner_cards(user: User) -> SafeString:
-    """The partner's agreements with what to do now, rendered once per recorded change, day and
-    language for this user (no forms on it, so nothing per request)."""
+    """Whom the user represents and the partner's agreements with what to do now, rendered
+    once per recorded change, day and language for this user (no forms on it, so nothing per
+    request; a membership and a partner change only through services that record it)."""
+
+    def render() -> str:
+        context = {"membership": membership_of(user), "cards": partner_start(user)}
+        return render_to_string("accounts/home.html#cards", context)
+
     key = f"todo:partner:{user.pk}:{timezone.localdate()}:{get_language()}"
-    html = per_revision(
-        key, lambda: render_to_string("accounts/home.html#cards", {"cards": partner_start(user)})
-    )
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+    return mark_safe(per_revision(key, render))  # noqa: S308 - our own template's output, escaped
 
 
 @login_required
@@ -62,5 +65,4 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if is_region_staff(user):
         year = current_budget_year(user)
         return redirect("funding:overview", year.year) if year else redirect("funding:index")
-    context = {"membership": membership_of(user), "cards_html": _partner_cards(user)}
-    return render(request, "accounts/home.html", context)
+    return render(request, "accounts/home.html", {"cards_html": _partner_cards(user)})

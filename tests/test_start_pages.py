@@ -122,11 +122,12 @@ def test_a_change_shows_at_once_though_the_pages_are_cached(demo: None) -> None:
     assert todo_counts(body)["Utbetalningar att attestera"] == 0
 
 
-@pytest.mark.parametrize("username", ["handlaggare", "sekreterare"])
+@pytest.mark.parametrize("username", ["handlaggare", "sekreterare", "coompanion"])
 @pytest.mark.usefixtures("shared_cache")
-def test_a_staff_start_page_read_again_asks_the_database_nothing(demo: None, username: str) -> None:
+def test_a_start_page_read_again_asks_the_database_nothing(demo: None, username: str) -> None:
     """With Redis as the servers have it: the session, the user with their permissions, the
-    history's revision, what waits and the year all come from the cache."""
+    history's revision, and what waits (for staff with the year, for a partner user with whom
+    they represent) all come from the cache."""
     client = login(Client(), username)
     assert client.get("/").status_code == 200
     with CaptureQueriesContext(connection) as queries:
