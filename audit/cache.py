@@ -8,8 +8,9 @@ copies unless a shared cache is configured; the timeout only bounds memory.
 
 With a shared cache the revision itself is kept there too, under a generation that every
 recorded change forgets (`core.generation_cache`: at the change and again once it commits), and
-it comes with the session in one round trip; a cached page then asks the database nothing
-(issue 18). With a per-process cache it is read from the database on every request.
+a view that shows cached pages declares it (`@reads_ahead(revision_keys)`) so that it comes with
+the session in one round trip: a cached page then asks the database nothing (issue 18). With a
+per-process cache it is read from the database on every request.
 """
 
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 
 from audit.models import current_revision
-from core.generation_cache import cached, forget, read_with_every_session
+from core.generation_cache import cached, forget
 
 PER_REVISION_SECONDS = 15 * 60
 
@@ -30,9 +31,10 @@ def revision() -> int:
     return cached(REVISION_GENERATION, REVISION_KEY, current_revision) or 0
 
 
-def read_revision_with_every_session() -> None:
-    """At start-up (`AuditConfig.ready`): the session store fetches the revision with it."""
-    read_with_every_session(REVISION_GENERATION, REVISION_KEY)
+def revision_keys(**url_kwargs: object) -> list[str]:
+    """For `@reads_ahead(revision_keys)` on a view that serves pages cached per revision: the
+    session store fetches the revision with the session."""
+    return [REVISION_GENERATION, REVISION_KEY]
 
 
 def forget_revision() -> None:

@@ -12,7 +12,8 @@ from accounts.models import User
 from accounts.permissions import is_official, is_region_staff, is_secretary
 from agreements.permissions import can_handle_payments, can_sign_for_region
 from agreements.todo import official_todo, partner_start
-from audit.cache import per_revision
+from audit.cache import per_revision, revision_keys
+from core.generation_cache import reads_ahead
 from funding.selectors import current_budget_year
 from funding.todo import secretary_todo
 from partners.permissions import membership_of
@@ -49,6 +50,7 @@ def _partner_cards(user: User) -> SafeString:
     return mark_safe(per_revision(key, render))  # noqa: S308 - our own template's output, escaped
 
 
+@reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:

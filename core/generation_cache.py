@@ -16,9 +16,8 @@ A read can be combined with another one the request makes anyway (`read_ahead`):
 store reads the session and its user's entry in one `get_many`, so a logged-in request makes
 one round trip to the cache instead of two. A view can ask for its own entries to be read in
 that same round trip (`reads_ahead`): the stored PDF download reads its document's entry with
-the session. What nearly every page reads is declared once (`read_with_every_session`): the
-history's revision that the cached pages are keyed by (`audit.cache`). What was read ahead
-serves this request only, once, and any `forget` in the request drops it.
+the session, and every page cached per revision the history's revision (`audit.cache`). What
+was read ahead serves this request only, once, and any `forget` in the request drops it.
 """
 
 import secrets
@@ -43,9 +42,6 @@ def is_shared() -> bool:
     return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
-# Entries nearly every page reads (the history's revision): read with every session.
-_with_every_session: list[str] = []
-
 # What this request read ahead, by key (None: not in the cache); None outside a request.
 _ahead: ContextVar[dict[str, Any] | None] = ContextVar("generation_cache_ahead", default=None)
 # The keys the request's view will read (`reads_ahead`), for whoever reads the cache first.
@@ -54,8 +50,8 @@ _wanted: ContextVar[tuple[str, ...]] = ContextVar("generation_cache_wanted", def
 _KEYS_OF_VIEW = "generation_cache_keys"
 
 
-def reads_ahead[V: Callable[..., Any]](keys: Callable[..., list[str]]) -> Callable[[V], V]:
-    """Declare on a view the entries it reads with `cached` — `keys(**url_kwargs)` gives their
+def reads_ahead[V: Callable[..., Any]](*keys: Callable[..., list[str]]) -> Callable[[V], V]:
+    """Declare on a view the entries it reads with `cached` — each `keys(**url_kwargs)` gives
     generation keys and keys — so that the session store reads them together with the session
     (one round trip). Only a guess about what to fetch: the view still checks access, and an
     entry read ahead is used only by a `cached` call for the same keys in the same request."""
@@ -70,8 +66,11 @@ def reads_ahead[V: Callable[..., Any]](keys: Callable[..., list[str]]) -> Callab
 def keys_wanted_by(match: ResolverMatch | None) -> tuple[str, ...]:
     """The entries the resolved view declared with `reads_ahead` (Django's view decorators
     copy the declaration onto their wrappers)."""
-    keys = getattr(match.func, _KEYS_OF_VIEW, None) if match else None
-    return tuple(keys(**match.kwargs)) if keys and match else ()
+    if match is None:
+        return ()
+    return tuple(
+        key for keys in getattr(match.func, _KEYS_OF_VIEW, ()) for key in keys(**match.kwargs)
+    )
 
 
 @contextmanager
@@ -86,18 +85,9 @@ def request_scope(wanted: tuple[str, ...] = ()) -> Iterator[None]:
         _wanted.reset(wanted_token)
 
 
-def read_with_every_session(generation_key: str, key: str) -> None:
-    """Declare an entry that (nearly) every page reads with `cached`, such as the history's
-    revision: the session store then reads it in the same round trip as every session."""
-    for name in (generation_key, key):
-        if name not in _with_every_session:
-            _with_every_session.append(name)
-
-
 def wanted_keys() -> tuple[str, ...]:
-    """The keys this request will read: those declared for every session and those its view
-    declared. To add to a read made anyway."""
-    return (*_with_every_session, *_wanted.get())
+    """The keys this request's view declared it will read: to add to a read made anyway."""
+    return _wanted.get()
 
 
 def read_ahead(keys: list[str], found: dict[str, Any]) -> None:

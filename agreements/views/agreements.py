@@ -53,6 +53,7 @@ from agreements.views.common import (
 )
 from agreements.views.listing import agreement_rows
 from agreements.views.record import agreement_record, notices_table, signing_party
+from audit.cache import revision_keys
 from core.documents import preview_response, stored_file_response
 from core.filters import PAGE_PARAM, ListChoices
 from core.generation_cache import reads_ahead
@@ -62,6 +63,7 @@ from core.views import created, run_service, with_csrf_token
 NOTICES_SHOWN = 50
 
 
+@reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_http_methods(["GET"])
 def agreement_index(request: AuthenticatedRequest) -> HttpResponse:
@@ -98,6 +100,7 @@ def agreement_new(request: AuthenticatedRequest, allocation_id: int) -> HttpResp
     return render(request, "agreements/new.html", context, status=status)
 
 
+@reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_http_methods(["GET"])
 def agreement_view(request: AuthenticatedRequest, reference: str) -> HttpResponse:

@@ -24,8 +24,9 @@ from agreements.filters import PartnerFilter
 from agreements.partners import partner_follow_up, partner_page
 from agreements.selectors import visibility_scope
 from agreements.views.listing import partner_rows
-from audit.cache import per_revision
+from audit.cache import per_revision, revision_keys
 from core.filters import PAGE_PARAM, ListChoices
+from core.generation_cache import reads_ahead
 from core.views import run_service
 from partners import services
 from partners.forms import PartnerDataForm, PaymentDetailsForm, contact_formset, planned_contacts
@@ -34,6 +35,7 @@ from partners.permissions import can_edit_partner
 from partners.selectors import partners_for
 
 
+@reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_GET
 def partner_index(request: AuthenticatedRequest) -> HttpResponse:
@@ -83,6 +85,7 @@ def _record(user: AnyUser, partner: Partner) -> PartnerRecord:
     return per_revision(key, render)
 
 
+@reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_GET
 def partner_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:

@@ -24,9 +24,10 @@ from agreements.forms import BookPaidForm, PaidImportForm, ReleaseForm
 from agreements.models import Instalment
 from agreements.permissions import can_handle_payments
 from agreements.selectors import payments_for, recoveries_for
-from audit.cache import per_revision
+from audit.cache import per_revision, revision_keys
 from core.filters import PAGE_PARAM, ListChoices, list_page_key, page_number
 from core.forms import add_service_errors
+from core.generation_cache import reads_ahead
 from core.views import CSRF_SLOT, run_service, with_csrf_token
 
 # Each row carries its own form (release, or book as paid): twenty-five keep the page quick.
@@ -63,6 +64,7 @@ def _results(request: AuthenticatedRequest, filters: str) -> SafeString:
     return with_csrf_token(per_revision(key, render_results), request)
 
 
+@reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_GET
 def payment_index(request: AuthenticatedRequest) -> HttpResponse:

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedRequest
 from accounts.permissions import is_official
-from audit.cache import per_revision
+from audit.cache import per_revision, revision_keys
+from core.generation_cache import reads_ahead
 from core.money import format_amount
 from core.views import CSRF_SLOT, with_csrf_token
 from funding import services
@@ -76,6 +77,7 @@ def _overview_figures(request: HttpRequest, budget_year: BudgetYear) -> str:
     return mark_safe(figures)  # noqa: S308 - our own template's output, escaped when rendered
 
 
+@reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_GET
 def overview(request: AuthenticatedRequest, year: int) -> HttpResponse:
@@ -205,6 +207,7 @@ def _conflict(
     return _editor(request, programme, table, form, conflicts=stale.conflicts, status=409)
 
 
+@reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocation_editor(request: AuthenticatedRequest, year: int, slug: str) -> HttpResponse:

@@ -23,6 +23,7 @@ from notices.sending import requeue
 from partners import services as partner_services
 from partners.models import Partner, PartnerMembership
 from tests.accounts.test_session_cache import redis_url, shared_cache  # noqa: F401
+from tests.accounts.test_sessions import _commands_made
 from tests.helpers import login, text
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +265,32 @@ def test_a_partners_page_offers_edits_only_to_those_who_may_whoever_filled_the_c
     secretary = text(login(Client(), "sekreterare").get("/partners/coompanion/"))
     assert "GF-2024-COOMPANION" in secretary
     assert "Ändra kontaktpersoner" not in secretary
+
+
+# The pages cached per revision, each declaring it (`@reads_ahead(revision_keys)`, audit.cache),
+# and who reads them (the staff's agreement page also reads its notices, in an MGET of their own).
+REVISION_WITH_THE_SESSION = [
+    ("/", "handlaggare"),
+    ("/", "coompanion"),
+    ("/agreements/", "handlaggare"),
+    (SIGNED, "coompanion"),
+    ("/partners/", "handlaggare"),
+    ("/partners/coompanion/", "coompanion"),
+    ("/payments/", "handlaggare"),
+    ("/budget/2025/", "handlaggare"),
+    ("/budget/2025/grundfinansiering/allocations/", "handlaggare"),
+]
+
+
+@pytest.mark.parametrize(("url", "username"), REVISION_WITH_THE_SESSION)
+@pytest.mark.usefixtures("shared_cache")
+def test_with_redis_a_cached_page_reads_the_revision_with_the_session(
+    url: str, username: str
+) -> None:
+    """One MGET for the session, its user and the history's revision; a view that did not
+    declare the revision would read it in a second one."""
+    client = login(Client(), username)
+    for _ in range(2):  # fills the caches; then this process knows whose session it is
+        assert client.get(url).status_code == 200
+    made = _commands_made(lambda: client.get(url))
+    assert made.get("cmdstat_mget") == 1, made
