@@ -36,6 +36,12 @@ def test_every_recorded_change_moves_the_revision_and_a_rollback_does_not() -> N
     assert current_revision() == before + 1
 
 
+def _record_change(partner: Partner) -> None:
+    record_event(
+        action=AuditAction.PARTNER_UPDATED, target=Partner.objects.get(pk=partner.pk), by=None
+    )
+
+
 def _change_held_open(
     partner: Partner, recorded: threading.Event, release: threading.Event
 ) -> None:
@@ -43,11 +49,7 @@ def _change_held_open(
     open until released."""
     try:
         with transaction.atomic():
-            record_event(
-                action=AuditAction.PARTNER_UPDATED,
-                target=Partner.objects.get(pk=partner.pk),
-                by=None,
-            )
+            _record_change(partner)
             recorded.set()
             release.wait(timeout=10)
     finally:
@@ -67,11 +69,7 @@ def test_revisions_follow_commit_order_and_are_unseen_until_commit() -> None:
     def second() -> None:
         try:
             with transaction.atomic():
-                record_event(
-                    action=AuditAction.PARTNER_UPDATED,
-                    target=Partner.objects.get(pk=partner.pk),
-                    by=None,
-                )
+                _record_change(partner)
                 seen_by_second.append(current_revision())
         finally:
             connection.close()
