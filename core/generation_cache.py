@@ -136,14 +136,46 @@ def cached[T](generation_key: str, key: str, load: Callable[[], T | None]) -> T 
     return loaded
 
 
+class _ForgetAtCommit:
+    """The after-commit half of `forget`, recognisable among the transaction's pending
+    callbacks."""
+
+    def __init__(self, generation_key: str) -> None:
+        self.generation_key = generation_key
+
+    def __call__(self) -> None:
+        cache.delete(self.generation_key)
+
+
+def _forget_at_commit_pending(generation_key: str) -> bool:
+    """Whether the open transaction will already forget `generation_key` when it commits (and
+    a rolled-back savepoint has not dropped that): Django's list of what runs at commit, each
+    entry (savepoint ids, callback, robust)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    pending = getattr(connection, "run_on_commit", ())
+    return any(
+        isinstance(entry, tuple)
+        and len(entry) == 3
+        and isinstance(entry[1], _ForgetAtCommit)
+        and entry[1].generation_key == generation_key
+        for entry in pending
+    )
+
+
 def forget(generation_key: str) -> None:
     """Make every server read what `generation_key` covers from the database again: now, and
     once the current transaction commits (a request reading in between would otherwise store
-    what the database held before the commit)."""
+    what the database held before the commit). The delete at commit is registered once per
+    transaction: a service that records three hundred changes forgets the history's revision
+    three hundred times. The delete now is not skipped: a read in the same transaction since
+    the last one may have cached what is now out of date."""
     if not is_shared():
         return
     ahead = _ahead.get()
     if ahead:
         ahead.clear()
     cache.delete(generation_key)
-    transaction.on_commit(lambda: cache.delete(generation_key))
+    if not _forget_at_commit_pending(generation_key):
+        transaction.on_commit(_ForgetAtCommit(generation_key))

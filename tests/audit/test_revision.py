@@ -14,6 +14,7 @@ from audit.models import current_revision
 from audit.services import record_event
 from partners.models import Partner
 from tests.accounts.test_session_cache import redis_url, shared_cache  # noqa: F401
+from tests.accounts.test_sessions import _commands_made
 from tests.conftest import make_partner
 from tests.helpers import waiting_on_a_lock
 
@@ -114,3 +115,20 @@ def test_with_redis_a_revision_read_while_a_change_commits_is_not_kept() -> None
     release.set()
     writer.join(timeout=10)
     assert revision() == start + 1 == current_revision()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("shared_cache")
+def test_with_redis_a_transaction_forgets_the_revision_at_commit_once() -> None:
+    """Every recorded change forgets the revision at once; the delete at commit is made once
+    for the transaction, not once per change."""
+    partner = make_partner("delta")
+
+    def record_twenty() -> None:
+        with transaction.atomic():
+            for _ in range(20):
+                _record_change(partner)
+
+    made = _commands_made(record_twenty)
+    assert made.get("cmdstat_del") == 20 + 1, made
+    assert revision() == current_revision()
