@@ -58,38 +58,40 @@ def budget_index(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "funding/budget_index.html", {"years": years})
 
 
-def _overview_figures(request: HttpRequest, budget_year: BudgetYear) -> str:
-    """The overview's figures, chart and table: rendered once per change, not per request.
+def _overview_page(request: HttpRequest, year: int) -> str:
+    """The overview as saved, rendered once per revision, language and whether the user may
+    start the next year: with 300 partners its figures are most of the page's time, and the
+    page is the same for every member of staff until the next recorded change.
 
-    With 300 partners rendering them is most of the page's time. Every change of money,
-    partners or programmes goes through a service that records it and moves the revision on,
-    so a copy cached under the revision read *before* the figures cannot be stale. The same
-    figures are shown to every member of staff who may see the page; only the language differs.
-    """
-    figures = per_revision(
-        f"budget-overview:{budget_year.pk}:{get_language()}",
-        lambda: render_to_string(
-            "funding/overview.html#figures",
-            {"overview": budget_overview(budget_year=budget_year)},
-            request=request,
-        ),
-    )
-    return mark_safe(figures)  # noqa: S308 - our own template's output, escaped when rendered
+    Every change of money, partners, programmes or years goes through a service that records
+    it and moves the revision on, so a copy cached under the revision read *before* the page
+    was rendered cannot be stale. Who may see it (staff, in Python: no query) is checked on
+    every request; an unknown year is a 404 that is never cached. Its one form's CSRF slot is
+    filled per response."""
+    if not can_view_budget(request.user):
+        raise Http404
+    manages = can_manage_budget(request.user)
+
+    def page() -> str:
+        budget_year = _budget_year(request, year)
+        context = {
+            "budget_year": budget_year,
+            "overview": budget_overview(budget_year=budget_year),
+            "can_start_next": manages and not BudgetYear.objects.filter(year=year + 1).exists(),
+            "start_form": StartYearForm(),
+            "csrf_token": CSRF_SLOT,
+        }
+        return render_to_string("funding/overview.html#page", context)
+
+    return per_revision(f"budget-overview:{year}:{manages}:{get_language()}", page)
 
 
 @reads_ahead(revision_keys)  # the revision comes with the session
 @login_required
 @require_GET
 def overview(request: AuthenticatedRequest, year: int) -> HttpResponse:
-    budget_year = _budget_year(request, year)
-    context = {
-        "budget_year": budget_year,
-        "figures": _overview_figures(request, budget_year),
-        "can_start_next": can_manage_budget(request.user)
-        and not BudgetYear.objects.filter(year=year + 1).exists(),
-        "start_form": StartYearForm(),
-    }
-    return render(request, "funding/overview.html", context)
+    saved_page = with_csrf_token(_overview_page(request, year), request)
+    return render(request, "funding/overview.html", {"year": year, "saved_page": saved_page})
 
 
 @dataclass(frozen=True)

@@ -85,13 +85,16 @@ def page(client: Client, url: str) -> str:
 
 @pytest.mark.parametrize("username", ["handlaggare", "sekreterare"])
 def test_overview_figures_are_rendered_once_per_change(client: Client, username: str) -> None:
-    """Issue 8: the figures come from the cache until a change is recorded, then are new."""
+    """Issue 8: the figures come from the cache until a change is recorded, then are new.
+    Issue 18: the whole page does: read again, it makes the session's queries and reads the
+    revision, nothing else (no year, no "does next year exist?", no figures)."""
     login(client, username)
     url = "/budget/2025/"
     first_count = count_queries(client, url)
     first = page(client, url)
     cached_count = count_queries(client, url)
-    assert cached_count == first_count - 3  # no figures queries: sources, programmes, split
+    assert cached_count == 4  # session, user, second-factor device, revision
+    assert first_count == (9 if username == "handlaggare" else 8)
     assert page(client, url) == first
 
     # A change through a service: the next request renders the figures again.
@@ -162,6 +165,30 @@ def test_the_cached_editor_page_is_still_checked_per_user(client: Client) -> Non
     client.logout()
     login(client, "coompanion")
     assert client.get(url).status_code == 404
+
+
+def test_the_cached_overview_is_still_checked_per_user(client: Client) -> None:
+    """Whoever filled the cache, an official gets the start-year form with a CSRF token of
+    their own, a secretary the page without it, a partner and an unknown year a 404; starting
+    the next year is a recorded change, after which the form is gone."""
+    url = "/budget/2025/"
+    secretary = login(Client(), "sekreterare")
+    assert "Starta budgetår 2026" not in secretary.get(url).content.decode()
+    official = Client(enforce_csrf_checks=True)
+    login(official, "handlaggare")
+    body = official.get(url).content.decode()
+    assert "Starta budgetår 2026" in body
+    assert CSRF_SLOT not in body
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert token is not None
+    assert "Starta budgetår 2026" not in secretary.get(url).content.decode()
+    assert login(Client(), "coompanion").get(url).status_code == 404
+    assert official.get("/budget/2031/").status_code == 404
+    started = official.post("/budget/2025/start-next/", {"csrfmiddlewaretoken": token[1]})
+    assert started.status_code == 302
+    assert started["Location"] == "/budget/2026/"
+    assert "Starta budgetår 2026" not in official.get(url).content.decode()
+    assert "Starta budgetår 2027" in official.get("/budget/2026/").content.decode()
 
 
 def test_overview_figures_are_cached_per_language(client: Client) -> None:
