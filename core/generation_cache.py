@@ -17,7 +17,8 @@ store reads the session and its user's entry in one `get_many`, so a logged-in r
 one round trip to the cache instead of two. A view can ask for its own entries to be read in
 that same round trip (`reads_ahead`): the stored PDF download reads its document's entry with
 the session, and every page cached per revision the history's revision (`audit.cache`). What
-was read ahead serves this request only, once, and any `forget` in the request drops it.
+was read ahead, or read or loaded since, serves the rest of this request only, and any `forget`
+in the request drops it.
 """
 
 import secrets
@@ -101,9 +102,17 @@ def read_ahead(keys: list[str], found: dict[str, Any]) -> None:
 def _read(generation_key: str, key: str) -> dict[str, Any]:
     ahead = _ahead.get()
     if ahead and generation_key in ahead and key in ahead:
-        pairs = ((generation_key, ahead.pop(generation_key)), (key, ahead.pop(key)))
+        pairs = ((generation_key, ahead[generation_key]), (key, ahead[key]))
         return {name: value for name, value in pairs if value is not None}
     return cache.get_many([generation_key, key])
+
+
+def _keep(generation_key: str, key: str, generation: str, value: Any) -> None:
+    """A value found or loaded serves the rest of the request (until a `forget` in it): a page
+    that reads the history's revision for two of its parts asks the cache once."""
+    ahead = _ahead.get()
+    if ahead is not None:
+        ahead[generation_key], ahead[key] = generation, (generation, value)
 
 
 def _generation(generation_key: str, found: dict[str, Any]) -> str | None:
@@ -129,10 +138,12 @@ def cached[T](generation_key: str, key: str, load: Callable[[], T | None]) -> T 
     generation = _generation(generation_key, found)
     if generation is not None and entry is not None and entry[0] == generation:
         value: T = entry[1]
+        _keep(generation_key, key, generation, value)
         return value
     loaded = load()
     if generation is not None and loaded is not None:
         cache.set(key, (generation, loaded), TIMEOUT_SECONDS)
+        _keep(generation_key, key, generation, loaded)
     return loaded
 
 
