@@ -18,6 +18,10 @@ two-factor reset takes effect on the next request. A request establishes the gen
 change's commit then removes. `QuerySet.update()` sends no signal: the code that uses it on
 these models calls `forget_user` itself (tests/accounts/test_session_cache.py finds them).
 
+Lists of users (a partner's users table) are cached under one more generation,
+`ANY_USER_GENERATION`, which every `forget_user` removes too: any change to any user or
+membership reads every such list again.
+
 The generation mechanism itself is `core.generation_cache`, shared with the stored PDF download.
 
 Why a generation and not a key made of what the checks read (password hash, is_active...):
@@ -85,12 +89,25 @@ def cached_device(user_id: Any, persistent_id: str, load: Callable[[], Any]) -> 
     return cached(_generation_key(user_id), f"auth:device:{user_id}:{persistent_id}", load)
 
 
+# Forgotten with every user's own generation: for what lists users (`cached_user_list`).
+ANY_USER_GENERATION = "auth:any-user:generation"
+
+
+def cached_user_list[T](key: str, load: Callable[[], T]) -> T | None:
+    """`load()`, something read from users and what `forget_user` covers with them (their
+    partner membership), from the shared cache until any user changes: a partner's users
+    table. Users change seldom next to how often such a list is read, and a change to one
+    user cannot say which lists show them without the query this saves."""
+    return cached(ANY_USER_GENERATION, key, load)
+
+
 def forget_user(user_id: Any) -> None:
-    """Make every server read `user_id`'s user and devices from the database again: now, and
-    once the current transaction commits (a request reading in between would otherwise store
-    what the database held before the commit)."""
+    """Make every server read `user_id`'s user and devices, and every list of users, from the
+    database again: now, and once the current transaction commits (a request reading in
+    between would otherwise store what the database held before the commit)."""
     if user_id is not None:
         forget(_generation_key(user_id))
+        forget(ANY_USER_GENERATION)
 
 
 def _forget_saved_user(sender: type[Model], instance: Model, **kwargs: Any) -> None:

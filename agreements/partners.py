@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus
 from accounts.permissions import AnyUser
+from accounts.session_cache import ANY_USER_GENERATION, cached_user_list
 from agreements.models import (
     Agreement,
     AgreementStatus,
@@ -34,10 +35,15 @@ from agreements.selectors import (
     requirement_rows,
     with_follow_up,
 )
+from audit.cache import per_revision
 from core.money import ZERO
 from funding.models import Allocation, AllocationStatus
 from partners.models import Partner, PartnerMembership
-from partners.permissions import can_deactivate_partner_user, can_manage_partner_users
+from partners.permissions import (
+    can_deactivate_partner_user,
+    can_manage_partner_users,
+    can_view_partner,
+)
 from partners.selectors import partners_for
 
 ACTIVE = (AgreementStatus.SENT, AgreementStatus.PARTNER_SIGNED, AgreementStatus.SIGNED)
@@ -108,9 +114,24 @@ class FollowUp:
     instalments: list[Instalment]
 
 
+def _users_key(slug: str) -> str:
+    return f"partner-users:{slug}"
+
+
+def partner_users_keys(slug: str) -> list[str]:
+    """For `@reads_ahead` on the partner's page: its users table comes with the session."""
+    return [ANY_USER_GENERATION, _users_key(slug)]
+
+
 def partner_page(*, user: AnyUser, slug: str) -> PartnerPage | None:
-    partner = partners_for(user).filter(slug=slug).first()
-    if partner is None:
+    """The partner and its users, if the user may see the partner (as `partners_for`, checked
+    in Python). The partner is read once per recorded change (it changes only through the
+    partners app's services, which record it: audit.cache), the users table once per change
+    to any user or membership (`cached_user_list`); the user's own membership, which decides
+    access, comes with the session's user. With Redis a second view asks the database
+    nothing."""
+    partner = per_revision(f"partner:{slug}", lambda: Partner.objects.filter(slug=slug).first())
+    if partner is None or not can_view_partner(user, partner):
         return None
     return PartnerPage(
         partner=partner,
@@ -147,9 +168,15 @@ def partner_follow_up(*, user: AnyUser, partner: Partner) -> FollowUp:
 
 
 def _user_rows(user: AnyUser, partner: Partner) -> list[UserRow]:
-    memberships = partner.memberships.select_related("user").order_by(
-        "-user__is_active", "user__last_name", "user__first_name"
-    )
+    def load() -> tuple[int, list[PartnerMembership]]:
+        ordered = partner.memberships.select_related("user")
+        users = ordered.order_by("-user__is_active", "user__last_name", "user__first_name")
+        return partner.pk, list(users)
+
+    found = cached_user_list(_users_key(partner.slug), load)
+    if found is None or found[0] != partner.pk:  # cached when the slug was another partner's
+        found = load()
+    memberships = found[1]
     manage = can_manage_partner_users(user, partner)
     return [
         UserRow(

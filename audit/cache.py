@@ -43,10 +43,12 @@ def forget_revision() -> None:
 
 
 def per_revision[T](key: str, compute: Callable[[], T]) -> T:
-    """`compute()`, or its value cached for the current revision under `key`."""
+    """`compute()`, or its value cached for the current revision under `key`. None is never
+    cached (what is not there, such as an unknown slug, fills no entry)."""
     full_key = f"{key}:rev{revision()}"
     found: T | None = cache.get(full_key)
     if found is None:
         found = compute()
-        cache.set(full_key, found, PER_REVISION_SECONDS)
+        if found is not None:
+            cache.set(full_key, found, PER_REVISION_SECONDS)
     return found

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedRequest
 from accounts.permissions import AnyUser, is_region_staff
 from agreements.filters import PartnerFilter
-from agreements.partners import partner_follow_up, partner_page
+from agreements.partners import partner_follow_up, partner_page, partner_users_keys
 from agreements.selectors import visibility_scope
 from agreements.views.listing import partner_rows
 from audit.cache import per_revision, revision_keys
@@ -85,7 +85,7 @@ def _record(user: AnyUser, partner: Partner) -> PartnerRecord:
     return per_revision(key, render)
 
 
-@reads_ahead(revision_keys)  # the revision comes with the session
+@reads_ahead(revision_keys, partner_users_keys)  # with the session: the revision, the users
 @login_required
 @require_GET
 def partner_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:

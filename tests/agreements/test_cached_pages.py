@@ -294,3 +294,41 @@ def test_with_redis_a_cached_page_reads_the_revision_with_the_session(
         assert client.get(url).status_code == 200
     made = _commands_made(lambda: client.get(url))
     assert made.get("cmdstat_mget") == 1, made
+
+
+@pytest.mark.parametrize(("url", "username"), REVISION_WITH_THE_SESSION)
+@pytest.mark.usefixtures("shared_cache")
+def test_with_redis_a_cached_page_read_again_asks_the_database_nothing(
+    url: str, username: str
+) -> None:
+    """The session, the user, the revision, the page and whatever the page checks per user
+    (a partner's users table too) all come from the cache."""
+    client = login(Client(), username)
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert [q["sql"] for q in queries] == []
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_with_redis_a_partners_users_table_shows_a_change_to_any_user_at_once() -> None:
+    """The users table is cached until any user or membership changes, whether through a
+    service, a plain save or a delete; losing the membership is a 404 at the next request."""
+    partner = login(Client(), "coompanion")
+    official = login(Client(), "handlaggare")
+    url = "/partners/coompanion/"
+    assert "Coompanion" in text(partner.get(url))
+    assert "Nils Nykomling" not in text(official.get(url))
+    newcomer = User.objects.create_user(
+        username="nykomling", first_name="Nils", last_name="Nykomling", role="partner"
+    )
+    PartnerMembership.objects.create(user=newcomer, partner=Partner.objects.get(slug="coompanion"))
+    assert "Nils Nykomling" in text(partner.get(url))
+    assert "Nils Nykomling" in text(official.get(url))
+    newcomer.first_name = "Ingrid"
+    newcomer.save()
+    assert "Ingrid Nykomling" in text(partner.get(url))
+    PartnerMembership.objects.filter(user__username="coompanion").delete()
+    assert partner.get(url).status_code == 404
+    assert "Ingrid Nykomling" in text(official.get(url))
