@@ -17,8 +17,14 @@ shows at once because the name is in it. No key value may follow what a client c
 or every new path would be a new entry in the shared cache: the page goes into the key as its
 URL pattern (`request|page_pattern`), and a fragment whose key holds `NOT_CACHED` (a path that
 resolves to no page) is rendered without the cache.
+
+As the key holds all a fragment depends on, a copy never goes stale: each process keeps the
+ones it served last in its own memory as well (`LOCAL_ENTRIES`), so a page's header and footer
+cost no round trip to the shared cache, which a new process still finds them in.
 """
 
+from collections import OrderedDict
+from threading import Lock
 from typing import Any
 
 from django import template
@@ -35,6 +41,32 @@ register = template.Library()
 
 FRAME_SECONDS = 60 * 60
 NOT_CACHED = object()
+
+
+# The fragments this process served last, by key, the oldest first.
+LOCAL_ENTRIES = 512
+_local: OrderedDict[str, str] = OrderedDict()
+_local_lock = Lock()
+
+
+def _kept(key: str) -> str | None:
+    """The fragment, from this process's memory or else the shared cache."""
+    with _local_lock:
+        html = _local.get(key)
+        if html is not None:
+            _local.move_to_end(key)
+            return html
+    html = cache.get(key)
+    if html is not None:
+        _keep(key, html)
+    return html
+
+
+def _keep(key: str, html: str) -> None:
+    with _local_lock:
+        _local[key] = html
+        if len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
 
 
 def _slot(name: str) -> str:
@@ -55,13 +87,14 @@ class FrameNode(template.Node):
         values = [v.resolve(context) for v in self.vary_on]
         cached = all(value is not NOT_CACHED for value in values)
         key = make_template_fragment_key(self.name, values) if cached else ""
-        html: str | None = cache.get(key) if cached else None
+        html = _kept(key) if cached else None
         if html is None:
             placeholders = {name: _slot(name) for name in self.slots}
             with context.push(csrf_token=CSRF_SLOT, **placeholders):
                 html = self.nodelist.render(context)
             if cached:
                 cache.set(key, html, FRAME_SECONDS)
+                _keep(key, html)
         for name, value in self.slots.items():
             html = html.replace(_slot(name), str(conditional_escape(value.resolve(context))))
         request: Any = context.get("request")

@@ -15,6 +15,7 @@ from django.template import Context, Template
 from django.test import Client
 
 from accounts.models import User
+from core.templatetags import frames
 from core.views import CSRF_SLOT
 from tests.helpers import login
 
@@ -34,6 +35,31 @@ def test_the_frame_is_rendered_once_for_the_same_key_values() -> None:
     assert counted.render(Context({"who": "a", "calls": calls})) == "a first render"
     assert counted.render(Context({"who": "a", "calls": calls})) == "a first render"  # cached
     assert counted.render(Context({"who": "b", "calls": calls})) == "b second render"
+
+
+def test_a_process_keeps_the_frames_it_served_last_and_asks_the_cache_for_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Served again by this process: no round trip to the shared cache. Another process (its
+    memory empty) finds the frame in the shared cache, not rendering it again. The memory
+    holds LOCAL_ENTRIES fragments at the most."""
+    counted = Template(
+        '{% load frames %}{% frame "test-local" who %}{{ who }} {{ calls.pop }}{% endframe %}'
+    )
+    calls = ["second render", "first render"]
+    assert counted.render(Context({"who": "a", "calls": calls})) == "a first render"
+    asked: list[str] = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a: asked.append(key) or real_get(key, *a))
+    assert counted.render(Context({"who": "a", "calls": calls})) == "a first render"
+    assert asked == []
+    frames._local.clear()  # as in another process
+    assert counted.render(Context({"who": "a", "calls": calls})) == "a first render"
+    assert len(asked) == 1
+    monkeypatch.setattr(frames, "LOCAL_ENTRIES", 5)
+    for who in range(20):
+        counted.render(Context({"who": who, "calls": [""]}))
+    assert len(frames._local) == 5
 
 
 def test_a_named_value_is_filled_and_escaped_per_render() -> None:
