@@ -20,17 +20,21 @@ from partners.permissions import membership_of
 
 
 def _staff_start(user: User) -> dict[str, object]:
-    """What waits for an official or a secretary, and the year to land on. Counting it across
-    every agreement is most of the page's time, so it is computed once per recorded change,
-    day and language (audit.cache), the same for everyone it concerns: the key holds the
-    roles and rights it depends on."""
+    """What waits for an official or a secretary, rendered, and the year to land on. Counting
+    it across every agreement and rendering its rows are most of the page's time, so both are
+    done once per recorded change, day and language (audit.cache), the same for everyone they
+    concern: the key holds the roles and rights they depend on (no forms in it, so nothing per
+    request)."""
     official, secretary = is_official(user), is_secretary(user)
     rights = f"{official:d}{secretary:d}{can_sign_for_region(user):d}{can_handle_payments(user):d}"
 
     def compute() -> dict[str, object]:
-        return {
+        context = {
             "todo": official_todo(user) if official else [],
             "decisions": secretary_todo(user) if secretary else {},
+        }
+        return {
+            "todo_html": mark_safe(render_to_string("accounts/home_staff.html#todo", context)),  # noqa: S308 - our own template's output, escaped
             "year": current_budget_year(user),
         }
 
