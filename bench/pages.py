@@ -2,9 +2,12 @@
 
 Each page is loaded by wrk (Debian package `wrk`) at 1 and at 16 concurrent clients; the
 figures are requests per second and p50/p95 latency, each as a ratio to the floor — a view
-that does nothing, behind the same middleware stack, with the same user's session — measured
-in the same run (before and after the pages, to show the drift). Machines are shared and
-noisy: compare the ratios. `make bench` runs it; BENCH_SECONDS sets each load's duration.
+that does nothing, behind the same middleware stack, with the same user's session. Machines
+are shared and noisy (this one's speed drifts by half within minutes), so each ratio compares
+loads made side by side: BENCH_ROUNDS rounds (default 3) of the floor and the page back to
+back, in alternating order, and the ratio is the median of the rounds' ratios; the floor's
+spread over the rounds is shown. `make bench` runs it; BENCH_SECONDS sets each load's duration
+(default 4).
 """
 
 import os
@@ -16,13 +19,15 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset
 import wrk
 
 ROOT = dataset.ROOT
-SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CLIENTS = (1, 16)
 
 
@@ -143,67 +148,86 @@ def main() -> None:
                 time.sleep(0.2)
         for target in TARGETS:
             check(base + target.path, cookies[target.user])
-        results: dict[tuple[str, int], Result] = {}
-        floors_after: dict[tuple[str, int], Result] = {}
-        for target in TARGETS:
-            for clients in CLIENTS:
-                results[target.name, clients] = load(
-                    base + target.path, cookies[target.user], clients
-                )
-                print(f"  {target.name}, {clients} clients: {results[target.name, clients]}")
+        measured = {}
+        floor = TARGETS[0]  # each page's floor: the one listed last before it
         for target in TARGETS:
             if target.floor:
-                for clients in CLIENTS:
-                    floors_after[target.name, clients] = load(
-                        base + target.path, cookies[target.user], clients
-                    )
+                floor = target
+                continue
+            for clients in CLIENTS:
+                rounds = [
+                    side_by_side(base, cookies, floor, target, clients, page_first=i % 2 == 1)
+                    for i in range(ROUNDS)
+                ]
+                measured[target.name, clients] = rounds
+                print(f"  {target.name}, {clients} clients: {summary(rounds)}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report(results, floors_after, workers)
+    report(measured, workers)
 
 
-def report(
-    results: dict[tuple[str, int], Result],
-    floors_after: dict[tuple[str, int], Result],
-    workers: int,
-) -> None:
+Round = tuple[Result, Result]  # the floor's load and the page's, one after the other
+
+
+def side_by_side(
+    base: str,
+    cookies: dict[str, str],
+    floor: Target,
+    page: Target,
+    clients: int,
+    *,
+    page_first: bool,
+) -> Round:
+    order = (page, floor) if page_first else (floor, page)
+    done = {t.name: load(base + t.path, cookies[t.user], clients) for t in order}
+    return done[floor.name], done[page.name]
+
+
+def ratios(rounds: list[Round]) -> Result:
+    """The page over its floor, the median of the rounds' ratios."""
+    return Result(
+        rps=median(p.rps / f.rps for f, p in rounds),
+        p50_ms=median(p.p50_ms / f.p50_ms for f, p in rounds),
+        p95_ms=median(p.p95_ms / f.p95_ms for f, p in rounds),
+    )
+
+
+def medians(results: list[Result]) -> Result:
+    return Result(
+        rps=median(r.rps for r in results),
+        p50_ms=median(r.p50_ms for r in results),
+        p95_ms=median(r.p95_ms for r in results),
+    )
+
+
+def summary(rounds: list[Round]) -> str:
+    page, ratio = medians([p for _, p in rounds]), ratios(rounds)
+    floors = sorted(f.rps for f, _ in rounds)
+    return f"{page.rps:.0f} req/s, {ratio.rps:.2f} x floor (floor {floors[0]:.0f}-{floors[-1]:.0f})"
+
+
+def report(measured: dict[tuple[str, int], list[Round]], workers: int) -> None:
     gunicorn_workers = int(os.environ.get("WEB_CONCURRENCY", workers * 2 + 1))
     cache = "Redis" if os.environ.get("REDIS_URL") else "no shared cache (BENCH_REDIS_URL empty)"
     lines = [
         f"gunicorn {gunicorn_workers} sync workers and wrk on one {workers}-core machine, "
         f"PostgreSQL, {cache}, {SECONDS} s per load, measured {time.strftime('%Y-%m-%d')}. "
-        "Floor = the middleware stack alone with the same session, measured before and after "
-        "the pages (both shown; ratios use their mean).",
+        f"Floor = the middleware stack alone with the same session, loaded next to the page in "
+        f"each of {ROUNDS} rounds; a ratio is the median of the rounds' ratios, the rates are "
+        "medians, and the last column is the floor's lowest and highest rate over the rounds.",
         "",
-        "| page | clients | req/s | × floor | p50 ms | × floor | p95 ms | × floor |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | clients | req/s | × floor | p50 ms | × floor | p95 ms | × floor | floor req/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    floor_of: dict[str, str] = {}
-    current = ""
-    for target in TARGETS:
-        if target.floor:
-            current = target.name
-        floor_of[target.name] = current
-    for target in TARGETS:
-        for clients in CLIENTS:
-            r = results[target.name, clients]
-            before = results[floor_of[target.name], clients]
-            after = floors_after[floor_of[target.name], clients]
-            floor = Result(
-                rps=(before.rps + after.rps) / 2,
-                p50_ms=(before.p50_ms + after.p50_ms) / 2,
-                p95_ms=(before.p95_ms + after.p95_ms) / 2,
-            )
-            if target.floor:
-                name = f"{target.name} (before / after: {before.rps:.0f} / {after.rps:.0f} req/s)"
-            else:
-                name = target.name
-            lines.append(
-                f"| {name} | {clients} | {r.rps:.0f} | {r.rps / floor.rps:.2f} "
-                f"| {r.p50_ms:.1f} | {r.p50_ms / floor.p50_ms:.2f} "
-                f"| {r.p95_ms:.1f} | {r.p95_ms / floor.p95_ms:.2f} |"
-            )
+    for (name, clients), rounds in measured.items():
+        page, ratio = medians([p for _, p in rounds]), ratios(rounds)
+        floors = sorted(f.rps for f, _ in rounds)
+        lines.append(
+            f"| {name} | {clients} | {page.rps:.0f} | {ratio.rps:.2f} "
+            f"| {page.p50_ms:.1f} | {ratio.p50_ms:.2f} "
+            f"| {page.p95_ms:.1f} | {ratio.p95_ms:.2f} | {floors[0]:.0f}–{floors[-1]:.0f} |"
+        )
     table = "\n".join(lines)
     print(table)
     dataset.write_section("pages", table)
