@@ -56,10 +56,10 @@ def _kept(key: str) -> str | None:
         if html is not None:
             _local.move_to_end(key)
             return html
-    html = cache.get(key)
-    if html is not None:
-        _keep(key, html)
-    return html
+    found: str | None = cache.get(key)
+    if found is not None:
+        _keep(key, found)
+    return found
 
 
 def _keep(key: str, html: str) -> None:

@@ -50,7 +50,12 @@ def test_a_process_keeps_the_frames_it_served_last_and_asks_the_cache_for_others
     assert counted.render(Context({"who": "a", "calls": calls})) == "a first render"
     asked: list[str] = []
     real_get = cache.get
-    monkeypatch.setattr(cache, "get", lambda key, *a: asked.append(key) or real_get(key, *a))
+
+    def get(key: str, *args: Any) -> Any:
+        asked.append(key)
+        return real_get(key, *args)
+
+    monkeypatch.setattr(cache, "get", get)
     assert counted.render(Context({"who": "a", "calls": calls})) == "a first render"
     assert asked == []
     frames._local.clear()  # as in another process
