@@ -20,8 +20,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cpu
 import dataset
 import wrk
 
@@ -65,6 +67,7 @@ class Result:
     rps: float
     p50_ms: float
     p95_ms: float
+    cpu_ms: float = 0.0  # the servers' CPU time per request (bench.cpu)
 
 
 def sessions() -> dict[str, str]:
@@ -105,12 +108,18 @@ def check(url: str, cookie: str) -> None:
         response.read()
 
 
+STACK: list[cpu.Stack] = []  # gunicorn's process group, the database's connections, Redis
+
+
 def load(url: str, cookie: str, clients: int) -> Result:
+    stack = STACK[-1]
+    cpu_before = stack.ticks()
     report = wrk.run(url, clients=clients, seconds=SECONDS, cookie=cookie, threads=min(clients, 2))
     return Result(
         rps=report["requests"] / (report["duration_us"] / 1e6),
         p50_ms=report["p50_us"] / 1000,
         p95_ms=report["p95_us"] / 1000,
+        cpu_ms=stack.seconds_since(cpu_before) * 1000 / max(report["requests"], 1),
     )
 
 
@@ -138,7 +147,10 @@ def main() -> None:
         env={**os.environ, **env, "GUNICORN_ACCESS_LOG": ""},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # a process group of its own, for its CPU time
     )
+    redis = urlsplit(env.get("REDIS_URL", ""))
+    STACK.append(cpu.Stack(server.pid, cpu.titles("halland_bench", redis.hostname, redis.port)))
     try:
         for _ in range(100):
             try:
@@ -190,6 +202,7 @@ def ratios(rounds: list[Round]) -> Result:
         rps=median(p.rps / f.rps for f, p in rounds),
         p50_ms=median(p.p50_ms / f.p50_ms for f, p in rounds),
         p95_ms=median(p.p95_ms / f.p95_ms for f, p in rounds),
+        cpu_ms=median(f.cpu_ms / p.cpu_ms for f, p in rounds),  # inverse: less CPU, more req/s
     )
 
 
@@ -198,13 +211,17 @@ def medians(results: list[Result]) -> Result:
         rps=median(r.rps for r in results),
         p50_ms=median(r.p50_ms for r in results),
         p95_ms=median(r.p95_ms for r in results),
+        cpu_ms=median(r.cpu_ms for r in results),
     )
 
 
 def summary(rounds: list[Round]) -> str:
     page, ratio = medians([p for _, p in rounds]), ratios(rounds)
     floors = sorted(f.rps for f, _ in rounds)
-    return f"{page.rps:.0f} req/s, {ratio.rps:.2f} x floor (floor {floors[0]:.0f}-{floors[-1]:.0f})"
+    return (
+        f"{page.rps:.0f} req/s, {ratio.rps:.2f} x floor (floor {floors[0]:.0f}-{floors[-1]:.0f}), "
+        f"by CPU {ratio.cpu_ms:.2f} x floor"
+    )
 
 
 def report(measured: dict[tuple[str, int], list[Round]], workers: int) -> None:
@@ -215,18 +232,24 @@ def report(measured: dict[tuple[str, int], list[Round]], workers: int) -> None:
         f"PostgreSQL, {cache}, {SECONDS} s per load, measured {time.strftime('%Y-%m-%d')}. "
         f"Floor = the middleware stack alone with the same session, loaded next to the page in "
         f"each of {ROUNDS} rounds; a ratio is the median of the rounds' ratios, the rates are "
-        "medians, and the last column is the floor's lowest and highest rate over the rounds.",
+        "medians, floor req/s is the floor's lowest and highest rate over the rounds. CPU = "
+        "the servers' CPU time per request (gunicorn, the database's connections, Redis; not "
+        "wrk): what a request costs, apart from waiting for a core; its ratio is the inverse "
+        "(floor's CPU / page's CPU), comparable with the req/s ratio.",
         "",
-        "| page | clients | req/s | × floor | p50 ms | × floor | p95 ms | × floor | floor req/s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | clients | req/s | × floor | p50 ms | × floor | p95 ms | × floor "
+        "| floor req/s | CPU ms (floor) | × floor, by CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for (name, clients), rounds in measured.items():
         page, ratio = medians([p for _, p in rounds]), ratios(rounds)
         floors = sorted(f.rps for f, _ in rounds)
+        floor_cpu = median(f.cpu_ms for f, _ in rounds)
         lines.append(
             f"| {name} | {clients} | {page.rps:.0f} | {ratio.rps:.2f} "
             f"| {page.p50_ms:.1f} | {ratio.p50_ms:.2f} "
-            f"| {page.p95_ms:.1f} | {ratio.p95_ms:.2f} | {floors[0]:.0f}–{floors[-1]:.0f} |"
+            f"| {page.p95_ms:.1f} | {ratio.p95_ms:.2f} | {floors[0]:.0f}–{floors[-1]:.0f} "
+            f"| {page.cpu_ms:.2f} ({floor_cpu:.2f}) | {ratio.cpu_ms:.2f} |"
         )
     table = "\n".join(lines)
     print(table)

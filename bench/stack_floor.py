@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
-from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +40,7 @@ import psycopg  # noqa: E402
 
 django.setup()  # the stack test's client imports the test helpers, which need the app registry
 
-from bench import wrk  # noqa: E402
+from bench import cpu, wrk  # noqa: E402
 from bench.dataset import write_section  # noqa: E402
 from tests.faults.harness import free_port  # noqa: E402
 from tests.stack.client import Browser  # noqa: E402
@@ -51,53 +50,19 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CLIENTS = (1, 8)
 
 
-# The CPU the stack spends, read from /proc: what a request costs the servers, apart from how
-# long it waited for a core, so a second view where req/s swing between runs (it varies too:
-# a shared machine's caches and clock are shared). The stack is bin/serve's process group
-# (nginx, gunicorns, PgBouncer), the connections to the bench's database (by their process
-# title, so another database's work on the same server is left out) and the Redis server at
-# the bench's address; wrk, the client, is left out.
-TICKS = os.sysconf("SC_CLK_TCK")
-_STACK: dict[str, Any] = {}
-
-
-def _serves_the_stack(pid: str) -> bool:
-    try:
-        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return False
-    return any(mark and mark in title for mark in _STACK.get("titles", ()))
-
-
-def stack_cpu() -> dict[int, int]:
-    """CPU ticks so far of each process of the stack, by pid."""
-    ticks = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:  # the process ended meanwhile
-            continue
-        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
-        if int(fields[2]) == _STACK.get("pgid") or (
-            name in ("postgres", "redis-server") and _serves_the_stack(stat.parent.name)
-        ):
-            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks
-
-
-def cpu_seconds_since(before: dict[int, int]) -> float:
-    """What the stack's processes spent since `before` (a process started meanwhile counts
-    whole; one that ended meanwhile, such as a database connection closed, is left out)."""
-    return sum(t - before.get(pid, 0) for pid, t in stack_cpu().items()) / TICKS
+# The stack whose CPU time is counted (bench.cpu): bin/serve's process group (nginx, gunicorns,
+# PgBouncer), the bench database's connections and the Redis server; set by `serving`.
+_STACK: list[cpu.Stack] = []
 
 
 def load(url: str, clients: int, cookie: str | None) -> dict[str, float]:
-    cpu_before = stack_cpu()
+    stack = _STACK[-1]
+    cpu_before = stack.ticks()
     report = wrk.run(url, clients=clients, seconds=SECONDS, cookie=cookie)
     return {
         "rps": report["requests"] / (report["duration_us"] / 1e6),
         "p50_ms": report["p50_us"] / 1000,
-        "cpu_ms": cpu_seconds_since(cpu_before) * 1000 / max(report["requests"], 1),
+        "cpu_ms": stack.seconds_since(cpu_before) * 1000 / max(report["requests"], 1),
     }
 
 
@@ -152,12 +117,9 @@ def serving(cache: dict[str, str]) -> Iterator[int]:
             if serve.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit((serve_dir / "serve.log").read_text()[-3000:])
             time.sleep(0.5)
-        _STACK["pgid"] = serve.pid  # start_new_session: its own process group
         redis = urlsplit(cache.get("REDIS_URL", ""))
-        _STACK["titles"] = (
-            f"postgres {database} ",  # in a connection's title: user, database, client
-            f"redis-server {redis.hostname}:{redis.port}" if redis.port else "",
-        )
+        # start_new_session: bin/serve and what it starts are a process group of their own
+        _STACK.append(cpu.Stack(serve.pid, cpu.titles(database, redis.hostname, redis.port)))
         yield port
     finally:
         serve.terminate()
