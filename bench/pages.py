@@ -12,6 +12,7 @@ spread over the rounds is shown. `make bench` runs it; BENCH_SECONDS sets each l
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -144,7 +145,8 @@ def main() -> None:
             "config.wsgi",
         ],
         cwd=ROOT,
-        env={**os.environ, **env, "GUNICORN_ACCESS_LOG": ""},
+        # Workers are not recycled: a restart's second of CPU would land on one load.
+        env={**os.environ, **env, "GUNICORN_ACCESS_LOG": "", "GUNICORN_MAX_REQUESTS": "0"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # a process group of its own, for its CPU time
@@ -175,7 +177,10 @@ def main() -> None:
                 print(f"  {target.name}, {clients} clients: {summary(rounds)}", flush=True)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
     report(measured, workers)
 
 
@@ -229,7 +234,8 @@ def report(measured: dict[tuple[str, int], list[Round]], workers: int) -> None:
     cache = "Redis" if os.environ.get("REDIS_URL") else "no shared cache (BENCH_REDIS_URL empty)"
     lines = [
         f"gunicorn {gunicorn_workers} sync workers and wrk on one {workers}-core machine, "
-        f"PostgreSQL, {cache}, {SECONDS} s per load, measured {time.strftime('%Y-%m-%d')}. "
+        f"PostgreSQL, {cache}, {SECONDS} s per load, measured {time.strftime('%Y-%m-%d')}; "
+        "workers not recycled during the run (a restart's CPU would land on one load). "
         f"Floor = the middleware stack alone with the same session, loaded next to the page in "
         f"each of {ROUNDS} rounds; a ratio is the median of the rounds' ratios, the rates are "
         "medians, floor req/s is the floor's lowest and highest rate over the rounds. CPU = "

@@ -95,6 +95,7 @@ def serving(cache: dict[str, str]) -> Iterator[int]:
         "SERVE_DIR": str(serve_dir),
         "BENCH_FLOOR_ENDPOINT": "on",
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+        "GUNICORN_MAX_REQUESTS": "0",  # not recycled: a restart's CPU would land on one load
         **cache,
     }
     with (serve_dir / "serve.log").open("w") as log:
@@ -187,7 +188,8 @@ def table(measured: dict[str, dict[int, dict[str, dict[str, float]]]]) -> str:
     today = datetime.now(UTC).date().isoformat()
     lines = [
         f"nginx → 2 gunicorns ({workers} sync workers each) → PgBouncer → PostgreSQL, wrk on the "
-        f"same 2-core machine, {SECONDS} s per load, the median of {ROUNDS} rounds (a ratio: "
+        f"same 2-core machine, {SECONDS} s per load, workers not recycled during the run, "
+        f"the median of {ROUNDS} rounds (a ratio: "
         f"the median of each round's ratio), measured {today}. "
         "Session floor = an official's session past the second step, over bare (no cookie); "
         "stored PDF = a partner's signed agreement (nginx sends the file), over the same "

@@ -24,4 +24,6 @@ def run(
     report: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
     if report["errors"]:
         raise SystemExit(f"wrk saw {report['errors']} errors on {url}:\n{done.stdout}")
+    if not report["requests"]:  # the machine stalled for the whole load: no rate to compare
+        raise SystemExit(f"wrk saw no request answered on {url} in {seconds} s:\n{done.stdout}")
     return report
