@@ -6,9 +6,10 @@ logged-in session past the second step (session, user, OTP device and every midd
 work), once bare (no cookie: the same stack, nothing to look up). The figure is the ratio
 session / bare in requests per second; issue 18 asks for ≥ 0.5. Machines are shared and noisy:
 compare the ratio, not the rates. Each figure is the median of BENCH_ROUNDS rounds (default 3),
-the loads of one round run back to back so a ratio compares loads made under the same
-conditions; BENCH_SECONDS sets each load's duration; the database is
-BENCH_DATABASE_URL's server (default the local one), under a name of its own, dropped after.
+the loads of one round run back to back (every other round in reverse order) so a ratio
+compares loads made under the same conditions; BENCH_SECONDS sets each load's duration; the
+database is BENCH_DATABASE_URL's server (default the local one), under a name of its own,
+dropped after.
 
 Twice: with Redis (sessions `cached_db`, the session's user and device cached: accounts.
 session_cache) and without (CACHE_URL=locmemcache://: each process its own cache, sessions in
@@ -152,9 +153,11 @@ def measure(port: int) -> dict[int, dict[str, dict[str, float]]]:
     }
     results = {}
     for clients in CLIENTS:
+        # Every other round in reverse order, so no load always follows the same one.
+        orders = (list(urls.items()), list(reversed(urls.items())))
         rounds = [
-            {name: load(url, clients, cookie) for name, (url, cookie) in urls.items()}
-            for _ in range(ROUNDS)
+            {name: load(url, clients, cookie) for name, (url, cookie) in orders[i % 2]}
+            for i in range(ROUNDS)
         ]
         row = results[clients] = {
             name: {key: median(r[name][key] for r in rounds) for key in ("rps", "cpu_ms")}
