@@ -44,13 +44,16 @@ def _staff_start(user: User) -> dict[str, object]:
 def _partner_cards(user: User) -> SafeString:
     """Whom the user represents and the partner's agreements with what to do now, rendered
     once per recorded change, day and language for this user (no forms on it, so nothing per
-    request; a membership and a partner change only through services that record it)."""
+    request). The membership decides both, so it is in the key: it comes with the session's
+    user, and a membership ended or changed outside the services shows at once."""
+    membership = membership_of(user)
 
     def render() -> str:
-        context = {"membership": membership_of(user), "cards": partner_start(user)}
+        context = {"membership": membership, "cards": partner_start(user)}
         return render_to_string("accounts/home.html#cards", context)
 
-    key = f"todo:partner:{user.pk}:{timezone.localdate()}:{get_language()}"
+    scope = f"{membership.partner_id}:{membership.is_signatory:d}" if membership else "none"
+    key = f"todo:partner:{user.pk}:{scope}:{timezone.localdate()}:{get_language()}"
     return mark_safe(per_revision(key, render))  # noqa: S308 - our own template's output, escaped
 
 

@@ -133,3 +133,22 @@ def test_a_start_page_read_again_asks_the_database_nothing(demo: None, username:
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     assert [q["sql"] for q in queries] == [], queries.captured_queries
+
+
+@pytest.mark.parametrize("cache", ["per_process", "shared_cache"])
+def test_a_membership_ended_outside_the_services_shows_on_the_partner_start_page_at_once(
+    demo: None, cache: str, request: pytest.FixtureRequest
+) -> None:
+    """The cached cards are keyed by the membership they show (it comes with the session's
+    user), so deleting it, as the admin's raw delete or a script would, needs no recorded
+    change to take effect."""
+    from partners.models import PartnerMembership
+
+    if cache == "shared_cache":
+        request.getfixturevalue("shared_cache")
+    client = login(Client(), "coompanion")
+    assert "Du företräder Coompanion" in text(client.get("/"))
+    PartnerMembership.objects.filter(user__username="coompanion").delete()
+    body = text(client.get("/"))
+    assert "Du företräder" not in body
+    assert "GF-2024-COOMPANION" not in body
