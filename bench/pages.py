@@ -109,11 +109,9 @@ def check(url: str, cookie: str) -> None:
         response.read()
 
 
-STACK: list[cpu.Stack] = []  # gunicorn's process group, the database's connections, Redis
-
-
-def load(url: str, cookie: str, clients: int) -> Result:
-    stack = STACK[-1]
+def load(stack: cpu.Stack, url: str, cookie: str, clients: int) -> Result:
+    """One load; `stack` is whose CPU time is counted: gunicorn's process group, the
+    database's connections and Redis."""
     cpu_before = stack.ticks()
     report = wrk.run(url, clients=clients, seconds=SECONDS, cookie=cookie, threads=min(clients, 2))
     return Result(
@@ -152,7 +150,7 @@ def main() -> None:
         start_new_session=True,  # a process group of its own, for its CPU time
     )
     redis = urlsplit(env.get("REDIS_URL", ""))
-    STACK.append(cpu.Stack(server.pid, cpu.titles("halland_bench", redis.hostname, redis.port)))
+    stack = cpu.Stack(server.pid, cpu.titles("halland_bench", redis.hostname, redis.port))
     try:
         for _ in range(100):
             try:
@@ -170,7 +168,9 @@ def main() -> None:
                 continue
             for clients in CLIENTS:
                 rounds = [
-                    side_by_side(base, cookies, floor, target, clients, page_first=i % 2 == 1)
+                    side_by_side(
+                        stack, base, cookies, floor, target, clients, page_first=i % 2 == 1
+                    )
                     for i in range(ROUNDS)
                 ]
                 measured[target.name, clients] = rounds
@@ -188,6 +188,7 @@ Round = tuple[Result, Result]  # the floor's load and the page's, one after the 
 
 
 def side_by_side(
+    stack: cpu.Stack,
     base: str,
     cookies: dict[str, str],
     floor: Target,
@@ -197,7 +198,7 @@ def side_by_side(
     page_first: bool,
 ) -> Round:
     order = (page, floor) if page_first else (floor, page)
-    done = {t.name: load(base + t.path, cookies[t.user], clients) for t in order}
+    done = {t.name: load(stack, base + t.path, cookies[t.user], clients) for t in order}
     return done[floor.name], done[page.name]
 
 

@@ -51,13 +51,9 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CLIENTS = (1, 8)
 
 
-# The stack whose CPU time is counted (bench.cpu): bin/serve's process group (nginx, gunicorns,
-# PgBouncer), the bench database's connections and the Redis server; set by `serving`.
-_STACK: list[cpu.Stack] = []
-
-
-def load(url: str, clients: int, cookie: str | None) -> dict[str, float]:
-    stack = _STACK[-1]
+def load(stack: cpu.Stack, url: str, clients: int, cookie: str | None) -> dict[str, float]:
+    """One load; `stack` is whose CPU time is counted: bin/serve's process group (nginx,
+    gunicorns, PgBouncer), the bench database's connections and the Redis server."""
     cpu_before = stack.ticks()
     report = wrk.run(url, clients=clients, seconds=SECONDS, cookie=cookie)
     return {
@@ -75,7 +71,7 @@ CONFIGURATIONS = (
 
 
 @contextmanager
-def serving(cache: dict[str, str]) -> Iterator[int]:
+def serving(cache: dict[str, str]) -> Iterator[tuple[int, cpu.Stack]]:
     """bin/serve on a database of its own, with `cache`; yields nginx's port."""
     server = urlsplit(
         os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -121,8 +117,7 @@ def serving(cache: dict[str, str]) -> Iterator[int]:
             time.sleep(0.5)
         redis = urlsplit(cache.get("REDIS_URL", ""))
         # start_new_session: bin/serve and what it starts are a process group of their own
-        _STACK.append(cpu.Stack(serve.pid, cpu.titles(database, redis.hostname, redis.port)))
-        yield port
+        yield port, cpu.Stack(serve.pid, cpu.titles(database, redis.hostname, redis.port))
     finally:
         serve.terminate()
         try:
@@ -135,7 +130,7 @@ def serving(cache: dict[str, str]) -> Iterator[int]:
         shutil.rmtree(serve_dir, ignore_errors=True)
 
 
-def measure(port: int) -> dict[int, dict[str, dict[str, float]]]:
+def measure(port: int, stack: cpu.Stack) -> dict[int, dict[str, dict[str, float]]]:
     official = Browser()
     assert official.log_in(port, "handlaggare").status == 302
     assert official.second_step(port).status == 302
@@ -156,7 +151,7 @@ def measure(port: int) -> dict[int, dict[str, dict[str, float]]]:
         # Every other round in reverse order, so no load always follows the same one.
         orders = (list(urls.items()), list(reversed(urls.items())))
         rounds = [
-            {name: load(url, clients, cookie) for name, (url, cookie) in orders[i % 2]}
+            {name: load(stack, url, clients, cookie) for name, (url, cookie) in orders[i % 2]}
             for i in range(ROUNDS)
         ]
         row = results[clients] = {
@@ -225,8 +220,8 @@ def main() -> None:
     measured = {}
     for name, cache in CONFIGURATIONS:
         print(f"Through nginx → 2 gunicorns, {name}, {SECONDS} s each:", flush=True)
-        with serving(cache) as port:
-            measured[name] = measure(port)
+        with serving(cache) as (port, stack):
+            measured[name] = measure(port, stack)
     write_section("stack-floor", table(measured))
 
 
