@@ -136,7 +136,7 @@ class SavedEditor:
 def _saved_editor(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     """The page as saved is the same for everyone who may edit it (or only see it) until the
     next recorded change: its 300 and more rows, totals and form are read and rendered once
-    per revision and language, as the overview's figures are (audit.cache). Who may see it
+    per revision and language, as the overview is (audit.cache). Who may see it
     (staff, in Python: no query) is checked on every request; the programme comes from the
     cache, and an unknown one is a 404 that is never cached."""
     if not can_view_budget(request.user) or len(slug) > SLUG_LENGTH:  # no such programme
