@@ -296,16 +296,18 @@ def bundle(db: psycopg.Connection, pk: int) -> Bundle:
 
 
 def where_it_stands(db: psycopg.Connection, pk: int, worker: Worker) -> str:
-    """For a wait that ran out: the bundle, every other backend (what it waits on, whom it
-    waits for) and the worker's log, so a failure on a loaded CI machine says why."""
+    """For a wait that ran out: the bundle, its task, every other backend (what it waits on,
+    whom it waits for) and the worker's log, so a failure on a loaded CI machine says why."""
     backends = db.execute(
         "SELECT pid, application_name, state, wait_event_type, wait_event,"
         " pg_blocking_pids(pid), left(query, 80) FROM pg_stat_activity"
         " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
     ).fetchall()
+    now = bundle(db, pk)
     return "\n".join(
         [
-            f"bundle: {bundle(db, pk)}",
+            f"bundle: {now}",
+            f"its task: {task_status(db, now.task_id) if now.task_id else 'none'}",
             *map(str, backends),
             f"{worker.name}'s log:",
             worker.log_tail(),
@@ -443,14 +445,21 @@ def test_a_worker_killed_mid_bundle_never_leaves_a_bad_zip_and_the_bundle_is_reb
     rebuilder = processes.worker("worker-2")
     # Alone the whole test takes about 4 s; on a CI machine running the rest of the suite
     # beside it this wait once ran out at 60 s, so it is generous and says where things stood.
+    # The bundle is marked done inside the task; django-tasks-db marks the task's own row
+    # SUCCESSFUL only after the task returns, in a transaction of its own, so the wait covers
+    # both (CI once read the row in between and found it RUNNING).
     built = wait_for(
-        "a new worker to rebuild the bundle",
-        lambda: rebuilder.still_running() and (b := bundle(db, pk)).status == "done" and b,
+        "a new worker to rebuild the bundle and its task to be marked successful",
+        lambda: (
+            rebuilder.still_running()
+            and (b := bundle(db, pk)).status == "done"
+            and task_status(db, b.task_id) == "SUCCESSFUL"
+            and b
+        ),
         timeout=180,
         explain=lambda: where_it_stands(db, pk, rebuilder),
     )
     assert built.attempt == 2
-    assert task_status(db, built.task_id) == "SUCCESSFUL"
     assert history(db, pk) == ["archive.requested", "archive.requeued", "archive.built"]
 
     # The ZIP served is the one recorded, complete, and every document in it is byte for byte
