@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from accounts.permissions import AnyUser
+from accounts.permissions import AnyUser, is_official
 from agreements import services
-from agreements.models import Agreement, AgreementStatus, Party
+from agreements.models import Agreement, AgreementStatus, AmendmentStatus, Party
 from agreements.permissions import can_draft_agreements, can_sign_as_partner, can_sign_for_region
 from agreements.selectors import (
     agreement_detail,
@@ -62,6 +62,9 @@ class Record:
     reference: str
     partner_id: int
     html: str
+    # The agreement or its open amendment waits for the region's signature: whether the viewer
+    # holds the right to give it changes the page (a default, so an older entry still reads).
+    awaits_region: bool = False
 
 
 def _context(user: AnyUser, agreement: Agreement) -> dict[str, Any]:
@@ -87,8 +90,13 @@ def _context(user: AnyUser, agreement: Agreement) -> dict[str, Any]:
 
 
 def _viewer(user: AnyUser) -> str:
+    """What about the user decides what the record shows them: their role, their partner and
+    whether they sign for it (it comes with the session's user). A membership changed outside
+    the services (the admin, a direct save) records nothing, so the revision would not say it:
+    the key does, at the very next request. The right to sign for the region is added only
+    where it shows (`agreement_record`): reading it costs queries without Redis."""
     membership = membership_of(user)
-    partner = membership.partner_id if membership is not None else "-"
+    partner = f"{membership.partner_id}:{membership.is_signatory:d}" if membership else "-"
     return f"{user.pk}:{getattr(user, 'role', '')}:{partner}"
 
 
@@ -100,11 +108,20 @@ def agreement_record(user: AnyUser, reference: str) -> Record | None:
         agreement = agreement_detail(user=user, reference=reference)
         if agreement is None:
             return None
-        html = render_to_string("agreements/detail.html#record", _context(user, agreement))
-        return Record(agreement.pk, agreement.reference, agreement.partner_id, html)
+        context = _context(user, agreement)
+        html = render_to_string("agreements/detail.html#record", context)
+        amendment = context["amendment"]
+        awaits_region = agreement.status == AgreementStatus.PARTNER_SIGNED or (
+            amendment is not None and amendment.status == AmendmentStatus.PARTNER_SIGNED
+        )
+        return Record(agreement.pk, agreement.reference, agreement.partner_id, html, awaits_region)
 
     key = f"agreement-record:{reference}:{_viewer(user)}:{timezone.localdate()}:{get_language()}"
     record = per_revision(key, render)
+    if record is not None and record.awaits_region and is_official(user):
+        # The sign button shows to officials with the right, which the admin can give or take
+        # without a recorded change: then it is in the key.
+        record = per_revision(f"{key}:region-right:{can_sign_for_region(user):d}", render)
     if record is None or not may_see_agreement_of(user, partner_id=record.partner_id):
         return None
     return record

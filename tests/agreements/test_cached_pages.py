@@ -149,6 +149,31 @@ def test_the_forms_of_one_response_share_one_token() -> None:
     assert client.post(f"{DRAFT}send/", {"csrfmiddlewaretoken": tokens[-1]}).status_code == 302
 
 
+@pytest.mark.usefixtures("either_cache")
+def test_the_sign_button_follows_a_right_given_or_taken_outside_the_services() -> None:
+    """Whether a user may sign is theirs, not the agreement's: the admin can take the right to
+    sign for the region, or a partner's signatory flag, without a recorded change. The next
+    request shows it."""
+    from django.contrib.auth.models import Permission
+
+    region, partner = "/agreements/GF-2024-CONNECT-VAST/", "/agreements/GF-2024-HIGHFIVE/"
+    official = login(Client(), "handlaggare")
+    assert "Skriv under för regionen" in text(official.get(region))
+    right = Permission.objects.get(codename="sign_for_region")
+    handlaggare = User.objects.get(username="handlaggare")
+    handlaggare.user_permissions.remove(right)
+    assert "Skriv under för regionen" not in text(official.get(region))
+    handlaggare.user_permissions.add(right)
+    assert "Skriv under för regionen" in text(official.get(region))
+
+    signatory = login(Client(), "highfive")
+    assert "Skriv under för partnern" in text(signatory.get(partner))
+    membership = PartnerMembership.objects.get(user__username="highfive")
+    membership.is_signatory = False
+    membership.save()  # as the admin saves it
+    assert "Skriv under för partnern" not in text(signatory.get(partner))
+
+
 def test_the_partner_never_sees_the_officials_actions() -> None:
     official = login(Client(), "handlaggare")
     assert "Hantera" in text(official.get(SIGNED))
