@@ -39,7 +39,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Model, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp.middleware import OTPMiddleware
 
@@ -118,6 +118,23 @@ def _forget_owner(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     forget_user(getattr(instance, "user_id", None))
 
 
+def _forget_former_owner(
+    sender: type[Model], instance: Model, update_fields: Iterable[str] | None = None, **kwargs: Any
+) -> None:
+    """A device given to another user (django-otp's admin lets the user be edited): its former
+    owner's cached devices still hold it, as theirs and confirmed, so forget them too. One
+    query on a save that may move it; none where the save names its fields without the user
+    (django-otp's own saves on each verification)."""
+    if instance.pk is None or not is_shared():
+        return
+    if update_fields is not None and "user" not in update_fields:
+        return
+    former = sender._default_manager.filter(pk=instance.pk).values_list("user_id", flat=True)
+    for user_id in former:
+        if user_id != getattr(instance, "user_id", None):
+            forget_user(user_id)
+
+
 def _holder_ids(model: type[Model], pks: Iterable[Any]) -> set[Any]:
     """The users who hold what changed: these users, the members of these groups, or everyone
     given these permissions directly or through a group."""
@@ -176,6 +193,10 @@ def connect_invalidation() -> None:
         signal.connect(_forget_saved_user, sender=user_model, dispatch_uid="auth-cache-user")
         for model in owned:
             signal.connect(_forget_owner, sender=model, dispatch_uid=f"auth-cache-{model._meta}")
+    for model in owned:
+        pre_save.connect(
+            _forget_former_owner, sender=model, dispatch_uid=f"auth-cache-former-{model._meta}"
+        )
     # The permissions cached with the user (`cached_user`).
     for through in (
         user_model.groups.through,

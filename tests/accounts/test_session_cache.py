@@ -178,6 +178,20 @@ def test_an_unconfirmed_device_is_not_taken_from_the_cache(
     assert DEVICE_ID_SESSION_KEY not in client.session
 
 
+def test_a_device_given_to_another_user_no_longer_verifies_its_former_owner(
+    shared_cache: None, client: Client
+) -> None:
+    """django-otp's admin lets a device's user be changed: the former owner's cached devices
+    held it as theirs, so they are forgotten too, and the second step is asked again."""
+    user = _logged_in_official(client)
+    assert _floor(client).status_code == 200
+    device = TOTPDevice.objects.get(user=user)
+    device.user = make_user("new-owner-cache", "official")
+    device.save()
+    assert _floor(client).status_code == 302
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
 def test_a_new_membership_is_seen_at_the_next_request(shared_cache: None, client: Client) -> None:
     user = make_user("partner-cache", "partner")
     client.force_login(user)
