@@ -19,6 +19,12 @@ that same round trip (`reads_ahead`): the stored PDF download reads its document
 the session, and every page cached per revision the history's revision (`audit.cache`). What
 was read ahead, or read or loaded since, serves the rest of this request only, and any `forget`
 in the request drops it.
+
+One rule for callers: do not read through `cached` inside a transaction after changing what the
+entry covers. A rollback runs no callback, so what was read then (uncommitted) would stay
+cached until the timeout. Every cached read today is in a GET view outside any transaction
+(ATOMIC_REQUESTS is off); a guard in `cached` would also stop the tests, which run each request
+inside the test's transaction, from caching anything.
 """
 
 import secrets
@@ -157,6 +163,9 @@ class _ForgetAtCommit:
     def __call__(self) -> None:
         cache.delete(self.generation_key)
 
+    def __repr__(self) -> str:  # in Django's log line if the delete fails
+        return f"forget({self.generation_key!r})"
+
 
 def _forget_at_commit_pending(generation_key: str) -> bool:
     """Whether the open transaction will already forget `generation_key` when it commits (and
@@ -189,4 +198,8 @@ def forget(generation_key: str) -> None:
         ahead.clear()
     cache.delete(generation_key)
     if not _forget_at_commit_pending(generation_key):
-        transaction.on_commit(_ForgetAtCommit(generation_key))
+        # Robust: the change is committed by then, and a cache that fails to answer must not
+        # keep the transaction's other callbacks (a bundle's build, an e-mail) from running;
+        # Django logs the error. The delete at the change itself went through, or the change
+        # was rolled back with the exception.
+        transaction.on_commit(_ForgetAtCommit(generation_key), robust=True)

@@ -192,6 +192,30 @@ def test_a_device_given_to_another_user_no_longer_verifies_its_former_owner(
     assert DEVICE_ID_SESSION_KEY not in client.session
 
 
+def test_a_cache_failing_at_commit_keeps_the_other_callbacks_of_the_transaction(
+    shared_cache: None, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The change is committed when its second forget runs: a cache that stops answering then
+    must not keep what else the transaction queued at commit (a bundle's build, an e-mail)
+    from running, nor turn the committed change into an error (Django logs it)."""
+    from django.db import transaction
+
+    from core.generation_cache import forget
+
+    ran = []
+    working = settings.CACHES
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            forget("tests:commit:generation")  # the delete now reaches Redis
+            transaction.on_commit(lambda: ran.append("the next callback"))
+            # Redis goes away before the commit: nothing listens on this port.
+            dead = f"redis://127.0.0.1:{free_port()}/0"
+            settings.CACHES = {"default": {**working["default"], "LOCATION": dead}}
+    finally:
+        settings.CACHES = working
+    assert ran == ["the next callback"]
+
+
 def test_a_new_membership_is_seen_at_the_next_request(shared_cache: None, client: Client) -> None:
     user = make_user("partner-cache", "partner")
     client.force_login(user)
