@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 
 from audit.models import current_revision
-from core.generation_cache import cached, forget
+from core.generation_cache import cached, forget, released
 
 PER_REVISION_SECONDS = 15 * 60
 
@@ -34,7 +34,7 @@ def revision() -> int:
 def revision_keys(**url_kwargs: object) -> list[str]:
     """For `@reads_ahead(revision_keys)` on a view that serves pages cached per revision: the
     session store fetches the revision with the session."""
-    return [REVISION_GENERATION, REVISION_KEY]
+    return [REVISION_GENERATION, released(REVISION_KEY)]
 
 
 def forget_revision() -> None:
@@ -45,7 +45,7 @@ def forget_revision() -> None:
 def per_revision[T](key: str, compute: Callable[[], T]) -> T:
     """`compute()`, or its value cached for the current revision under `key`. None is never
     cached (what is not there, such as an unknown slug, fills no entry)."""
-    full_key = f"{key}:rev{revision()}"
+    full_key = released(f"{key}:rev{revision()}")
     found: T | None = cache.get(full_key)
     if found is None:
         found = compute()

@@ -10,6 +10,9 @@ count per process. The key prefix keeps two sites, or a site and a re-created da
 revisions start again at 1), apart on one Redis.
 """
 
+import hashlib
+import os
+from pathlib import Path
 from typing import Any
 
 import environ
@@ -39,3 +42,28 @@ def session_engine(configured: dict[str, dict[str, Any]]) -> str:
     if configured["default"]["BACKEND"] in PER_PROCESS:
         return "django.contrib.sessions.backends.db"
     return "accounts.sessions"  # Django's cached_db, reading the session's user along
+
+
+# What the code fingerprint reads: the code, its templates and translations, the locked
+# dependencies (their models are pickled too). Not what only tests, benchmarks or docs read.
+RELEASE_SUFFIXES = (".py", ".html", ".txt", ".mo", ".toml")
+NOT_RELEASED = {
+    *("var", "staticfiles", "test-artifacts", "node_modules", "__pycache__"),  # written at run time
+    *("tests", "bench", "docs"),
+}
+
+
+def release(root: Path) -> str:
+    """A short fingerprint of the code under `root`, for the keys of what the cache holds
+    rendered or pickled (`core.generation_cache.released`): a release that changes a template
+    or a model never reads what another release stored, which it might not unpickle (a 500)
+    or would serve with the old layout. Every server of one release computes the same one.
+    About 20 ms at start-up; CACHE_RELEASE (e.g. the commit) sets it instead."""
+    digest = hashlib.sha256()
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if f not in NOT_RELEASED and not f.startswith("."))
+        for name in sorted(files):
+            if name.endswith(RELEASE_SUFFIXES):
+                path = Path(folder, name)
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]

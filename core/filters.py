@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
+from core.generation_cache import released
 from core.validators import single_line
 
 PAGE_PARAM = "sida"
@@ -191,7 +192,7 @@ def filter_form_html(choices: ListChoices) -> SafeString:
             for name in form.fields
         ]
         shown = repr((type(form).__qualname__, submitted, choices.query, get_language()))
-    key = f"filter-form:{hashlib.sha256(shown.encode()).hexdigest()[:32]}"
+    key = released(f"filter-form:{hashlib.sha256(shown.encode()).hexdigest()[:32]}")
     html: str | None = cache.get(key)
     if html is None:
         html = render_to_string("includes/list_filters.html", _form_context(choices))

@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
@@ -41,6 +42,15 @@ from django.urls import ResolverMatch
 
 # Entries are dropped by every change; the timeout only bounds what idle entries leave behind.
 TIMEOUT_SECONDS = 15 * 60
+
+
+def released(key: str) -> str:
+    """The name under which this release keeps `key`'s value: what the cache holds rendered or
+    pickled is never read by another release (`config.caches.release`), which might fail to
+    unpickle it or show it with an old template. Generations are not released: a change made
+    through a server of one release is seen by the other's at once, as during a rolling
+    deploy."""
+    return f"{key}@{settings.CACHE_RELEASE}"
 
 
 def is_shared() -> bool:
@@ -59,9 +69,10 @@ _KEYS_OF_VIEW = "generation_cache_keys"
 
 def reads_ahead[V: Callable[..., Any]](*keys: Callable[..., list[str]]) -> Callable[[V], V]:
     """Declare on a view the entries it reads with `cached` — each `keys(**url_kwargs)` gives
-    generation keys and keys — so that the session store reads them together with the session
-    (one round trip). Only a guess about what to fetch: the view still checks access, and an
-    entry read ahead is used only by a `cached` call for the same keys in the same request."""
+    generation keys and keys, the keys `released` as `cached` reads them — so that the session
+    store reads them together with the session (one round trip). Only a guess about what to
+    fetch: the view still checks access, and an entry read ahead is used only by a `cached` call
+    for the same keys in the same request."""
 
     def declare(view: V) -> V:
         setattr(view, _KEYS_OF_VIEW, keys)
@@ -139,6 +150,7 @@ def cached[T](generation_key: str, key: str, load: Callable[[], T | None]) -> T 
     never cached (a missing row is looked up again)."""
     if not is_shared():
         return load()
+    key = released(key)
     found = _read(generation_key, key)
     entry = found.get(key)
     generation = _generation(generation_key, found)

@@ -13,7 +13,7 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from config.caches import caches, session_engine
+from config.caches import caches, release, session_engine
 from config.observability import init_sentry, logging_config
 from config.security import CONTENT_SECURITY_POLICY, PASSWORD_VALIDATORS
 
@@ -251,6 +251,9 @@ CACHES = caches(
     key_prefix=env.str("CACHE_KEY_PREFIX", default="halland"),
 )
 SESSION_ENGINE = session_engine(CACHES)
+# In the keys of what the cache holds rendered or pickled, never of what every release shares
+# (generations, revisions, sessions, rate limits): see config.caches.release.
+CACHE_RELEASE = env.str("CACHE_RELEASE", default="") or release(BASE_DIR)
 
 # Background work (archive bundles) on Django's tasks framework, queued in the database and
 # run by `python manage.py db_worker`; /readyz reports the worker stale when its heartbeat

@@ -34,6 +34,7 @@ from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.generation_cache import released
 from core.routing import route
 from core.views import CSRF_SLOT, with_csrf_token
 
@@ -86,7 +87,7 @@ class FrameNode(template.Node):
     def render(self, context: template.Context) -> SafeString:
         values = [v.resolve(context) for v in self.vary_on]
         cached = all(value is not NOT_CACHED for value in values)
-        key = make_template_fragment_key(self.name, values) if cached else ""
+        key = released(make_template_fragment_key(self.name, values)) if cached else ""
         html = _kept(key) if cached else None
         if html is None:
             placeholders = {name: _slot(name) for name in self.slots}

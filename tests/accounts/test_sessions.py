@@ -70,10 +70,12 @@ def test_a_wrong_guess_never_changes_who_the_user_is(client: Client) -> None:
 
 
 def test_what_was_read_ahead_serves_only_its_request() -> None:
-    found = {"generation": "g1", "entry": ("g1", "value")}
-    generation_cache.read_ahead(["generation", "entry"], found)  # outside a request: kept nowhere
+    # What a session store read ahead: the entry under this release's name, as `cached` reads it.
+    entry = generation_cache.released("entry")
+    found = {"generation": "g1", entry: ("g1", "value")}
+    generation_cache.read_ahead(["generation", entry], found)  # outside a request: kept nowhere
     with generation_cache.request_scope():
-        generation_cache.read_ahead(["generation", "entry"], found)
+        generation_cache.read_ahead(["generation", entry], found)
         assert generation_cache.cached("generation", "entry", lambda: "loaded") == "value"
         # It serves the rest of the request: a page reading the revision for two of its parts
         # asks the cache once.
@@ -84,6 +86,7 @@ def test_what_was_read_ahead_serves_only_its_request() -> None:
 
 def test_a_change_in_the_request_drops_what_was_read_ahead() -> None:
     with generation_cache.request_scope():
-        generation_cache.read_ahead(["generation", "entry"], {"entry": ("g1", "stale")})
+        entry = generation_cache.released("entry")
+        generation_cache.read_ahead(["generation", entry], {entry: ("g1", "stale")})
         generation_cache.forget("generation")
         assert generation_cache.cached("generation", "entry", lambda: "fresh") == "fresh"
