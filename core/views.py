@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import redis
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -154,12 +155,17 @@ def favicon(request: HttpRequest) -> HttpResponse:
 DATABASE_RETRY_AFTER_SECONDS = 5
 
 
+# The database, or the shared cache (Redis, which holds the sessions), out of reach.
+OUT_OF_REACH = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500. The database out of reach (PgBouncer or PostgreSQL restarting, a lost
-    connection) is not the application's error: 503 with Retry-After, a page saying to try again
-    shortly, at once rather than a hang. Django calls this inside its `except` block, so the
-    exception is the one being handled, wherever it was raised (a view or a middleware)."""
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    """handler500. The database or Redis out of reach (PgBouncer, PostgreSQL or Redis
+    restarting, a lost connection) is not the application's error: 503 with Retry-After, a page
+    saying to try again shortly, at once rather than a hang. Django calls this inside its
+    `except` block, so the exception is the one being handled, wherever it was raised (a view or
+    a middleware)."""
+    if isinstance(sys.exc_info()[1], OUT_OF_REACH):
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
         return response

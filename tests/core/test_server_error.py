@@ -1,11 +1,14 @@
-"""handler500: the database out of reach is a 503 to try again, anything else a 500.
+"""handler500: the database or Redis out of reach is a 503 to try again, anything else a 500.
 tests/stack/test_resilience.py shows it through nginx with PgBouncer and PostgreSQL restarting."""
+
+from typing import Any
 
 import pytest
 from django.db.utils import InterfaceError, OperationalError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from core.views import server_error
+from tests.faults.harness import free_port
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
@@ -16,6 +19,20 @@ def test_the_database_out_of_reach_is_a_503_to_try_again(
         raise error("connection to server at 127.0.0.1, port 6432 failed: Connection refused")
     except error:
         response = server_error(rf.get("/agreements/"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "tillfälligt otillgänglig" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_redis_out_of_reach_is_a_503_to_try_again(settings: Any) -> None:
+    """The servers' cache and sessions in a Redis that does not answer (nothing listens on the
+    port): a page that reads the cache says to try again, as for the database."""
+    from config.caches import caches, session_engine
+
+    settings.CACHES = caches(f"redis://127.0.0.1:{free_port()}/0", key_prefix="out-of-reach")
+    settings.SESSION_ENGINE = session_engine(settings.CACHES)
+    response = Client(raise_request_exception=False).get("/accounts/login/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "tillfälligt otillgänglig" in response.content.decode()
