@@ -114,6 +114,14 @@ def page_pattern(request: Any) -> object:
     return match.route
 
 
+@register.filter
+def starts_with(path: str, prefix: str) -> bool:
+    """Whether `path` lies under `prefix`, for the menu's current section. Within one URL
+    pattern (the header's key) the answer is the same for every path, as the sections' prefixes
+    are the patterns' fixed first parts."""
+    return str(path).startswith(str(prefix))
+
+
 @register.tag
 def frame(parser: Parser, token: Token) -> FrameNode:
     """`{% frame "name" key values… slot=value… %}…{% endframe %}`"""

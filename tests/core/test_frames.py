@@ -139,3 +139,18 @@ def test_each_user_sees_their_own_menu(client: Client) -> None:
     body = client.get("/agreements/").content.decode()
     assert "/payments/" not in body
     assert "/budget/" not in body
+
+
+def test_the_current_section_is_the_one_the_path_lies_under(client: Client) -> None:
+    """A partner whose slug is a section's name (`/partners/budget/`) is a partner page, not a
+    budget page, whichever page of that pattern filled the header first."""
+    from partners.models import Partner
+
+    Partner.objects.filter(slug="coompanion").update(slug="budget")
+    login(client, "handlaggare")
+    for path in ("/partners/budget/", "/partners/connect-vast/"):
+        body = client.get(path).content.decode()
+        current = re.findall(
+            r'<a class="govuk-service-navigation__link" href="([^"]+)" aria-current', body
+        )
+        assert current == ["/partners/"], (path, current)
