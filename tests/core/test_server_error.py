@@ -8,6 +8,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.test import Client, RequestFactory
 
 from core.views import server_error
+from tests.conftest import make_user
 from tests.faults.harness import free_port
 
 
@@ -26,13 +27,17 @@ def test_the_database_out_of_reach_is_a_503_to_try_again(
 
 @pytest.mark.django_db
 def test_redis_out_of_reach_is_a_503_to_try_again(settings: Any) -> None:
-    """The servers' cache and sessions in a Redis that does not answer (nothing listens on the
-    port): a page that reads the cache says to try again, as for the database."""
+    """The servers' sessions in a Redis that does not answer (nothing listens on the port): a
+    logged-in request, whose session store must write the session it read to the cache, says
+    to try again, as for the database. (A page whose header this process already keeps needs
+    no cache, so the session is what shows it whatever ran before.)"""
     from config.caches import caches, session_engine
 
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user("redis-out", "official"))  # a session in the database
     settings.CACHES = caches(f"redis://127.0.0.1:{free_port()}/0", key_prefix="out-of-reach")
     settings.SESSION_ENGINE = session_engine(settings.CACHES)
-    response = Client(raise_request_exception=False).get("/accounts/login/")
+    response = client.get("/agreements/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "tillfälligt otillgänglig" in response.content.decode()
