@@ -62,10 +62,13 @@ class SealingAuthority:
 
 @pytest.fixture(autouse=True)
 def _as_a_fresh_process() -> None:
-    """Each test starts as a freshly started server does: empty cache, Swedish.
+    """Each test starts as a freshly started server does: empty cache, no header or footer kept
+    in the process's memory, Swedish.
 
     Cached pages are keyed by the history's revision, and SQLite hands out the same numbers
     again after a test's transaction is rolled back, so a copy from another test could match.
+    A header kept from an earlier test would let a page answer without the cache, so a test of
+    what the cache does would pass or fail by what ran before it.
     A request that chose English leaves it active in the thread (as Django's own locale
     middleware does; every request activates its own language first).
     """
@@ -73,7 +76,10 @@ def _as_a_fresh_process() -> None:
     from django.core.cache import cache
     from django.utils import translation
 
+    from core.templatetags import frames
+
     cache.clear()
+    frames.forget_kept()
     translation.activate(settings.LANGUAGE_CODE)
 
 

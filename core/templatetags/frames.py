@@ -63,6 +63,12 @@ def _kept(key: str) -> str | None:
     return found
 
 
+def forget_kept() -> None:
+    """Empty this process's memory of frames, as a restart does (the tests, between tests)."""
+    with _local_lock:
+        _local.clear()
+
+
 def _keep(key: str, html: str) -> None:
     with _local_lock:
         _local[key] = html
