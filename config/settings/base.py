@@ -253,7 +253,9 @@ CACHES = caches(
 SESSION_ENGINE = session_engine(CACHES)
 # In the keys of what the cache holds rendered or pickled, never of what every release shares
 # (generations, revisions, sessions, rate limits): see config.caches.release.
-CACHE_RELEASE = env.str("CACHE_RELEASE", default="") or release(BASE_DIR)
+CACHE_RELEASE = env.str("CACHE_RELEASE", default="") or release(
+    BASE_DIR, besides=(Path(MEDIA_ROOT), Path(STATIC_ROOT))
+)
 
 # Background work (archive bundles) on Django's tasks framework, queued in the database and
 # run by `python manage.py db_worker`; /readyz reports the worker stale when its heartbeat

@@ -53,6 +53,11 @@ def test_what_runs_beside_the_code_does_not_change_the_release(tmp_path: Path) -
     (tmp_path / "app/__pycache__").mkdir()
     (tmp_path / "app/__pycache__/models.cpython-312.pyc").write_bytes(b"\0")
     assert release(tmp_path) == before
+    # The document folder, wherever MEDIA_ROOT puts it (settings pass it).
+    (tmp_path / "documents/reports").mkdir(parents=True)
+    (tmp_path / "documents/reports/attachment.txt").write_text("uploaded\n")
+    assert release(tmp_path, besides=(tmp_path / "documents",)) == before
+    assert release(tmp_path) != before  # what `besides` is for
 
 
 def _store_raw(url: str, key: str, value: bytes) -> None:
