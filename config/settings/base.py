@@ -252,7 +252,8 @@ CACHES = caches(
 )
 SESSION_ENGINE = session_engine(CACHES)
 # In the keys of what the cache holds rendered or pickled, never of what every release shares
-# (generations, revisions, sessions, rate limits): see config.caches.release.
+# (the generations, which changes forget, the sessions, the rate limits): see
+# config.caches.release and core.generation_cache.released.
 CACHE_RELEASE = env.str("CACHE_RELEASE", default="") or release(
     BASE_DIR, besides=(Path(MEDIA_ROOT), Path(STATIC_ROOT))
 )
