@@ -43,7 +43,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp.middleware import OTPMiddleware
 
-from core.generation_cache import cached, forget, is_shared, released
+from core.generation_cache import cached, forget, is_shared, read_by
 
 # The attribute of a cached user that holds their devices by persistent id.
 DEVICES = "_session_cache_devices"
@@ -60,7 +60,7 @@ def _user_key(user_id: Any) -> str:
 def user_cache_keys(user_id: Any) -> list[str]:
     """What `cached_user` reads, for the session store to read with the session
     (`accounts.sessions`: one round trip instead of two)."""
-    return [_generation_key(user_id), released(_user_key(user_id))]
+    return read_by(_generation_key(user_id), _user_key(user_id))
 
 
 def cached_user(user_id: Any, load: Callable[[], Any]) -> Any:

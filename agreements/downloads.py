@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from accounts.permissions import AnyUser
 from agreements.models import Agreement, SignedDocument
 from agreements.selectors import may_see_agreement_of
-from core.generation_cache import cached, forget, is_shared, released
+from core.generation_cache import cached, forget, is_shared, read_by
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _entry_key(reference: str) -> str:
 def download_keys(reference: str) -> list[str]:
     """What `current_download` reads from the shared cache, for the agreement's URL: the session
     store reads it with the session (`core.generation_cache.reads_ahead` on the view)."""
-    return [_generation_key(reference), released(_entry_key(reference))]
+    return read_by(_generation_key(reference), _entry_key(reference))
 
 
 def _load(reference: str) -> Download | None:

@@ -36,7 +36,7 @@ from agreements.selectors import (
     with_follow_up,
 )
 from audit.cache import per_revision
-from core.generation_cache import released
+from core.generation_cache import read_by
 from core.money import ZERO
 from funding.models import Allocation, AllocationStatus
 from partners.models import Partner, PartnerMembership
@@ -121,7 +121,7 @@ def _users_key(slug: str) -> str:
 
 def partner_users_keys(slug: str) -> list[str]:
     """For `@reads_ahead` on the partner's page: its users table comes with the session."""
-    return [ANY_USER_GENERATION, released(_users_key(slug))]
+    return read_by(ANY_USER_GENERATION, _users_key(slug))
 
 
 def partner_page(*, user: AnyUser, slug: str) -> PartnerPage | None:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 
 from audit.models import current_revision
-from core.generation_cache import cached, forget, released
+from core.generation_cache import cached, forget, read_by, released
 
 PER_REVISION_SECONDS = 15 * 60
 
@@ -34,7 +34,7 @@ def revision() -> int:
 def revision_keys(**url_kwargs: object) -> list[str]:
     """For `@reads_ahead(revision_keys)` on a view that serves pages cached per revision: the
     session store fetches the revision with the session."""
-    return [REVISION_GENERATION, released(REVISION_KEY)]
+    return read_by(REVISION_GENERATION, REVISION_KEY)
 
 
 def forget_revision() -> None:

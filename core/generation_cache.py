@@ -53,6 +53,12 @@ def released(key: str) -> str:
     return f"{key}@{settings.CACHE_RELEASE}"
 
 
+def read_by(generation_key: str, key: str) -> list[str]:
+    """The names `cached(generation_key, key, …)` reads: for a view's `reads_ahead`, so the
+    session store asks for exactly those."""
+    return [generation_key, released(key)]
+
+
 def is_shared() -> bool:
     """Whether the default cache is one that every server reads (config.caches: the rule that
     puts the sessions in it too)."""
@@ -69,10 +75,10 @@ _KEYS_OF_VIEW = "generation_cache_keys"
 
 def reads_ahead[V: Callable[..., Any]](*keys: Callable[..., list[str]]) -> Callable[[V], V]:
     """Declare on a view the entries it reads with `cached` — each `keys(**url_kwargs)` gives
-    generation keys and keys, the keys `released` as `cached` reads them — so that the session
-    store reads them together with the session (one round trip). Only a guess about what to
-    fetch: the view still checks access, and an entry read ahead is used only by a `cached` call
-    for the same keys in the same request."""
+    the names `cached` reads (`read_by`) — so that the session store reads them together with
+    the session (one round trip). Only a guess about what to fetch: the view still checks
+    access, and an entry read ahead is used only by a `cached` call for the same keys in the
+    same request."""
 
     def declare(view: V) -> V:
         setattr(view, _KEYS_OF_VIEW, keys)
