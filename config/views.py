@@ -16,7 +16,7 @@ from audit.cache import per_revision, revision_keys
 from core.generation_cache import reads_ahead
 from funding.selectors import current_budget_year
 from funding.todo import secretary_todo
-from partners.permissions import membership_of
+from partners.permissions import membership_key, membership_of
 
 
 def _staff_start(user: User) -> dict[str, object]:
@@ -52,8 +52,7 @@ def _partner_cards(user: User) -> SafeString:
         context = {"membership": membership, "cards": partner_start(user)}
         return render_to_string("accounts/home.html#cards", context)
 
-    scope = f"{membership.partner_id}:{membership.is_signatory:d}" if membership else "none"
-    key = f"todo:partner:{user.pk}:{scope}:{timezone.localdate()}:{get_language()}"
+    key = f"todo:partner:{user.pk}:{membership_key(user)}:{timezone.localdate()}:{get_language()}"
     return mark_safe(per_revision(key, render))  # noqa: S308 - our own template's output, escaped
 
 

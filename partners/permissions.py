@@ -15,6 +15,14 @@ def membership_of(user: AnyUser) -> PartnerMembership | None:
         return None
 
 
+def membership_key(user: AnyUser) -> str:
+    """The user's membership as a cache key: the partner and whether they sign for it, what a
+    page cached for them depends on. It comes with the session's user, so a membership ended or
+    changed outside the services (the admin, a direct save) shows at the next request."""
+    membership = membership_of(user)
+    return f"{membership.partner_id}:{membership.is_signatory:d}" if membership else "none"
+
+
 def can_view_partner(user: AnyUser, partner: Partner) -> bool:
     if is_region_staff(user):
         return True

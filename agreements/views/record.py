@@ -42,7 +42,7 @@ from audit.cache import per_revision
 from core.generation_cache import cached
 from core.views import CSRF_SLOT
 from notices.selectors import GENERATION_KEY, notices_about
-from partners.permissions import membership_of
+from partners.permissions import membership_key
 
 
 def signing_party(user: Any, agreement: Agreement) -> str | None:
@@ -95,9 +95,7 @@ def _viewer(user: AnyUser) -> str:
     the services (the admin, a direct save) records nothing, so the revision would not say it:
     the key does, at the very next request. The right to sign for the region is added only
     where it shows (`agreement_record`): reading it costs queries without Redis."""
-    membership = membership_of(user)
-    partner = f"{membership.partner_id}:{membership.is_signatory:d}" if membership else "-"
-    return f"{user.pk}:{getattr(user, 'role', '')}:{partner}"
+    return f"{user.pk}:{getattr(user, 'role', '')}:{membership_key(user)}"
 
 
 def agreement_record(user: AnyUser, reference: str) -> Record | None:
